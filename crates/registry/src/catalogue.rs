@@ -66,8 +66,7 @@ impl Catalogue {
 
     /// Loads and checks a catalogue file (codes unique, items numbered under their category).
     pub fn from_toml(text: &str) -> Result<Catalogue, CatalogueError> {
-        let c: Catalogue =
-            toml::from_str(text).map_err(|e| CatalogueError::Parse(e.to_string()))?;
+        let c: Catalogue = toml::from_str(text).map_err(|e| CatalogueError::Parse(e.to_string()))?;
         let mut seen = std::collections::HashSet::new();
         for cat in &c.categories {
             if !seen.insert(cat.code.clone()) {
@@ -93,26 +92,19 @@ impl Catalogue {
     }
 
     pub fn item(&self, code: &str) -> Option<(&Category, &Item)> {
-        self.categories
-            .iter()
-            .find_map(|c| c.items.iter().find(|i| i.code == code).map(|i| (c, i)))
+        self.categories.iter().find_map(|c| c.items.iter().find(|i| i.code == code).map(|i| (c, i)))
     }
 
     /// Finds a category by its code or its exact Chinese or English name (imports use names).
     pub fn find_category(&self, text: &str) -> Option<&Category> {
         let t = text.trim();
-        self.categories
-            .iter()
-            .find(|c| c.code == t || c.zh == t || c.en.eq_ignore_ascii_case(t))
+        self.categories.iter().find(|c| c.code == t || c.zh == t || c.en.eq_ignore_ascii_case(t))
     }
 
     /// Finds an item of `category` by code or name.
     pub fn find_item<'a>(&'a self, category: &'a Category, text: &str) -> Option<&'a Item> {
         let t = text.trim();
-        category
-            .items
-            .iter()
-            .find(|i| i.code == t || i.zh == t || i.en.eq_ignore_ascii_case(t))
+        category.items.iter().find(|i| i.code == t || i.zh == t || i.en.eq_ignore_ascii_case(t))
     }
 
     pub fn item_count(&self) -> usize {
@@ -130,9 +122,7 @@ impl Catalogue {
 
 fn find_label<'a>(labels: &'a [Label], text: &str) -> Option<&'a Label> {
     let t = text.trim();
-    labels
-        .iter()
-        .find(|l| l.code == t || l.zh == t || l.en.eq_ignore_ascii_case(t))
+    labels.iter().find(|l| l.code == t || l.zh == t || l.en.eq_ignore_ascii_case(t))
 }
 
 #[cfg(test)]
@@ -166,20 +156,9 @@ items = [{ code = "1.1", zh = "b", en = "b" }, { code = "1.1", zh = "c", en = "c
 personnel_types = []
 industries = []
 "#;
-        assert!(
-            matches!(Catalogue::from_toml(dup), Err(CatalogueError::Duplicate(c)) if c == "1.1")
-        );
-        let outside = dup.replace(
-            r#"{ code = "1.1", zh = "c", en = "c" }"#,
-            r#"{ code = "2.1", zh = "c", en = "c" }"#,
-        );
-        assert!(matches!(
-            Catalogue::from_toml(&outside),
-            Err(CatalogueError::ItemOutsideCategory { .. })
-        ));
-        assert!(matches!(
-            Catalogue::from_toml("nonsense ="),
-            Err(CatalogueError::Parse(_))
-        ));
+        assert!(matches!(Catalogue::from_toml(dup), Err(CatalogueError::Duplicate(c)) if c == "1.1"));
+        let outside = dup.replace(r#"{ code = "1.1", zh = "c", en = "c" }"#, r#"{ code = "2.1", zh = "c", en = "c" }"#);
+        assert!(matches!(Catalogue::from_toml(&outside), Err(CatalogueError::ItemOutsideCategory { .. })));
+        assert!(matches!(Catalogue::from_toml("nonsense ="), Err(CatalogueError::Parse(_))));
     }
 }

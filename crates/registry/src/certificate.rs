@@ -48,14 +48,8 @@ impl CertificateKind {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Scope {
-    SpecialOperation {
-        category: String,
-        item: String,
-    },
-    Management {
-        personnel_type: String,
-        industry: String,
-    },
+    SpecialOperation { category: String, item: String },
+    Management { personnel_type: String, industry: String },
 }
 
 impl Scope {
@@ -69,10 +63,7 @@ impl Scope {
     pub fn codes(&self) -> (&str, &str) {
         match self {
             Scope::SpecialOperation { category, item } => (category, item),
-            Scope::Management {
-                personnel_type,
-                industry,
-            } => (personnel_type, industry),
+            Scope::Management { personnel_type, industry } => (personnel_type, industry),
         }
     }
 }
@@ -89,18 +80,9 @@ pub struct Holder {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Lifecycle {
     Active,
-    Suspended {
-        since: NaiveDate,
-        reason: String,
-    },
-    Revoked {
-        on: NaiveDate,
-        reason: RevocationReason,
-    },
-    Cancelled {
-        on: NaiveDate,
-        reason: CancellationReason,
-    },
+    Suspended { since: NaiveDate, reason: String },
+    Revoked { on: NaiveDate, reason: RevocationReason },
+    Cancelled { on: NaiveDate, reason: CancellationReason },
 }
 
 impl Lifecycle {
@@ -170,10 +152,7 @@ impl RevocationReason {
     }
     /// The last two bar the holder from applying again for three years (第30条 last paragraph).
     pub fn bars_reapplication(self) -> bool {
-        matches!(
-            self,
-            RevocationReason::FalseInformation | RevocationReason::FraudOrBribery
-        )
+        matches!(self, RevocationReason::FalseInformation | RevocationReason::FraudOrBribery)
     }
 }
 
@@ -345,9 +324,7 @@ impl Certificate {
 
     /// The date until which the current signature should hold: the next review, else the end of validity.
     pub fn next_deadline(&self) -> NaiveDate {
-        self.review_due
-            .unwrap_or(self.valid_until)
-            .min(self.valid_until)
+        self.review_due.unwrap_or(self.valid_until).min(self.valid_until)
     }
 
     /// Review due date for a validity period starting at `from` with `interval` years between reviews.

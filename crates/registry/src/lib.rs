@@ -32,8 +32,7 @@ pub mod rules;
 
 pub use catalogue::Catalogue;
 pub use certificate::{
-    CancellationReason, Certificate, CertificateKind, Holder, Lifecycle, RevocationReason, Scope,
-    Serial, Status,
+    CancellationReason, Certificate, CertificateKind, Holder, Lifecycle, RevocationReason, Scope, Serial, Status,
 };
 pub use lifecycle::{Command, Correction, Event, TransitionError, apply};
 pub use rules::{NewCertificate, RuleViolation, build_certificate};

@@ -1,12 +1,9 @@
 //! Registry operations on an existing certificate: each command either yields the new certificate and the
 //! event to record, or a [`TransitionError`] that says why it is not allowed.
 
-use crate::certificate::{
-    CancellationReason, Certificate, Lifecycle, RevocationReason, Scope, Status,
-};
+use crate::certificate::{CancellationReason, Certificate, Lifecycle, RevocationReason, Scope, Status};
 use crate::rules::{
-    EXTENDED_REVIEW_INTERVAL_YEARS, REVIEW_WINDOW_DAYS, YEARS_FOR_EXTENSION, add_years,
-    validity_years,
+    EXTENDED_REVIEW_INTERVAL_YEARS, REVIEW_WINDOW_DAYS, YEARS_FOR_EXTENSION, add_years, validity_years,
 };
 use certguard_types::{PersonName, Sex};
 use chrono::NaiveDate;
@@ -83,31 +80,14 @@ impl Command {
 pub enum Event {
     Issued,
     Imported,
-    Reviewed {
-        date: NaiveDate,
-        passed: bool,
-    },
+    Reviewed { date: NaiveDate, passed: bool },
     ReviewIntervalExtended,
-    Renewed {
-        valid_from: NaiveDate,
-        valid_until: NaiveDate,
-    },
-    Suspended {
-        reason: String,
-    },
+    Renewed { valid_from: NaiveDate, valid_until: NaiveDate },
+    Suspended { reason: String },
     Reinstated,
-    Revoked {
-        reason: RevocationReason,
-    },
-    Cancelled {
-        reason: CancellationReason,
-    },
-    Corrected {
-        field: String,
-        old: String,
-        new: String,
-        reason: String,
-    },
+    Revoked { reason: RevocationReason },
+    Cancelled { reason: CancellationReason },
+    Corrected { field: String, old: String, new: String, reason: String },
 }
 
 impl Event {
@@ -157,13 +137,7 @@ impl Event {
     }
     /// Whether the event changes what a verifier must answer (status list, signed credential).
     pub fn changes_status(&self) -> bool {
-        matches!(
-            self,
-            Event::Suspended { .. }
-                | Event::Reinstated
-                | Event::Revoked { .. }
-                | Event::Cancelled { .. }
-        )
+        matches!(self, Event::Suspended { .. } | Event::Reinstated | Event::Revoked { .. } | Event::Cancelled { .. })
     }
 }
 
@@ -177,11 +151,7 @@ pub enum TransitionError {
     #[error("no review is scheduled in this validity period: renew the certificate instead")]
     NoReviewScheduled,
     #[error("review on {date} is too early: the window opens {opens} (60 days before {due})")]
-    ReviewTooEarly {
-        date: NaiveDate,
-        opens: NaiveDate,
-        due: NaiveDate,
-    },
+    ReviewTooEarly { date: NaiveDate, opens: NaiveDate, due: NaiveDate },
     #[error("date {date} is in the future")]
     DateInFuture { date: NaiveDate },
     #[error("the certificate expired on {valid_until}: the holder must pass the exam again")]
@@ -201,18 +171,11 @@ pub enum TransitionError {
 }
 
 fn wrong_state(cert: &Certificate, today: NaiveDate, op: &'static str) -> TransitionError {
-    TransitionError::WrongState {
-        status: cert.status(today),
-        op,
-    }
+    TransitionError::WrongState { status: cert.status(today), op }
 }
 
 /// Applies `cmd` to `cert` on `today`. Pure: the caller stores the result and the event together.
-pub fn apply(
-    cert: &Certificate,
-    cmd: &Command,
-    today: NaiveDate,
-) -> Result<(Certificate, Event), TransitionError> {
+pub fn apply(cert: &Certificate, cmd: &Command, today: NaiveDate) -> Result<(Certificate, Event), TransitionError> {
     let mut next = cert.clone();
     let op = cmd.name();
     let active = matches!(cert.lifecycle, Lifecycle::Active);
@@ -228,28 +191,19 @@ pub fn apply(
                 return Err(TransitionError::DateInFuture { date: *date });
             }
             if *date > cert.valid_until {
-                return Err(TransitionError::AfterExpiry {
-                    valid_until: cert.valid_until,
-                });
+                return Err(TransitionError::AfterExpiry { valid_until: cert.valid_until });
             }
             let due = cert.review_due.ok_or(TransitionError::NoReviewScheduled)?;
             let opens = due - chrono::Days::new(REVIEW_WINDOW_DAYS as u64);
             if *date < opens {
-                return Err(TransitionError::ReviewTooEarly {
-                    date: *date,
-                    opens,
-                    due,
-                });
+                return Err(TransitionError::ReviewTooEarly { date: *date, opens, due });
             }
             if *passed {
                 next.last_review = Some(*date);
                 let following = add_years(due, cert.review_interval_years as i32);
                 next.review_due = (following < cert.valid_until).then_some(following);
             }
-            Event::Reviewed {
-                date: *date,
-                passed: *passed,
-            }
+            Event::Reviewed { date: *date, passed: *passed }
         }
         Command::ExtendReviewInterval => {
             if !active {
@@ -263,10 +217,7 @@ pub fn apply(
             }
             let years = today.years_since(cert.first_issued).unwrap_or(0) as i32;
             if years < YEARS_FOR_EXTENSION {
-                return Err(TransitionError::NotEligibleForExtension {
-                    years,
-                    needed: YEARS_FOR_EXTENSION,
-                });
+                return Err(TransitionError::NotEligibleForExtension { years, needed: YEARS_FOR_EXTENSION });
             }
             next.review_interval_years = EXTENDED_REVIEW_INTERVAL_YEARS;
             let base = cert.valid_from;
@@ -282,9 +233,7 @@ pub fn apply(
                 return Err(TransitionError::DateInFuture { date: *date });
             }
             if *date > cert.valid_until {
-                return Err(TransitionError::AfterExpiry {
-                    valid_until: cert.valid_until,
-                });
+                return Err(TransitionError::AfterExpiry { valid_until: cert.valid_until });
             }
             let opens = cert.valid_until - chrono::Days::new(REVIEW_WINDOW_DAYS as u64);
             if *date < opens {
@@ -293,18 +242,13 @@ pub fn apply(
             next.valid_from = cert.valid_until;
             next.valid_until = add_years(next.valid_from, validity_years(&cert.scope));
             next.review_due = match cert.scope {
-                Scope::SpecialOperation { .. } => Certificate::first_review_due(
-                    next.valid_from,
-                    next.valid_until,
-                    cert.review_interval_years,
-                ),
+                Scope::SpecialOperation { .. } => {
+                    Certificate::first_review_due(next.valid_from, next.valid_until, cert.review_interval_years)
+                }
                 Scope::Management { .. } => None,
             };
             next.last_review = Some(*date);
-            Event::Renewed {
-                valid_from: next.valid_from,
-                valid_until: next.valid_until,
-            }
+            Event::Renewed { valid_from: next.valid_from, valid_until: next.valid_until }
         }
         Command::Suspend { reason } => {
             if !active {
@@ -314,13 +258,8 @@ pub fn apply(
             if reason.is_empty() {
                 return Err(TransitionError::ReasonRequired);
             }
-            next.lifecycle = Lifecycle::Suspended {
-                since: today,
-                reason: reason.to_string(),
-            };
-            Event::Suspended {
-                reason: reason.to_string(),
-            }
+            next.lifecycle = Lifecycle::Suspended { since: today, reason: reason.to_string() };
+            Event::Suspended { reason: reason.to_string() }
         }
         Command::Reinstate => {
             if !matches!(cert.lifecycle, Lifecycle::Suspended { .. }) {
@@ -330,26 +269,17 @@ pub fn apply(
             Event::Reinstated
         }
         Command::Revoke { reason } => {
-            if !matches!(
-                cert.lifecycle,
-                Lifecycle::Active | Lifecycle::Suspended { .. }
-            ) {
+            if !matches!(cert.lifecycle, Lifecycle::Active | Lifecycle::Suspended { .. }) {
                 return Err(wrong_state(cert, today, op));
             }
-            next.lifecycle = Lifecycle::Revoked {
-                on: today,
-                reason: *reason,
-            };
+            next.lifecycle = Lifecycle::Revoked { on: today, reason: *reason };
             Event::Revoked { reason: *reason }
         }
         Command::Cancel { reason } => {
             if matches!(cert.lifecycle, Lifecycle::Cancelled { .. }) {
                 return Err(wrong_state(cert, today, op));
             }
-            next.lifecycle = Lifecycle::Cancelled {
-                on: today,
-                reason: *reason,
-            };
+            next.lifecycle = Lifecycle::Cancelled { on: today, reason: *reason };
             Event::Cancelled { reason: *reason }
         }
         Command::Correct { correction, reason } => {
@@ -379,16 +309,12 @@ pub fn apply(
                 }
                 Correction::FirstIssued(date) => {
                     if *date > cert.valid_from {
-                        return Err(TransitionError::InvalidCorrection(
-                            "first issue after validity start".into(),
-                        ));
+                        return Err(TransitionError::InvalidCorrection("first issue after validity start".into()));
                     }
                     if let Some(id) = cert.holder.identity.as_resident()
                         && id.age_on(*date) < crate::rules::MINIMUM_AGE
                     {
-                        return Err(TransitionError::InvalidCorrection(
-                            "holder would be under 18".into(),
-                        ));
+                        return Err(TransitionError::InvalidCorrection("holder would be under 18".into()));
                     }
                     let old = std::mem::replace(&mut next.first_issued, *date);
                     (old.to_string(), date.to_string())
@@ -397,12 +323,7 @@ pub fn apply(
             if old == new {
                 return Err(TransitionError::Unchanged);
             }
-            Event::Corrected {
-                field: correction.field().to_string(),
-                old,
-                new,
-                reason: reason.to_string(),
-            }
+            Event::Corrected { field: correction.field().to_string(), old, new, reason: reason.to_string() }
         }
     };
     Ok((next, event))

@@ -45,10 +45,7 @@ pub struct RuleViolation {
 }
 
 fn violation(field: &'static str, reason: impl Into<String>) -> RuleViolation {
-    RuleViolation {
-        field,
-        reason: reason.into(),
-    }
+    RuleViolation { field, reason: reason.into() }
 }
 
 /// What an issuer enters for a new certificate. Dates that follow from the rules may be left out.
@@ -78,35 +75,25 @@ pub fn build_certificate(
 ) -> Result<Certificate, RuleViolation> {
     match &new.scope {
         Scope::SpecialOperation { category, item } => {
-            let cat = catalogue.category(category).ok_or_else(|| {
-                violation("scope.category", format!("unknown category {category}"))
-            })?;
+            let cat = catalogue
+                .category(category)
+                .ok_or_else(|| violation("scope.category", format!("unknown category {category}")))?;
             if catalogue.find_item(cat, item).is_none() {
                 let reason = match catalogue.item(item) {
-                    Some((other, _)) => format!(
-                        "item {item} belongs to category {} {}, not {}",
-                        other.code, other.zh, cat.zh
-                    ),
+                    Some((other, _)) => {
+                        format!("item {item} belongs to category {} {}, not {}", other.code, other.zh, cat.zh)
+                    }
                     None => format!("unknown item {item}"),
                 };
                 return Err(violation("scope.item", reason));
             }
         }
-        Scope::Management {
-            personnel_type,
-            industry,
-        } => {
+        Scope::Management { personnel_type, industry } => {
             if catalogue.personnel_type(personnel_type).is_none() {
-                return Err(violation(
-                    "scope.personnel_type",
-                    format!("unknown personnel type {personnel_type}"),
-                ));
+                return Err(violation("scope.personnel_type", format!("unknown personnel type {personnel_type}")));
             }
             if catalogue.industry(industry).is_none() {
-                return Err(violation(
-                    "scope.industry",
-                    format!("unknown industry {industry}"),
-                ));
+                return Err(violation("scope.industry", format!("unknown industry {industry}")));
             }
         }
     }
@@ -115,11 +102,7 @@ pub fn build_certificate(
         if id.sex() != new.holder.sex {
             return Err(violation(
                 "holder.sex",
-                format!(
-                    "the ID number says {}, the record says {}",
-                    id.sex().zh(),
-                    new.holder.sex.zh()
-                ),
+                format!("the ID number says {}, the record says {}", id.sex().zh(), new.holder.sex.zh()),
             ));
         }
         let age = id.age_on(new.first_issued);
@@ -132,16 +115,10 @@ pub fn build_certificate(
     }
 
     if new.first_issued > today {
-        return Err(violation(
-            "first_issued",
-            "first issue date is in the future",
-        ));
+        return Err(violation("first_issued", "first issue date is in the future"));
     }
     if new.valid_from < new.first_issued {
-        return Err(violation(
-            "valid_from",
-            "validity starts before the first issue date",
-        ));
+        return Err(violation("valid_from", "validity starts before the first issue date"));
     }
     let years = validity_years(&new.scope);
     let expected_until = add_years(new.valid_from, years);
@@ -161,10 +138,7 @@ pub fn build_certificate(
     let review_due = match &new.scope {
         Scope::Management { .. } => {
             if new.review_due.is_some() {
-                return Err(violation(
-                    "review_due",
-                    "management certificates have no review",
-                ));
+                return Err(violation("review_due", "management certificates have no review"));
             }
             None
         }
@@ -172,16 +146,11 @@ pub fn build_certificate(
             Some(due) if due <= new.valid_from || due > valid_until => {
                 return Err(violation(
                     "review_due",
-                    format!(
-                        "review due date {due} is outside the validity {} to {valid_until}",
-                        new.valid_from
-                    ),
+                    format!("review due date {due} is outside the validity {} to {valid_until}", new.valid_from),
                 ));
             }
             Some(due) => Some(due),
-            None => {
-                Certificate::first_review_due(new.valid_from, valid_until, REVIEW_INTERVAL_YEARS)
-            }
+            None => Certificate::first_review_due(new.valid_from, valid_until, REVIEW_INTERVAL_YEARS),
         },
     };
     if let Some(last) = new.last_review {
@@ -189,10 +158,7 @@ pub fn build_certificate(
             return Err(violation("last_review", "review date is in the future"));
         }
         if last < new.first_issued {
-            return Err(violation(
-                "last_review",
-                "review date is before the first issue",
-            ));
+            return Err(violation("last_review", "review date is before the first issue"));
         }
     }
 
@@ -204,20 +170,14 @@ pub fn build_certificate(
             {
                 return Err(violation(
                     "number",
-                    format!(
-                        "a special-operation number is T + the ID number: expected {}",
-                        derived.masked()
-                    ),
+                    format!("a special-operation number is T + the ID number: expected {}", derived.masked()),
                 ));
             }
             derived
         }
         (Scope::Management { .. }, Some(n)) => n,
         (Scope::Management { .. }, None) => {
-            return Err(violation(
-                "number",
-                "a management certificate needs the number the authority assigned",
-            ));
+            return Err(violation("number", "a management certificate needs the number the authority assigned"));
         }
     };
 

@@ -60,11 +60,7 @@ const CHECK_CHARS: &[u8; 11] = b"10X98765432";
 
 /// The check character GB 11643 assigns to 17 leading digits.
 pub fn check_char(first17: &[u8]) -> char {
-    let sum: u32 = first17
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
+    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
     CHECK_CHARS[(sum % 11) as usize] as char
 }
 
@@ -83,11 +79,7 @@ impl ResidentId {
         NaiveDate::parse_from_str(d, "%Y%m%d").expect("validated at parse time")
     }
     pub fn sex(&self) -> Sex {
-        if (self.0.as_bytes()[16] - b'0') % 2 == 1 {
-            Sex::Male
-        } else {
-            Sex::Female
-        }
+        if (self.0.as_bytes()[16] - b'0') % 2 == 1 { Sex::Male } else { Sex::Female }
     }
     /// The six-digit address code (GB/T 2260) of the place of first registration.
     pub fn region_code(&self) -> &str {
@@ -99,9 +91,7 @@ impl ResidentId {
     }
     /// Whole years of age on `on`.
     pub fn age_on(&self, on: NaiveDate) -> i32 {
-        on.years_since(self.birth_date())
-            .map(|y| y as i32)
-            .unwrap_or(-1)
+        on.years_since(self.birth_date()).map(|y| y as i32).unwrap_or(-1)
     }
 }
 
@@ -124,10 +114,7 @@ impl FromStr for ResidentId {
         for (i, &c) in b.iter().enumerate() {
             let ok = c.is_ascii_digit() || (i == 17 && c == b'X');
             if !ok {
-                return Err(IdError::NotADigit {
-                    position: i + 1,
-                    found: c as char,
-                });
+                return Err(IdError::NotADigit { position: i + 1, found: c as char });
             }
         }
         // Province codes run from 11 (Beijing) to 82 (Macau); the first digit is never 0 or 9.
@@ -136,8 +123,7 @@ impl FromStr for ResidentId {
             return Err(IdError::BadRegion(n[..6].to_string()));
         }
         let date = &n[6..14];
-        let parsed = NaiveDate::parse_from_str(date, "%Y%m%d")
-            .map_err(|_| IdError::BadBirthDate(date.into()))?;
+        let parsed = NaiveDate::parse_from_str(date, "%Y%m%d").map_err(|_| IdError::BadBirthDate(date.into()))?;
         if parsed.format("%Y").to_string().parse::<i32>().unwrap_or(0) < 1850 {
             return Err(IdError::BadBirthDate(date.into()));
         }
@@ -250,9 +236,7 @@ impl IdentityDoc {
             Some('H') | Some('M') | Some('h') | Some('m') if n.len() >= 9 && n.len() <= 11 => {
                 Self::parse(IdentityKind::HkMacauPermit, &n)
             }
-            _ if n.chars().all(|c| c.is_ascii_digit()) && n.len() != 18 => {
-                Err(IdError::WrongLength(n.chars().count()))
-            }
+            _ if n.chars().all(|c| c.is_ascii_digit()) && n.len() != 18 => Err(IdError::WrongLength(n.chars().count())),
             _ => Self::parse(IdentityKind::Passport, &n),
         }
     }
@@ -317,10 +301,7 @@ mod tests {
     #[test]
     fn standard_examples_are_valid() {
         let a: ResidentId = "11010519491231002X".parse().unwrap();
-        assert_eq!(
-            a.birth_date(),
-            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
-        );
+        assert_eq!(a.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
         assert_eq!(a.sex(), Sex::Female);
         let b: ResidentId = "440524188001010014".parse().unwrap();
         assert_eq!(b.sex(), Sex::Male);
@@ -330,37 +311,16 @@ mod tests {
 
     #[test]
     fn each_fault_is_named() {
-        assert_eq!(
-            "1101051949123100".parse::<ResidentId>(),
-            Err(IdError::WrongLength(16))
-        );
-        assert_eq!(
-            "11010519491231002Y".parse::<ResidentId>(),
-            Err(IdError::NotADigit {
-                position: 18,
-                found: 'Y'
-            })
-        );
-        assert_eq!(
-            "110105194912310021".parse::<ResidentId>(),
-            Err(IdError::CheckDigit {
-                expected: 'X',
-                found: '1'
-            })
-        );
+        assert_eq!("1101051949123100".parse::<ResidentId>(), Err(IdError::WrongLength(16)));
+        assert_eq!("11010519491231002Y".parse::<ResidentId>(), Err(IdError::NotADigit { position: 18, found: 'Y' }));
+        assert_eq!("110105194912310021".parse::<ResidentId>(), Err(IdError::CheckDigit { expected: 'X', found: '1' }));
         // 1949-02-30 does not exist; fix the check digit so only the date is wrong.
         let mut s = b"11010519490230002".to_vec();
         let c = check_char(&s);
         s.push(c as u8);
         let s = String::from_utf8(s).unwrap();
-        assert_eq!(
-            s.parse::<ResidentId>(),
-            Err(IdError::BadBirthDate("19490230".into()))
-        );
-        assert!(matches!(
-            "010105194912310027".parse::<ResidentId>(),
-            Err(IdError::BadRegion(_))
-        ));
+        assert_eq!(s.parse::<ResidentId>(), Err(IdError::BadBirthDate("19490230".into())));
+        assert!(matches!("010105194912310027".parse::<ResidentId>(), Err(IdError::BadRegion(_))));
     }
 
     #[test]
@@ -378,14 +338,8 @@ mod tests {
         assert_eq!(d.kind(), IdentityKind::HkMacauPermit);
         assert_eq!(d.masked(), "H1*****78");
         assert!(IdentityDoc::parse(IdentityKind::Passport, "E1").is_err());
-        assert_eq!(
-            IdentityDoc::parse_any("E12345678").unwrap().kind(),
-            IdentityKind::Passport
-        );
-        assert_eq!(
-            IdentityDoc::parse_any("12345").unwrap_err(),
-            IdError::WrongLength(5)
-        );
+        assert_eq!(IdentityDoc::parse_any("E12345678").unwrap().kind(), IdentityKind::Passport);
+        assert_eq!(IdentityDoc::parse_any("12345").unwrap_err(), IdError::WrongLength(5));
     }
 
     #[test]

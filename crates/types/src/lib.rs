@@ -106,14 +106,8 @@ impl FromStr for AuthorityCode {
         let ok = prefix.len() == 2
             && prefix.bytes().all(|b| b.is_ascii_uppercase())
             && (2..=12).contains(&rest.len())
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-        if ok {
-            Ok(AuthorityCode(n))
-        } else {
-            Err(TextError::Format("CN-320582"))
-        }
+            && rest.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if ok { Ok(AuthorityCode(n)) } else { Err(TextError::Format("CN-320582")) }
     }
 }
 impl TryFrom<String> for AuthorityCode {
@@ -154,9 +148,7 @@ impl FromStr for PersonName {
         if n.chars().count() > 64 {
             return Err(TextError::TooLong { max: 64 });
         }
-        if n.chars()
-            .any(|c| c.is_control() || "<>\"'`;{}\\".contains(c))
-        {
+        if n.chars().any(|c| c.is_control() || "<>\"'`;{}\\".contains(c)) {
             return Err(TextError::InvalidCharacters);
         }
         Ok(PersonName(n))
@@ -189,10 +181,7 @@ mod tests {
         let n = CertificateNumber::special_operation(&id);
         assert_eq!(n.as_str(), "T440524188001010014");
         assert_eq!(n.masked(), "T440524********0014");
-        assert_eq!(
-            "t440524188001010014".parse::<CertificateNumber>().unwrap(),
-            n
-        );
+        assert_eq!("t440524188001010014".parse::<CertificateNumber>().unwrap(), n);
     }
 
     #[test]
@@ -214,10 +203,7 @@ mod tests {
     #[test]
     fn person_name_rules() {
         assert_eq!("  张 三 ".parse::<PersonName>().unwrap().as_str(), "张三");
-        assert_eq!(
-            "John  Smith".parse::<PersonName>().unwrap().as_str(),
-            "John Smith"
-        );
+        assert_eq!("John  Smith".parse::<PersonName>().unwrap().as_str(), "John Smith");
         assert!("阿依古丽·买买提".parse::<PersonName>().is_ok());
         assert!("<b>x</b>".parse::<PersonName>().is_err());
         assert!("".parse::<PersonName>().is_err());

@@ -38,9 +38,7 @@ pub fn normalize_text(s: &str) -> String {
         let c = chars[i];
         if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
             let start = i;
-            while i < chars.len()
-                && (chars[i].is_whitespace() || chars[i] == '\u{200B}' || chars[i] == '\u{FEFF}')
-            {
+            while i < chars.len() && (chars[i].is_whitespace() || chars[i] == '\u{200B}' || chars[i] == '\u{FEFF}') {
                 i += 1;
             }
             let before = start.checked_sub(1).map(|j| chars[j]);
@@ -59,10 +57,7 @@ pub fn normalize_text(s: &str) -> String {
 
 /// An identifier as typed: half-width forms and no white space at all (ID numbers are often typed in groups).
 pub fn normalize_compact(s: &str) -> String {
-    s.chars()
-        .map(half_width)
-        .filter(|c| !c.is_whitespace() && *c != '\u{200B}' && *c != '\u{FEFF}')
-        .collect()
+    s.chars().map(half_width).filter(|c| !c.is_whitespace() && *c != '\u{200B}' && *c != '\u{FEFF}').collect()
 }
 
 #[cfg(test)]

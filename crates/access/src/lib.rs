@@ -1,0 +1,216 @@
+//! Who may do what. Permissions are types: a registry operation takes an [`IssuerGrant`] (or
+//! [`RegistryReader`], ...), and the only way to get one is to ask a [`Principal`] for it, which checks the
+//! role and, for issuers, the authority the grant is scoped to. A handler for inspectors therefore cannot
+//! call an issuing operation by mistake: it has no grant to pass.
+//!
+//! ```
+//! use certguard_access::{Principal, Role};
+//! let clerk = Principal { user_id: 7, username: "suzhou-clerk".into(), role: Role::Issuer, authority: Some("CN-320500".parse().unwrap()) };
+//! assert!(clerk.issuer_for(&"CN-320500".parse().unwrap()).is_ok());
+//! assert!(clerk.issuer_for(&"CN-110000".parse().unwrap()).is_err());
+//! ```
+
+use certguard_types::AuthorityCode;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Runs the platform: accounts, authorities, every registry operation.
+    Admin,
+    /// A clerk of one issuing authority: issues and manages that authority's certificates.
+    Issuer,
+    /// Reads the registry in full for inspections and cases.
+    Inspector,
+    /// Hunts fake sites and ads; reads the registry masked.
+    Analyst,
+    /// Verifies its own workers' certificates.
+    Employer,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Issuer, Role::Inspector, Role::Analyst, Role::Employer];
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Issuer => "issuer",
+            Role::Inspector => "inspector",
+            Role::Analyst => "analyst",
+            Role::Employer => "employer",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Role> {
+        Self::ALL.into_iter().find(|r| r.code() == s)
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Role::Admin => "系统管理员",
+            Role::Issuer => "发证机关",
+            Role::Inspector => "执法检查人员",
+            Role::Analyst => "线索分析人员",
+            Role::Employer => "用人单位",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Role::Admin => "administrator",
+            Role::Issuer => "issuing authority",
+            Role::Inspector => "inspector",
+            Role::Analyst => "analyst",
+            Role::Employer => "employer",
+        }
+    }
+}
+
+/// An authenticated user (by session or API token).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    /// The authority an issuer works for; None for the other roles.
+    pub authority: Option<AuthorityCode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Denied {
+    #[error("role {role:?} may not {action}")]
+    Role { role: Role, action: &'static str },
+    #[error("an issuer of {own} may not act for {other}")]
+    OtherAuthority { own: String, other: String },
+    #[error("issuer account has no authority assigned")]
+    NoAuthority,
+}
+
+/// Permission to change the certificates of one authority. Constructed only by [`Principal::issuer_for`].
+#[derive(Debug, Clone)]
+pub struct IssuerGrant {
+    actor: String,
+    authority: AuthorityCode,
+}
+
+impl IssuerGrant {
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+    pub fn authority(&self) -> &AuthorityCode {
+        &self.authority
+    }
+}
+
+/// Permission to read full registry records (unmasked ID numbers), optionally limited to one authority.
+#[derive(Debug, Clone)]
+pub struct RegistryReader {
+    actor: String,
+    only: Option<AuthorityCode>,
+}
+
+impl RegistryReader {
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+    /// The authority whose records this reader is limited to, if any.
+    pub fn limited_to(&self) -> Option<&AuthorityCode> {
+        self.only.as_ref()
+    }
+    pub fn may_read(&self, authority: &AuthorityCode) -> bool {
+        self.only.as_ref().is_none_or(|a| a == authority)
+    }
+}
+
+/// Permission to manage accounts and authorities.
+#[derive(Debug, Clone)]
+pub struct AdminGrant {
+    actor: String,
+}
+
+impl AdminGrant {
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+    /// For trusted local tools (the `certguard` CLI run by the operator on the server's own data).
+    pub fn local_operator(name: &str) -> AdminGrant {
+        AdminGrant { actor: format!("cli:{name}") }
+    }
+}
+
+impl Principal {
+    pub fn issuer_for(&self, authority: &AuthorityCode) -> Result<IssuerGrant, Denied> {
+        match self.role {
+            Role::Admin => Ok(IssuerGrant { actor: self.username.clone(), authority: authority.clone() }),
+            Role::Issuer => {
+                let own = self.authority.as_ref().ok_or(Denied::NoAuthority)?;
+                if own == authority {
+                    Ok(IssuerGrant { actor: self.username.clone(), authority: authority.clone() })
+                } else {
+                    Err(Denied::OtherAuthority { own: own.to_string(), other: authority.to_string() })
+                }
+            }
+            role => Err(Denied::Role { role, action: "change certificates" }),
+        }
+    }
+
+    pub fn registry_reader(&self) -> Result<RegistryReader, Denied> {
+        match self.role {
+            Role::Admin | Role::Inspector => Ok(RegistryReader { actor: self.username.clone(), only: None }),
+            Role::Issuer => Ok(RegistryReader {
+                actor: self.username.clone(),
+                only: Some(self.authority.clone().ok_or(Denied::NoAuthority)?),
+            }),
+            role => Err(Denied::Role { role, action: "read registry records" }),
+        }
+    }
+
+    pub fn admin(&self) -> Result<AdminGrant, Denied> {
+        match self.role {
+            Role::Admin => Ok(AdminGrant { actor: self.username.clone() }),
+            role => Err(Denied::Role { role, action: "administer accounts" }),
+        }
+    }
+
+    /// Issuers (of any authority) and admins may import; the import checks each row's authority.
+    pub fn may_issue_somewhere(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Issuer)
+    }
+}
+
+/// A grant for local operator tools: the CLI acts on the data directory it was pointed at.
+pub fn local_issuer(name: &str, authority: &AuthorityCode) -> IssuerGrant {
+    IssuerGrant { actor: format!("cli:{name}"), authority: authority.clone() }
+}
+
+/// A full reader for local operator tools.
+pub fn local_reader(name: &str) -> RegistryReader {
+    RegistryReader { actor: format!("cli:{name}"), only: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(role: Role, authority: Option<&str>) -> Principal {
+        Principal { user_id: 1, username: "u".into(), role, authority: authority.map(|a| a.parse().unwrap()) }
+    }
+
+    #[test]
+    fn role_matrix() {
+        let a: AuthorityCode = "CN-320500".parse().unwrap();
+        assert!(p(Role::Admin, None).issuer_for(&a).is_ok());
+        assert!(p(Role::Issuer, Some("CN-320500")).issuer_for(&a).is_ok());
+        assert!(matches!(p(Role::Issuer, Some("CN-110000")).issuer_for(&a), Err(Denied::OtherAuthority { .. })));
+        assert_eq!(p(Role::Issuer, None).issuer_for(&a).unwrap_err(), Denied::NoAuthority);
+        for role in [Role::Inspector, Role::Analyst, Role::Employer] {
+            assert!(p(role, None).issuer_for(&a).is_err(), "{role:?}");
+            assert!(p(role, None).admin().is_err());
+        }
+        assert!(p(Role::Inspector, None).registry_reader().unwrap().may_read(&a));
+        let r = p(Role::Issuer, Some("CN-110000")).registry_reader().unwrap();
+        assert!(!r.may_read(&a));
+        assert!(p(Role::Employer, None).registry_reader().is_err());
+        assert!(p(Role::Analyst, None).registry_reader().is_err());
+        for r in Role::ALL {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+        }
+    }
+}
