@@ -15,7 +15,7 @@
 mod identity;
 mod text;
 
-pub use identity::{IdError, IdentityDoc, IdentityKind, ResidentId, Sex};
+pub use identity::{IdError, IdentityDoc, IdentityKind, ResidentId, Sex, check_char};
 pub use text::{TextError, normalize_compact, normalize_text};
 
 use serde::{Deserialize, Serialize};

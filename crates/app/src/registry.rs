@@ -1,0 +1,211 @@
+//! The registry's use cases: issue, operate on, read and look up certificates.
+
+use crate::clock::Clock;
+use crate::error::AppError;
+use crate::lookup::PublicCertificate;
+use certguard_access::{IssuerGrant, RegistryReader};
+use certguard_registry::{Catalogue, Certificate, Command, Event, NewCertificate, Serial, build_certificate};
+use certguard_store::{
+    AuditRecord, Authority, CertificateQuery, InsertOutcome, NewRecord, Store, StoredCertificate, StoredEvent,
+};
+use certguard_types::{AuthorityCode, CertificateNumber, PersonName};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+/// The registry service. Cheap to clone.
+#[derive(Clone)]
+pub struct Registry {
+    store: Arc<dyn Store>,
+    catalogue: Arc<Catalogue>,
+    clock: Arc<dyn Clock>,
+    authority_names: Arc<RwLock<HashMap<AuthorityCode, (String, String)>>>,
+}
+
+/// A fresh random serial (the credential's cti): never derived from the holder.
+pub fn new_serial() -> Serial {
+    Serial(rand::random())
+}
+
+impl Registry {
+    pub async fn new(store: Arc<dyn Store>, catalogue: Catalogue, clock: Arc<dyn Clock>) -> Result<Self, AppError> {
+        let r = Registry {
+            store,
+            catalogue: Arc::new(catalogue),
+            clock,
+            authority_names: Arc::new(RwLock::new(HashMap::new())),
+        };
+        r.reload_authorities().await?;
+        Ok(r)
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    async fn reload_authorities(&self) -> Result<(), AppError> {
+        let all = self.store.authorities().await?;
+        let mut names = self.authority_names.write().expect("authority cache");
+        names.clear();
+        for a in all {
+            names.insert(a.code, (a.name_zh, a.name_en));
+        }
+        Ok(())
+    }
+
+    pub async fn put_authority(&self, authority: Authority) -> Result<(), AppError> {
+        self.store.put_authority(&authority).await?;
+        self.reload_authorities().await
+    }
+
+    pub fn authority_name(&self, code: &AuthorityCode) -> (String, String) {
+        self.authority_names
+            .read()
+            .expect("authority cache")
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| (code.to_string(), code.to_string()))
+    }
+
+    pub fn authority_known(&self, code: &AuthorityCode) -> bool {
+        self.authority_names.read().expect("authority cache").contains_key(code)
+    }
+
+    /// Finds an authority by code or by its Chinese or English name (imports carry names).
+    pub fn find_authority(&self, text: &str) -> Option<AuthorityCode> {
+        let t = text.trim();
+        let names = self.authority_names.read().expect("authority cache");
+        if let Ok(code) = t.parse::<AuthorityCode>()
+            && names.contains_key(&code)
+        {
+            return Some(code);
+        }
+        names.iter().find(|(_, (zh, en))| zh == t || en.eq_ignore_ascii_case(t)).map(|(c, _)| c.clone())
+    }
+
+    fn audit(&self, actor: &str, action: &str, target: &str, detail: String, client: Option<&str>) -> AuditRecord {
+        AuditRecord {
+            at: self.clock.now(),
+            actor: actor.to_string(),
+            action: action.to_string(),
+            target: target.to_string(),
+            detail,
+            client: client.map(str::to_string),
+        }
+    }
+
+    /// Issues a new certificate for the grant's authority.
+    pub async fn issue(
+        &self,
+        grant: &IssuerGrant,
+        new: NewCertificate,
+        client: Option<&str>,
+    ) -> Result<Certificate, AppError> {
+        if &new.authority != grant.authority() {
+            return Err(AppError::invalid("authority", format!("you issue for {} only", grant.authority())));
+        }
+        if !self.authority_known(&new.authority) {
+            return Err(AppError::invalid("authority", format!("unknown authority {}", new.authority)));
+        }
+        let cert = build_certificate(new, &self.catalogue, new_serial(), self.clock.today())?;
+        let rec = NewRecord {
+            certificate: cert.clone(),
+            event: Event::Issued,
+            actor: grant.actor().to_string(),
+            at: self.clock.now(),
+        };
+        let (c1, c2) = cert.scope.codes();
+        let audit = self.audit(
+            grant.actor(),
+            "certificate.issue",
+            &cert.serial.to_hex(),
+            format!("{} {c1}/{c2}", cert.number.masked()),
+            client,
+        );
+        match self.store.insert_certificates(&[rec], &audit).await?.remove(0) {
+            InsertOutcome::Inserted => Ok(cert),
+            InsertOutcome::Unchanged { serial } => Err(AppError::Conflict(format!("already recorded as {serial}"))),
+            InsertOutcome::Duplicate { reason, .. } => Err(AppError::Conflict(reason)),
+        }
+    }
+
+    /// Applies a registry operation. With `expected_version`, refuses if someone changed it meanwhile.
+    pub async fn apply(
+        &self,
+        grant: &IssuerGrant,
+        serial: &Serial,
+        cmd: &Command,
+        expected_version: Option<i64>,
+        client: Option<&str>,
+    ) -> Result<StoredCertificate, AppError> {
+        let stored = self.store.certificate(serial).await?.ok_or(AppError::NotFound)?;
+        if &stored.certificate.authority != grant.authority() {
+            return Err(certguard_access::Denied::OtherAuthority {
+                own: grant.authority().to_string(),
+                other: stored.certificate.authority.to_string(),
+            }
+            .into());
+        }
+        if let Some(v) = expected_version
+            && v != stored.version
+        {
+            return Err(AppError::Conflict("the certificate was changed by someone else; reload and retry".into()));
+        }
+        let (next, event) = certguard_registry::apply(&stored.certificate, cmd, self.clock.today())?;
+        let detail = serde_json::to_string(&event).unwrap_or_default();
+        let audit = self.audit(grant.actor(), &format!("certificate.{}", cmd.name()), &serial.to_hex(), detail, client);
+        let rec =
+            NewRecord { certificate: next.clone(), event, actor: grant.actor().to_string(), at: self.clock.now() };
+        let version = self.store.update_certificate(&next, stored.version, &rec, &audit).await?;
+        Ok(StoredCertificate { certificate: next, version, created_at: stored.created_at, updated_at: rec.at })
+    }
+
+    pub async fn get(&self, reader: &RegistryReader, serial: &Serial) -> Result<StoredCertificate, AppError> {
+        let stored = self.store.certificate(serial).await?.ok_or(AppError::NotFound)?;
+        if !reader.may_read(&stored.certificate.authority) {
+            // Another authority's record is "not found" to an issuer, as for the public.
+            return Err(AppError::NotFound);
+        }
+        Ok(stored)
+    }
+
+    pub async fn history(&self, reader: &RegistryReader, serial: &Serial) -> Result<Vec<StoredEvent>, AppError> {
+        self.get(reader, serial).await?;
+        Ok(self.store.history(serial).await?)
+    }
+
+    pub async fn search(
+        &self,
+        reader: &RegistryReader,
+        mut query: CertificateQuery,
+    ) -> Result<(Vec<StoredCertificate>, u64), AppError> {
+        if let Some(only) = reader.limited_to() {
+            query.authority = Some(only.clone());
+        }
+        query.today.get_or_insert(self.clock.today());
+        Ok(self.store.search(&query).await?)
+    }
+
+    /// The public lookup: number and name both required; any miss, whatever its cause, is `NotFound`.
+    pub async fn public_lookup(&self, number: &str, name: &str) -> Result<Vec<PublicCertificate>, AppError> {
+        let (Ok(number), Ok(name)) = (number.parse::<CertificateNumber>(), name.parse::<PersonName>()) else {
+            return Err(AppError::NotFound);
+        };
+        let found = self.store.lookup(&number, &name).await?;
+        if found.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        let today = self.clock.today();
+        Ok(found.iter().map(|c| self.public_view(c, today)).collect())
+    }
+
+    pub fn public_view(&self, c: &Certificate, today: chrono::NaiveDate) -> PublicCertificate {
+        let (zh, en) = self.authority_name(&c.authority);
+        PublicCertificate::of(c, &self.catalogue, (&zh, &en), today)
+    }
+}
