@@ -72,6 +72,14 @@ impl Registry {
             .unwrap_or_else(|| (code.to_string(), code.to_string()))
     }
 
+    /// The known authorities as (code, (Chinese name, English name)), sorted by code.
+    pub fn store_authorities_cached(&self) -> Vec<(AuthorityCode, (String, String))> {
+        let mut all: Vec<_> =
+            self.authority_names.read().expect("authority cache").iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        all.sort();
+        all
+    }
+
     pub fn authority_known(&self, code: &AuthorityCode) -> bool {
         self.authority_names.read().expect("authority cache").contains_key(code)
     }

@@ -1,0 +1,186 @@
+//! Configuration in layers: defaults -> TOML file -> CERTGUARD_* environment -> command-line flags.
+//! Secrets (the database URL may hold a password) are redacted in Debug and can be read from a *_FILE.
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where the SQLite database and other state live.
+    pub data_dir: PathBuf,
+    /// Address the web server listens on.
+    pub listen: String,
+    /// postgres://... to use PostgreSQL; empty for the embedded SQLite database in `data_dir`.
+    pub database_url: String,
+    /// Connections in the PostgreSQL pool.
+    pub database_pool: usize,
+    /// Public lookups per client address per minute.
+    pub lookup_per_minute: u32,
+    /// Failed-login budget per client address per minute.
+    pub login_per_minute: u32,
+    /// Largest upload (imports), MiB.
+    pub max_upload_mib: usize,
+    /// Hours a back-office session lasts.
+    pub session_hours: i64,
+    /// Mark cookies Secure (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Trust X-Forwarded-For (only behind your own reverse proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("./certguard-data"),
+            listen: "127.0.0.1:8080".into(),
+            database_url: String::new(),
+            database_pool: 16,
+            lookup_per_minute: 30,
+            login_per_minute: 10,
+            max_upload_mib: 64,
+            session_hours: 8,
+            secure_cookies: false,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("listen", &self.listen)
+            .field("database_url", &if self.database_url.is_empty() { "" } else { "<redacted>" })
+            .field("database_pool", &self.database_pool)
+            .field("lookup_per_minute", &self.lookup_per_minute)
+            .field("login_per_minute", &self.login_per_minute)
+            .field("max_upload_mib", &self.max_upload_mib)
+            .field("session_hours", &self.session_hours)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .finish()
+    }
+}
+
+/// The commented default file `certguard config default` prints.
+pub const DEFAULT_TOML: &str = r#"# certguard configuration. Every key can also be set as CERTGUARD_<KEY> in the environment
+# (e.g. CERTGUARD_LISTEN=0.0.0.0:8080) and most as command-line flags; flags win, then the
+# environment, then this file, then the defaults shown here.
+
+# Where the embedded SQLite database lives.
+data_dir = "./certguard-data"
+
+# Address of the web server.
+listen = "127.0.0.1:8080"
+
+# PostgreSQL for large registries, e.g. "postgres://certguard@127.0.0.1:5432/certguard".
+# Empty: the embedded SQLite database in data_dir. Secret: prefer CERTGUARD_DATABASE_URL_FILE.
+database_url = ""
+database_pool = 16
+
+# Public lookups per client address per minute (stops enumeration of the registry).
+lookup_per_minute = 30
+# Login attempts per client address per minute.
+login_per_minute = 10
+
+# Largest import upload, MiB.
+max_upload_mib = 64
+
+# Hours a back-office session lasts.
+session_hours = 8
+
+# Set to true when the server is reached over HTTPS (cookies get the Secure flag).
+secure_cookies = false
+# Set to true only behind your own reverse proxy: the client address is then taken from X-Forwarded-For.
+trust_forwarded_for = false
+"#;
+
+fn env_var(key: &str) -> Result<Option<String>> {
+    let name = format!("CERTGUARD_{}", key.to_uppercase());
+    if let Ok(v) = std::env::var(&name) {
+        return Ok(Some(v));
+    }
+    if let Ok(path) = std::env::var(format!("{name}_FILE")) {
+        let v = std::fs::read_to_string(&path).with_context(|| format!("reading {name}_FILE={path}"))?;
+        return Ok(Some(v.trim().to_string()));
+    }
+    Ok(None)
+}
+
+fn parse_env<T: std::str::FromStr>(key: &str, into: &mut T) -> Result<()>
+where
+    T::Err: fmt::Display,
+{
+    if let Some(v) = env_var(key)? {
+        *into = v.parse().map_err(|e| anyhow::anyhow!("CERTGUARD_{}={v}: {e}", key.to_uppercase()))?;
+    }
+    Ok(())
+}
+
+impl Config {
+    /// Defaults, then the file (if given), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Config> {
+        let mut c = match file {
+            Some(p) => {
+                let text =
+                    std::fs::read_to_string(p).with_context(|| format!("reading config file {}", p.display()))?;
+                toml::from_str(&text).with_context(|| format!("config file {}", p.display()))?
+            }
+            None => Config::default(),
+        };
+        let mut data_dir = c.data_dir.display().to_string();
+        parse_env("data_dir", &mut data_dir)?;
+        c.data_dir = data_dir.into();
+        parse_env("listen", &mut c.listen)?;
+        parse_env("database_url", &mut c.database_url)?;
+        parse_env("database_pool", &mut c.database_pool)?;
+        parse_env("lookup_per_minute", &mut c.lookup_per_minute)?;
+        parse_env("login_per_minute", &mut c.login_per_minute)?;
+        parse_env("max_upload_mib", &mut c.max_upload_mib)?;
+        parse_env("session_hours", &mut c.session_hours)?;
+        parse_env("secure_cookies", &mut c.secure_cookies)?;
+        parse_env("trust_forwarded_for", &mut c.trust_forwarded_for)?;
+        c.validate()?;
+        Ok(c)
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        if !self.database_url.is_empty()
+            && !self.database_url.starts_with("postgres://")
+            && !self.database_url.starts_with("postgresql://")
+        {
+            bail!("database_url must start with postgres:// (or be empty for SQLite)");
+        }
+        if self.lookup_per_minute == 0 || self.login_per_minute == 0 {
+            bail!("rate limits must be at least 1 per minute");
+        }
+        if self.session_hours <= 0 {
+            bail!("session_hours must be positive");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_file_parses_to_the_defaults() {
+        let parsed: Config = toml::from_str(DEFAULT_TOML).unwrap();
+        let d = Config::default();
+        assert_eq!(format!("{parsed:?}"), format!("{d:?}"));
+    }
+
+    #[test]
+    fn secrets_are_redacted_and_unknown_keys_refused() {
+        let c = Config { database_url: "postgres://u:secret@h/db".into(), ..Config::default() };
+        assert!(!format!("{c:?}").contains("secret"));
+        assert!(toml::from_str::<Config>("listn = \"x\"").is_err());
+        let bad = Config { database_url: "mysql://x".into(), ..Config::default() };
+        assert!(bad.validate().is_err());
+    }
+}

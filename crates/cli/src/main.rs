@@ -1,0 +1,498 @@
+//! `certguard`: run the registry server, seed the demo, import and export, manage accounts.
+//! The only place that reads configuration and picks a storage backend.
+
+mod config;
+
+use anyhow::{Context, Result, bail};
+use certguard_access::{AdminGrant, Principal, Role, local_reader};
+use certguard_app::accounts::NewAccount;
+use certguard_app::export::{ExportFormat, ExportOptions};
+use certguard_app::import::ErrorReport;
+use certguard_app::{Accounts, Clock, Registry, SystemClock};
+use certguard_registry::Catalogue;
+use certguard_store::{Authority, Store};
+use clap::{Args, Parser, Subcommand};
+use config::Config;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "certguard", version, about = "安证卫士 certguard: the work-safety certificate registry")]
+struct Cli {
+    /// TOML configuration file (see `certguard config default`).
+    #[arg(long, global = true, env = "CERTGUARD_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct ServerFlags {
+    /// Data directory (SQLite database).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long)]
+    listen: Option<String>,
+    /// PostgreSQL URL instead of the embedded SQLite database.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+#[derive(Args, Clone)]
+struct StoreFlags {
+    /// Data directory (SQLite database).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// PostgreSQL URL instead of the embedded SQLite database.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (public lookup, back office, API).
+    Serve(ServerFlags),
+    /// Create a data directory with demo authorities, accounts and certificates, then serve it.
+    Demo {
+        #[command(flatten)]
+        server: ServerFlags,
+        /// How many demo certificates to create in an empty registry.
+        #[arg(long, default_value_t = 10_000)]
+        count: usize,
+        /// Seed and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Import certificates from a CSV or XLSX file; rejected rows go to FILE.errors.csv.
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreFlags,
+        /// Act as this issuer account (its authority limits the rows); default: the local operator (all authorities).
+        #[arg(long = "as")]
+        as_user: Option<String>,
+    },
+    /// Export certificates to CSV or XLSX (ID numbers masked unless --full-id).
+    Export {
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreFlags,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: FormatArg,
+        /// Only this authority's certificates.
+        #[arg(long)]
+        authority: Option<String>,
+        /// Write full ID numbers (for a backup or a transfer); the export is audited either way.
+        #[arg(long)]
+        full_id: bool,
+        /// English column headers.
+        #[arg(long)]
+        english: bool,
+    },
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Manage issuing authorities.
+    #[command(subcommand)]
+    Authority(AuthorityCommand),
+    /// Configuration helpers.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum FormatArg {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account. The password is read from CERTGUARD_NEW_PASSWORD, or --password-file, or asked for.
+    Add {
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The issuing authority of an issuer account (e.g. CN-320500).
+        #[arg(long)]
+        authority: Option<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreFlags,
+    },
+    /// List accounts.
+    List {
+        #[command(flatten)]
+        store: StoreFlags,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for an account and print it (shown once).
+    Add {
+        username: String,
+        #[arg(long, default_value = "api")]
+        name: String,
+        #[command(flatten)]
+        store: StoreFlags,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuthorityCommand {
+    /// Add or update an issuing authority.
+    Add {
+        code: String,
+        #[arg(long)]
+        name_zh: String,
+        #[arg(long)]
+        name_en: String,
+        #[arg(long, default_value = "")]
+        region: String,
+        #[command(flatten)]
+        store: StoreFlags,
+    },
+    /// List issuing authorities.
+    List {
+        #[command(flatten)]
+        store: StoreFlags,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print a commented default configuration file.
+    Default,
+    /// Print the configuration in effect (secrets redacted).
+    Show,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::from_code(s).ok_or_else(|| format!("one of: {}", Role::ALL.map(|r| r.code()).join(", ")))
+}
+
+fn apply_store_flags(c: &mut Config, data_dir: Option<PathBuf>, database_url: Option<String>) {
+    if let Some(d) = data_dir {
+        c.data_dir = d;
+    }
+    if let Some(u) = database_url {
+        c.database_url = u;
+    }
+}
+
+async fn open_store(c: &Config) -> Result<Arc<dyn Store>> {
+    if c.database_url.is_empty() {
+        std::fs::create_dir_all(&c.data_dir).with_context(|| format!("creating {}", c.data_dir.display()))?;
+        let path = c.data_dir.join("certguard.db");
+        let store =
+            certguard_store_sqlite::SqliteStore::open(&path).with_context(|| format!("opening {}", path.display()))?;
+        Ok(Arc::new(store))
+    } else {
+        let store = certguard_store_postgres::PgStore::connect(&c.database_url, c.database_pool)
+            .await
+            .context("connecting to PostgreSQL")?;
+        Ok(Arc::new(store))
+    }
+}
+
+struct Services {
+    registry: Registry,
+    accounts: Accounts,
+}
+
+async fn services(c: &Config) -> Result<Services> {
+    let store = open_store(c).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let registry = Registry::new(store.clone(), Catalogue::builtin(), clock.clone()).await?;
+    let accounts = Accounts::new(store, clock, chrono::Duration::hours(c.session_hours));
+    Ok(Services { registry, accounts })
+}
+
+async fn serve(c: &Config, s: Services) -> Result<()> {
+    let web = certguard_web::WebConfig {
+        lookup_per_minute: c.lookup_per_minute,
+        login_per_minute: c.login_per_minute,
+        max_upload_bytes: c.max_upload_mib * 1024 * 1024,
+        secure_cookies: c.secure_cookies,
+        trust_forwarded_for: c.trust_forwarded_for,
+    };
+    let state = certguard_web::AppState::new(s.registry, s.accounts, web);
+    let listener =
+        tokio::net::TcpListener::bind(&c.listen).await.with_context(|| format!("listening on {}", c.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, backend = state.registry.store().backend(), "serving");
+    println!("certguard is serving on http://{addr}/  (ctrl-c to stop)");
+    certguard_web::serve(state, listener).await?;
+    Ok(())
+}
+
+fn progress_bar(total: Option<u64>, what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = match total {
+        Some(t) => {
+            let pb = ProgressBar::new(t);
+            pb.set_style(
+                ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+                    .expect("template")
+                    .progress_chars("=> "),
+            );
+            pb
+        }
+        None => {
+            let pb = ProgressBar::new_spinner();
+            pb.set_style(ProgressStyle::with_template("{spinner} {msg} {pos} rows").expect("template"));
+            pb
+        }
+    };
+    pb.set_message(what.to_string());
+    pb
+}
+
+async fn import(c: &Config, file: &Path, as_user: Option<&str>) -> Result<i32> {
+    let s = services(c).await?;
+    let principal = match as_user {
+        Some(u) => {
+            let user = s.registry.store().user_by_name(u).await?.with_context(|| format!("no account {u}"))?;
+            certguard_app::accounts::principal_of(&user)
+        }
+        None => Principal { user_id: 0, username: "cli:import".into(), role: Role::Admin, authority: None },
+    };
+    let input = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+    let size = input.metadata()?.len();
+    if size > certguard_app::import::MAX_IMPORT_BYTES {
+        bail!("{} is larger than {} MiB", file.display(), certguard_app::import::MAX_IMPORT_BYTES >> 20);
+    }
+    let report_path = PathBuf::from(format!("{}.errors.csv", file.display()));
+    let mut report = ErrorReport::new(std::io::BufWriter::new(
+        std::fs::File::create(&report_path).with_context(|| format!("creating {}", report_path.display()))?,
+    ))?;
+    let pb = progress_bar(Some(size), "importing");
+    let summary = certguard_app::import::import(
+        &s.registry,
+        &principal,
+        std::io::BufReader::new(input),
+        &file.display().to_string(),
+        None,
+        |e| report.add(e),
+        |p| pb.set_position(p.bytes),
+    )
+    .await;
+    pb.finish_and_clear();
+    let errors = report.count;
+    report.finish()?;
+    let summary = summary?;
+    println!(
+        "rows {}  added {}  already stored {}  rejected {}",
+        summary.rows, summary.inserted, summary.unchanged, summary.rejected
+    );
+    if errors > 0 {
+        println!("error report: {} ({errors} problems)", report_path.display());
+        Ok(2)
+    } else {
+        std::fs::remove_file(&report_path).ok();
+        Ok(0)
+    }
+}
+
+async fn export(c: &Config, file: &Path, opts: ExportOptions) -> Result<()> {
+    let s = services(c).await?;
+    let total = s.registry.store().counts().await?.certificates;
+    let out = std::fs::File::create(file).with_context(|| format!("creating {}", file.display()))?;
+    let pb = progress_bar(None, "exporting");
+    let n = certguard_app::export::export(
+        &s.registry,
+        &local_reader("export"),
+        &opts,
+        None,
+        std::io::BufWriter::new(out),
+        |n| pb.set_position(n),
+    )
+    .await?;
+    pb.finish_and_clear();
+    println!("{n} of {total} certificates written to {}", file.display());
+    Ok(())
+}
+
+fn read_password(file: Option<&Path>) -> Result<String> {
+    if let Ok(p) = std::env::var("CERTGUARD_NEW_PASSWORD") {
+        return Ok(p);
+    }
+    if let Some(f) = file {
+        return Ok(std::fs::read_to_string(f)
+            .with_context(|| format!("reading {}", f.display()))?
+            .trim_end()
+            .to_string());
+    }
+    if !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        return Ok(line.trim_end().to_string());
+    }
+    eprint!("password (input is shown; prefer --password-file): ");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end().to_string())
+}
+
+async fn demo(c: &Config, count: usize, no_serve: bool) -> Result<()> {
+    let s = services(c).await?;
+    let existing = s.registry.store().counts().await?.certificates;
+    if existing == 0 {
+        eprintln!("seeding {count} demo certificates into {} ...", c.data_dir.display());
+        let n = certguard_app::demo::seed(&s.registry, &s.accounts, count).await?;
+        eprintln!("{n} demo certificates created");
+    } else {
+        certguard_app::demo::seed(&s.registry, &s.accounts, 0).await?;
+        eprintln!("registry already has {existing} certificates; not seeding more");
+    }
+    println!();
+    println!("安证卫士 certguard demo  (演示数据，非真实证书 / demo data, not real certificates)");
+    println!("  web:  http://{}/", c.listen);
+    println!("  logins (username / password / role):");
+    for (u, p, role, auth, _) in certguard_app::demo::ACCOUNTS {
+        println!("    {u:<10} {p:<22} {}{}", role.code(), auth.map(|a| format!(" ({a})")).unwrap_or_default());
+    }
+    if let Some((cert, _)) = certguard_app::demo::demo_certificates(&s.registry, 1, s.registry.clock().today()).first()
+    {
+        println!("  try the lookup with: {} / {}", cert.number, cert.holder.name);
+    }
+    println!();
+    if no_serve {
+        return Ok(());
+    }
+    serve(c, s).await
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CERTGUARD_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run().await {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::exit(1);
+        }
+    }
+}
+
+async fn run() -> Result<i32> {
+    let cli = Cli::parse();
+    let mut c = Config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve(f) => {
+            apply_store_flags(&mut c, f.data_dir, f.database_url);
+            if let Some(l) = f.listen {
+                c.listen = l;
+            }
+            let s = services(&c).await?;
+            serve(&c, s).await?;
+        }
+        Command::Demo { server, count, no_serve } => {
+            apply_store_flags(&mut c, server.data_dir, server.database_url);
+            if let Some(l) = server.listen {
+                c.listen = l;
+            }
+            demo(&c, count, no_serve).await?;
+        }
+        Command::Import { file, store, as_user } => {
+            apply_store_flags(&mut c, store.data_dir, store.database_url);
+            return import(&c, &file, as_user.as_deref()).await;
+        }
+        Command::Export { file, store, format, authority, full_id, english } => {
+            apply_store_flags(&mut c, store.data_dir, store.database_url);
+            let opts = ExportOptions {
+                format: match format {
+                    FormatArg::Csv => ExportFormat::Csv,
+                    FormatArg::Xlsx => ExportFormat::Xlsx,
+                },
+                authority: authority.map(|a| a.parse()).transpose().map_err(|e| anyhow::anyhow!("--authority: {e}"))?,
+                full_id,
+                english_headers: english,
+            };
+            export(&c, &file, opts).await?;
+        }
+        Command::User(UserCommand::Add { username, role, authority, display_name, password_file, store }) => {
+            apply_store_flags(&mut c, store.data_dir, store.database_url);
+            let s = services(&c).await?;
+            let password = read_password(password_file.as_deref())?;
+            let authority =
+                authority.map(|a| a.parse()).transpose().map_err(|e| anyhow::anyhow!("--authority: {e}"))?;
+            if let Some(a) = &authority
+                && !s.registry.authority_known(a)
+            {
+                bail!("unknown authority {a}: add it first with `certguard authority add`");
+            }
+            let id = s
+                .accounts
+                .create_user(
+                    &AdminGrant::local_operator("user-add"),
+                    NewAccount {
+                        display_name: display_name.unwrap_or_else(|| username.clone()),
+                        username,
+                        password,
+                        role,
+                        authority,
+                    },
+                    None,
+                )
+                .await?;
+            println!("account {id} created");
+        }
+        Command::User(UserCommand::List { store }) => {
+            apply_store_flags(&mut c, store.data_dir, store.database_url);
+            let s = services(&c).await?;
+            for u in s.registry.store().users().await? {
+                println!(
+                    "{:<4} {:<16} {:<10} {:<10} {}",
+                    u.id,
+                    u.username,
+                    u.role.code(),
+                    u.authority.map(|a| a.to_string()).unwrap_or_default(),
+                    u.display_name
+                );
+            }
+        }
+        Command::Token(TokenCommand::Add { username, name, store }) => {
+            apply_store_flags(&mut c, store.data_dir, store.database_url);
+            let s = services(&c).await?;
+            let user =
+                s.registry.store().user_by_name(&username).await?.with_context(|| format!("no account {username}"))?;
+            let token = s.accounts.create_api_token(&certguard_app::accounts::principal_of(&user), &name, None).await?;
+            println!("{token}");
+        }
+        Command::Authority(AuthorityCommand::Add { code, name_zh, name_en, region, store }) => {
+            apply_store_flags(&mut c, store.data_dir, store.database_url);
+            let s = services(&c).await?;
+            let code = code.parse().map_err(|e| anyhow::anyhow!("authority code: {e}"))?;
+            s.registry.put_authority(Authority { code, name_zh, name_en, region }).await?;
+            println!("saved");
+        }
+        Command::Authority(AuthorityCommand::List { store }) => {
+            apply_store_flags(&mut c, store.data_dir, store.database_url);
+            let s = services(&c).await?;
+            for a in s.registry.store().authorities().await? {
+                println!("{:<12} {}  {}  {}", a.code, a.name_zh, a.name_en, a.region);
+            }
+        }
+        Command::Config(ConfigCommand::Default) => print!("{}", config::DEFAULT_TOML),
+        Command::Config(ConfigCommand::Show) => println!("{c:#?}"),
+    }
+    Ok(0)
+}

@@ -1,0 +1,137 @@
+//! The HTTP edge of certguard, the only crate that knows HTTP and HTML.
+//!
+//! - public pages: certificate lookup (number + name), rate-limited, masked;
+//! - the authority back office: login, list and search, certificate detail with its history, issue and
+//!   registry-operation forms, import with an error report, export, audit log;
+//! - the JSON API under `/api/v1` (bearer tokens or the session cookie) and its OpenAPI document;
+//! - `/healthz` and Prometheus `/metrics`.
+//!
+//! Pages are rendered on the server (maud), Chinese first with an English switch, and work without
+//! JavaScript; every form carries a CSRF token (double-submit cookie) and sessions are HttpOnly SameSite=Lax
+//! cookies.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod metrics;
+pub mod openapi;
+pub mod pages;
+pub mod security;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use certguard_app::{Accounts, Registry};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Settings of the HTTP edge (the CLI fills them from configuration).
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Public lookups per client address per minute.
+    pub lookup_per_minute: u32,
+    /// Failed logins per client address per minute.
+    pub login_per_minute: u32,
+    /// Largest accepted upload (imports), bytes.
+    pub max_upload_bytes: usize,
+    /// Mark cookies Secure (behind HTTPS).
+    pub secure_cookies: bool,
+    /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            lookup_per_minute: 30,
+            login_per_minute: 10,
+            max_upload_bytes: 64 * 1024 * 1024,
+            secure_cookies: false,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+pub struct AppState {
+    pub registry: Registry,
+    pub accounts: Accounts,
+    pub config: WebConfig,
+    pub lookup_limiter: security::RateLimiter,
+    pub login_limiter: security::RateLimiter,
+    pub metrics: metrics::Metrics,
+    pub import_reports: pages::admin::ReportCache,
+}
+
+pub type SharedState = Arc<AppState>;
+
+impl AppState {
+    pub fn new(registry: Registry, accounts: Accounts, config: WebConfig) -> SharedState {
+        Arc::new(AppState {
+            lookup_limiter: security::RateLimiter::per_minute(config.lookup_per_minute),
+            login_limiter: security::RateLimiter::per_minute(config.login_per_minute),
+            registry,
+            accounts,
+            config,
+            metrics: metrics::Metrics::default(),
+            import_reports: pages::admin::ReportCache::default(),
+        })
+    }
+}
+
+pub fn router(state: SharedState) -> Router {
+    let max_upload = state.config.max_upload_bytes;
+    Router::new()
+        .route("/", get(pages::public::home))
+        .route("/lookup", post(pages::public::lookup))
+        .route("/lang/{lang}", get(pages::public::set_language))
+        .route("/login", get(pages::public::login_form).post(pages::public::login))
+        .route("/logout", post(pages::public::logout))
+        .route("/static/app.css", get(pages::layout::stylesheet))
+        .route("/admin", get(pages::admin::dashboard))
+        .route("/admin/certificates", get(pages::admin::list))
+        .route("/admin/certificates/{serial}", get(pages::admin::detail))
+        .route("/admin/certificates/{serial}/action", post(pages::admin::action))
+        .route("/admin/issue", get(pages::admin::issue_form).post(pages::admin::issue))
+        .route("/admin/import", get(pages::admin::import_form).post(pages::admin::import))
+        .route("/admin/import/report/{id}", get(pages::admin::import_report))
+        .route("/admin/export", get(pages::admin::export))
+        .route("/admin/audit", get(pages::admin::audit))
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/v1/lookup", post(api::lookup))
+        .route("/api/v1/catalogue", get(api::catalogue))
+        .route("/api/v1/certificates", get(api::search).post(api::issue))
+        .route("/api/v1/certificates/{serial}", get(api::get_certificate))
+        .route("/api/v1/certificates/{serial}/history", get(api::history))
+        .route("/api/v1/certificates/{serial}/commands", post(api::command))
+        .route("/healthz", get(metrics::healthz))
+        .route("/metrics", get(metrics::prometheus))
+        .fallback(pages::public::not_found)
+        .layer(DefaultBodyLimit::max(max_upload))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::edge))
+        .with_state(state)
+}
+
+/// Serves until ctrl-c / SIGTERM, then finishes the requests in flight.
+pub async fn serve(state: SharedState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,5 @@
+//! Server-rendered pages (maud).
+
+pub mod admin;
+pub mod layout;
+pub mod public;
