@@ -132,6 +132,15 @@ impl RateLimiter {
         self.allow_at(ip, Instant::now())
     }
 
+    /// Whether `ip` has a token left, without taking it (for budgets charged only on failure).
+    pub fn has_budget(&self, ip: IpAddr) -> bool {
+        let now = Instant::now();
+        let buckets = self.buckets.lock();
+        buckets
+            .get(&ip)
+            .is_none_or(|(tokens, at)| tokens + now.duration_since(*at).as_secs_f64() * self.rate_per_sec >= 1.0)
+    }
+
     pub fn allow_at(&self, ip: IpAddr, now: Instant) -> bool {
         let mut buckets = self.buckets.lock();
         if buckets.len() > 100_000 {

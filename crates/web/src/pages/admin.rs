@@ -777,6 +777,11 @@ pub async fn import_form(
     import_page(&f, &user, None).into_response()
 }
 
+fn too_large(l: Lang, limit: usize) -> String {
+    let size = if limit >= 1 << 20 { format!("{} MiB", limit >> 20) } else { format!("{} KiB", limit >> 10) };
+    format!("{} {size}", l.t("文件过大，上限为", "File too large; the limit is"))
+}
+
 pub async fn import(
     State(state): State<SharedState>,
     PageUser(user): PageUser,
@@ -806,22 +811,14 @@ pub async fn import(
                     Ok(bytes) if name == "file" => file = Some((file_name, bytes.to_vec())),
                     Ok(_) => {}
                     Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        let mib = state.config.max_upload_bytes / 1024 / 1024;
-                        return fail(
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            format!("{} {mib} MiB", l.t("文件过大，上限为", "File too large; the limit is")),
-                        );
+                        return fail(StatusCode::PAYLOAD_TOO_LARGE, too_large(l, state.config.max_upload_bytes));
                     }
                     Err(e) => return fail(StatusCode::BAD_REQUEST, e.body_text()),
                 }
             }
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                let mib = state.config.max_upload_bytes / 1024 / 1024;
-                return fail(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!("{} {mib} MiB", l.t("文件过大，上限为", "File too large; the limit is")),
-                );
+                return fail(StatusCode::PAYLOAD_TOO_LARGE, too_large(l, state.config.max_upload_bytes));
             }
             Err(e) => return fail(StatusCode::BAD_REQUEST, e.body_text()),
         }

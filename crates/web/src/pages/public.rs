@@ -241,7 +241,8 @@ pub async fn login(
     if !csrf_ok(&csrf, &form.csrf) {
         return (StatusCode::FORBIDDEN, page(&f, l.t("登录", "Log in"), expired_form(l))).into_response();
     }
-    if !state.login_limiter.allow(ip) {
+    // Only failed attempts are charged: a clerk who logs in and out all day is never locked out.
+    if !state.login_limiter.has_budget(ip) {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
         let msg = l.t("登录尝试过于频繁，请一分钟后再试", "Too many attempts: wait a minute");
         return (StatusCode::TOO_MANY_REQUESTS, login_page(&f, &next, &form.username, Some(msg))).into_response();
@@ -254,6 +255,7 @@ pub async fn login(
             res
         }
         Err(AppError::BadCredentials) => {
+            state.login_limiter.allow(ip);
             let msg = l.t("用户名或密码错误", "Wrong username or password");
             (StatusCode::UNAUTHORIZED, login_page(&f, &next, &form.username, Some(msg))).into_response()
         }
