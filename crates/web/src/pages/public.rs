@@ -71,7 +71,8 @@ pub fn certificate_card(l: Lang, c: &PublicCertificate) -> Markup {
     html! {
         div.card {
             @match status_tone(status) {
-                "ok" => (verdict("ok", "✔", &format!("{}：{}", l.t("真实有效", "Genuine and valid"), l.t(status.zh(), status.en())))),
+                "ok" if status == Status::Valid => (verdict("ok", "✔", l.t("真实有效", "Genuine and valid"))),
+                "ok" => (verdict("ok", "✔", &format!("{}：{}", l.t("真实有效", "Genuine and valid"), l.t("请按期复审", "review due soon")))),
                 "warn" => (verdict("warn", "!", &format!("{}：{}", l.t("证书真实，但当前不能作为上岗依据", "Genuine, but not valid for work now"), l.t(status.zh(), status.en())))),
                 _ => (verdict("bad", "✖", &format!("{}：{}", l.t("证书已失效", "Certificate no longer valid"), l.t(status.zh(), status.en())))),
             }

@@ -1,0 +1,154 @@
+//! The browser flow in real Chromium (Debian's chromium + chromium-driver): log in, issue a certificate
+//! with the form, then look it up on the public page as a worker or employer would, on a phone-sized
+//! window. Screenshots land in target/screenshots for people to look at.
+//!
+//! Outside CI the test is skipped (with a message) when chromedriver is not installed; in CI (CI=true) a
+//! missing browser fails the test, so the flow never goes untested silently.
+
+mod helpers;
+
+use fantoccini::{ClientBuilder, Locator};
+use helpers::{PASSWORD, TestApp};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start_driver() -> Option<(Driver, String)> {
+    let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    if !std::path::Path::new(&binary).exists() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI=true but {binary} is missing: install chromium and chromium-driver");
+        }
+        eprintln!("{binary} not found: browser test skipped (apt-get install chromium chromium-driver fonts-noto-cjk)");
+        return None;
+    }
+    let port = free_port();
+    let child = Command::new(&binary)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some((Driver(child), url));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start on port {port}");
+}
+
+async fn browser(driver_url: &str, width: u32, height: u32) -> fantoccini::Client {
+    let profile = tempfile::tempdir().unwrap().keep();
+    let caps = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display()),
+                format!("--window-size={width},{height}")
+            ]
+        }
+    });
+    let caps = caps.as_object().unwrap().clone().into_iter().collect();
+    ClientBuilder::native().capabilities(caps).connect(driver_url).await.expect("connect to chromedriver")
+}
+
+async fn screenshot(c: &fantoccini::Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+async fn fill(c: &fantoccini::Client, id: &str, value: &str) {
+    let e = c.find(Locator::Id(id)).await.unwrap_or_else(|_| panic!("input #{id}"));
+    e.clear().await.unwrap();
+    e.send_keys(value).await.unwrap();
+}
+
+async fn select(c: &fantoccini::Client, id: &str, value: &str) {
+    c.find(Locator::Id(id)).await.unwrap().select_by_value(value).await.unwrap();
+}
+
+async fn submit(c: &fantoccini::Client, form_action: &str) {
+    c.find(Locator::Css(&format!("form[action='{form_action}'] button[type=submit]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_issue_and_look_up_in_chromium() {
+    let Some((_driver, driver_url)) = start_driver().await else { return };
+    let app = TestApp::spawn().await;
+
+    // An authority clerk at a desk.
+    let desk = browser(&driver_url, 1280, 1000).await;
+    desk.goto(&app.url("/login")).await.unwrap();
+    fill(&desk, "f-username", "clerk").await;
+    fill(&desk, "f-password", PASSWORD).await;
+    submit(&desk, "/login").await;
+    desk.wait().for_element(Locator::Css("svg.chart")).await.expect("the dashboard after login");
+    assert!(desk.current_url().await.unwrap().path().starts_with("/admin"));
+    screenshot(&desk, "admin-dashboard").await;
+
+    desk.goto(&app.url("/admin/issue")).await.unwrap();
+    fill(&desk, "f-name", "王芳").await;
+    // Typed as people type on a phone: full-width digits, spaces.
+    fill(&desk, "f-id_number", "４４０５２４ 18800101 0014").await;
+    select(&desk, "f-item", "3.1").await;
+    // Date inputs take keystrokes in the browser's locale order; set the value as a date picker would.
+    desk.execute("document.getElementById('f-valid_from').value = '2024-06-01';", vec![]).await.unwrap();
+    screenshot(&desk, "issue-form").await;
+    submit(&desk, "/admin/issue").await;
+    desk.wait().for_element(Locator::Css("ol.timeline")).await.expect("the detail page after issuing");
+    let h1 = desk.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    assert!(h1.contains("王芳"), "after issuing, the detail page shows the holder: {h1}");
+    let detail = desk.source().await.unwrap();
+    assert!(detail.contains("登高架设作业") && detail.contains("真实有效"));
+    screenshot(&desk, "certificate-detail").await;
+    desk.close().await.unwrap();
+
+    // A worker with a phone looks the certificate up.
+    let phone = browser(&driver_url, 390, 844).await;
+    phone.goto(&app.url("/")).await.unwrap();
+    fill(&phone, "f-number", "T440524188001010014").await;
+    fill(&phone, "f-name", "王芳").await;
+    submit(&phone, "/lookup").await;
+    let verdict = phone.wait().for_element(Locator::Css(".verdict")).await.unwrap().text().await.unwrap();
+    assert!(verdict.contains("真实有效"), "{verdict}");
+    let page = phone.source().await.unwrap();
+    assert!(page.contains("440524********0014") && !page.contains("440524188001010014"));
+    // No horizontal scrolling on a 390 px screen.
+    let overflow =
+        phone.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    assert_eq!(overflow, serde_json::Value::Bool(false), "the lookup result fits a phone screen");
+    screenshot(&phone, "lookup-result-phone").await;
+
+    // A wrong name: the same not-found answer as for a fake number.
+    phone.goto(&app.url("/")).await.unwrap();
+    fill(&phone, "f-number", "T440524188001010014").await;
+    fill(&phone, "f-name", "王方").await;
+    submit(&phone, "/lookup").await;
+    let verdict = phone.wait().for_element(Locator::Css(".verdict")).await.unwrap().text().await.unwrap();
+    assert!(verdict.contains("未查到"), "{verdict}");
+    screenshot(&phone, "lookup-not-found-phone").await;
+    phone.close().await.unwrap();
+}
