@@ -94,73 +94,98 @@ fn resident_id(rng: &mut StdRng, region: &str, birth: NaiveDate) -> String {
 /// A demo certificate as first issued, and the later states with the event that led to each.
 pub type DemoHistory = (Certificate, Vec<(Certificate, Event)>);
 
-pub fn demo_certificates(registry: &Registry, count: usize, today: NaiveDate) -> Vec<DemoHistory> {
-    let mut rng = StdRng::seed_from_u64(2021_0901);
-    let mut out = Vec::with_capacity(count);
-    while out.len() < count {
-        let (code, _, _, _) = AUTHORITIES[rng.random_range(0..AUTHORITIES.len())];
-        let region = &code[3..];
-        // Holders register where they were born: use the province of the authority, prefecture varies.
-        let birth = date(rng.random_range(1962..2002), rng.random_range(1..13), rng.random_range(1..29));
-        let id = resident_id(&mut rng, region, birth);
-        let Ok(identity) = IdentityDoc::resident(&id) else { continue };
-        let sex = identity.as_resident().expect("resident").sex();
-        let name =
-            format!("{}{}", SURNAMES[rng.random_range(0..SURNAMES.len())], GIVEN[rng.random_range(0..GIVEN.len())]);
-        let (category, item) = pick_item(&mut rng);
-        let adult = birth.with_year(birth.year() + 18).unwrap_or(birth);
-        let earliest = adult.max(date(2008, 1, 1));
-        let span = (today - earliest).num_days().max(1);
-        let first_issued = earliest + chrono::Days::new(rng.random_range(0..span) as u64);
-        // Bring the validity period up to date as a real holder would (renewal every 6 years).
-        let mut valid_from = first_issued;
-        while certguard_registry::rules::add_years(valid_from, 6) < today && rng.random_range(0..10) < 8 {
-            valid_from = certguard_registry::rules::add_years(valid_from, 6);
-        }
-        let new = NewCertificate {
-            holder: Holder { name: name.parse().expect("demo name"), identity, sex },
-            scope: Scope::SpecialOperation { category: category.into(), item: item.into() },
-            authority: code.parse().expect("demo authority"),
-            first_issued,
-            valid_from,
-            valid_until: None,
-            review_due: None,
-            last_review: if valid_from > first_issued { Some(valid_from) } else { None },
-            number: None,
-        };
-        let serial = Serial(rng.random());
-        let Ok(first) = build_certificate(new, registry.catalogue(), serial, today) else { continue };
-        let mut cert = first.clone();
-        let mut later = Vec::new();
-        // Most holders attend their review on time; some let it lapse; a few are suspended or revoked.
-        if let Some(due) = cert.review_due
-            && due <= today
-            && rng.random_range(0..10) < 7
-        {
-            let on = due - chrono::Days::new(rng.random_range(0..50));
-            if let Ok((next, ev)) =
-                certguard_registry::apply(&cert, &Command::RecordReview { date: on, passed: true }, today)
-            {
-                cert = next.clone();
-                later.push((next, ev));
+/// An endless, deterministic stream of demo certificates (same seed, same data), generated lazily so that
+/// seeding a million of them takes flat memory.
+pub struct DemoGenerator<'a> {
+    registry: &'a Registry,
+    today: NaiveDate,
+    rng: StdRng,
+}
+
+impl<'a> DemoGenerator<'a> {
+    pub fn new(registry: &'a Registry, today: NaiveDate) -> Self {
+        DemoGenerator { registry, today, rng: StdRng::seed_from_u64(2021_0901) }
+    }
+}
+
+impl Iterator for DemoGenerator<'_> {
+    type Item = DemoHistory;
+
+    fn next(&mut self) -> Option<DemoHistory> {
+        let (registry, today, rng) = (self.registry, self.today, &mut self.rng);
+        loop {
+            if let Some(h) = demo_one(registry, today, rng) {
+                return Some(h);
             }
         }
-        let roll = rng.random_range(0..1000);
-        let cmd = match roll {
-            0..15 => Some(Command::Suspend { reason: "违章作业，正在调查".into() }),
-            15..25 => Some(Command::Revoke { reason: RevocationReason::ExpiredWithoutReview }),
-            25..28 => Some(Command::Revoke { reason: RevocationReason::FraudOrBribery }),
-            28..33 => Some(Command::Cancel { reason: CancellationReason::HolderRequest }),
-            _ => None,
-        };
-        if let Some(cmd) = cmd
-            && let Ok((next, ev)) = certguard_registry::apply(&cert, &cmd, today)
+    }
+}
+
+pub fn demo_certificates(registry: &Registry, count: usize, today: NaiveDate) -> Vec<DemoHistory> {
+    DemoGenerator::new(registry, today).take(count).collect()
+}
+
+fn demo_one(registry: &Registry, today: NaiveDate, rng: &mut StdRng) -> Option<DemoHistory> {
+    let (code, _, _, _) = AUTHORITIES[rng.random_range(0..AUTHORITIES.len())];
+    let region = &code[3..];
+    // Holders register where they were born: use the province of the authority, prefecture varies.
+    let birth = date(rng.random_range(1962..2002), rng.random_range(1..13), rng.random_range(1..29));
+    let id = resident_id(rng, region, birth);
+    let Ok(identity) = IdentityDoc::resident(&id) else { return None };
+    let sex = identity.as_resident().expect("resident").sex();
+    let name = format!("{}{}", SURNAMES[rng.random_range(0..SURNAMES.len())], GIVEN[rng.random_range(0..GIVEN.len())]);
+    let (category, item) = pick_item(rng);
+    let adult = birth.with_year(birth.year() + 18).unwrap_or(birth);
+    let earliest = adult.max(date(2008, 1, 1));
+    let span = (today - earliest).num_days().max(1);
+    let first_issued = earliest + chrono::Days::new(rng.random_range(0..span) as u64);
+    // Bring the validity period up to date as a real holder would (renewal every 6 years).
+    let mut valid_from = first_issued;
+    while certguard_registry::rules::add_years(valid_from, 6) < today && rng.random_range(0..10) < 8 {
+        valid_from = certguard_registry::rules::add_years(valid_from, 6);
+    }
+    let new = NewCertificate {
+        holder: Holder { name: name.parse().expect("demo name"), identity, sex },
+        scope: Scope::SpecialOperation { category: category.into(), item: item.into() },
+        authority: code.parse().expect("demo authority"),
+        first_issued,
+        valid_from,
+        valid_until: None,
+        review_due: None,
+        last_review: if valid_from > first_issued { Some(valid_from) } else { None },
+        number: None,
+    };
+    let serial = Serial(rng.random());
+    let Ok(first) = build_certificate(new, registry.catalogue(), serial, today) else { return None };
+    let mut cert = first.clone();
+    let mut later = Vec::new();
+    // Most holders attend their review on time; some let it lapse; a few are suspended or revoked.
+    if let Some(due) = cert.review_due
+        && due <= today
+        && rng.random_range(0..10) < 7
+    {
+        let on = due - chrono::Days::new(rng.random_range(0..50));
+        if let Ok((next, ev)) =
+            certguard_registry::apply(&cert, &Command::RecordReview { date: on, passed: true }, today)
         {
+            cert = next.clone();
             later.push((next, ev));
         }
-        out.push((first, later));
     }
-    out
+    let roll = rng.random_range(0..1000);
+    let cmd = match roll {
+        0..15 => Some(Command::Suspend { reason: "违章作业，正在调查".into() }),
+        15..25 => Some(Command::Revoke { reason: RevocationReason::ExpiredWithoutReview }),
+        25..28 => Some(Command::Revoke { reason: RevocationReason::FraudOrBribery }),
+        28..33 => Some(Command::Cancel { reason: CancellationReason::HolderRequest }),
+        _ => None,
+    };
+    if let Some(cmd) = cmd
+        && let Ok((next, ev)) = certguard_registry::apply(&cert, &cmd, today)
+    {
+        later.push((next, ev));
+    }
+    Some((first, later))
 }
 
 /// Seeds authorities, accounts and `count` certificates into an empty registry. Idempotent: re-running it
@@ -198,8 +223,9 @@ pub async fn seed(registry: &Registry, accounts: &Accounts, count: usize) -> Res
     let today = registry.clock().today();
     let now = registry.clock().now();
     let mut inserted = 0u64;
-    let demo = demo_certificates(registry, count, today);
-    for chunk in demo.chunks(1000) {
+    let mut generator = DemoGenerator::new(registry, today).take(count).peekable();
+    while generator.peek().is_some() {
+        let chunk: Vec<DemoHistory> = generator.by_ref().take(1000).collect();
         let records: Vec<NewRecord> = chunk
             .iter()
             .map(|(first, _)| NewRecord {
