@@ -94,7 +94,9 @@ pub async fn edge(State(state): State<SharedState>, mut req: Request, next: Next
     let mut res = next.run(req).await;
 
     let h = res.headers_mut();
-    if existing.is_none() {
+    // Only pages carry forms: API answers, health checks and files set no cookie.
+    let is_page = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if existing.is_none() && is_page {
         h.append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &csrf, None, state.config.secure_cookies));
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
