@@ -9,7 +9,7 @@ use certguard_access::Role;
 use certguard_registry::{Certificate, Serial};
 use certguard_store::*;
 use certguard_types::{AuthorityCode, CertificateNumber, PersonName};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
@@ -317,17 +317,11 @@ impl Store for PgStore {
         }
         if let Some(status) = q.status {
             let today = q.today.unwrap_or_else(|| Utc::now().date_naive());
-            let mut predicate = status_predicate(status).to_string();
-            if predicate.contains("{today}") {
-                args.push(Box::new(today));
-                predicate = predicate.replace("{today}", &format!("${}", args.len()));
-            }
-            if predicate.contains("{today_plus_window}") {
-                let window: NaiveDate = today + chrono::Days::new(certguard_registry::rules::REVIEW_WINDOW_DAYS as u64);
-                args.push(Box::new(window));
-                predicate = predicate.replace("{today_plus_window}", &format!("${}", args.len()));
-            }
-            conds.push(format!("({predicate})"));
+            let cond = status_condition(status, today, |d| {
+                args.push(Box::new(d));
+                format!("${}", args.len())
+            });
+            conds.push(format!("({cond})"));
         }
         let where_clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
         let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect();

@@ -396,16 +396,11 @@ impl Store for SqliteStore {
             }
             if let Some(status) = q.status {
                 let today = q.today.unwrap_or_else(|| Utc::now().date_naive());
-                let mut predicate = status_predicate(status).to_string();
-                if predicate.contains("{today}") {
-                    args.push(date(&today));
-                    predicate = predicate.replace("{today}", &format!("?{}", args.len()));
-                }
-                if predicate.contains("{today_plus_window}") {
-                    args.push(date(&(today + chrono::Days::new(certguard_registry::rules::REVIEW_WINDOW_DAYS as u64))));
-                    predicate = predicate.replace("{today_plus_window}", &format!("?{}", args.len()));
-                }
-                conds.push(format!("({predicate})"));
+                let cond = status_condition(status, today, |d| {
+                    args.push(date(&d));
+                    format!("?{}", args.len())
+                });
+                conds.push(format!("({cond})"));
             }
             let where_clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
             let total: i64 = c

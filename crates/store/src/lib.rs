@@ -256,24 +256,31 @@ pub fn decode_event(body: &str) -> StoreResult<Event> {
     serde_json::from_str(body).map_err(|e| StoreError::Corrupt(format!("event body: {e}")))
 }
 
-/// The SQL-side condition for a status on `today`, shared text for both dialects (dates as ISO text in
-/// SQLite, DATE in PostgreSQL: both compare correctly with a bound date parameter written as `?today`).
-/// Returns a predicate with the placeholder `{today}` to be replaced by the backend's parameter syntax.
-pub fn status_predicate(status: Status) -> &'static str {
+/// The SQL condition selecting certificates whose [`Status`] on `today` is `status`, for both dialects
+/// (dates are ISO text in SQLite and DATE in PostgreSQL; both compare correctly with a bound date). `bind`
+/// records a date parameter and returns its placeholder (`?3`, `$3`).
+pub fn status_condition(status: Status, today: NaiveDate, mut bind: impl FnMut(NaiveDate) -> String) -> String {
+    let window = today + chrono::Days::new(certguard_registry::rules::REVIEW_WINDOW_DAYS as u64);
+    let in_force = |bind: &mut dyn FnMut(NaiveDate) -> String| {
+        format!("lifecycle = 'active' AND valid_from <= {} AND valid_until >= {}", bind(today), bind(today))
+    };
     match status {
-        Status::Cancelled => "lifecycle = 'cancelled'",
-        Status::Revoked => "lifecycle = 'revoked'",
-        Status::Suspended => "lifecycle = 'suspended'",
-        Status::Pending => "lifecycle = 'active' AND valid_from > {today}",
-        Status::Expired => "lifecycle = 'active' AND valid_until < {today}",
+        Status::Cancelled => "lifecycle = 'cancelled'".into(),
+        Status::Revoked => "lifecycle = 'revoked'".into(),
+        Status::Suspended => "lifecycle = 'suspended'".into(),
+        Status::Pending => format!("lifecycle = 'active' AND valid_from > {}", bind(today)),
+        Status::Expired => format!("lifecycle = 'active' AND valid_until < {}", bind(today)),
         Status::ReviewOverdue => {
-            "lifecycle = 'active' AND valid_from <= {today} AND valid_until >= {today} AND review_due IS NOT NULL AND review_due < {today}"
+            format!("{} AND review_due IS NOT NULL AND review_due < {}", in_force(&mut bind), bind(today))
         }
-        Status::ReviewDue => {
-            "lifecycle = 'active' AND valid_from <= {today} AND valid_until >= {today} AND review_due IS NOT NULL AND review_due >= {today} AND review_due <= {today_plus_window}"
-        }
+        Status::ReviewDue => format!(
+            "{} AND review_due IS NOT NULL AND review_due >= {} AND review_due <= {}",
+            in_force(&mut bind),
+            bind(today),
+            bind(window)
+        ),
         Status::Valid => {
-            "lifecycle = 'active' AND valid_from <= {today} AND valid_until >= {today} AND (review_due IS NULL OR review_due > {today_plus_window})"
+            format!("{} AND (review_due IS NULL OR review_due > {})", in_force(&mut bind), bind(window))
         }
     }
 }
