@@ -412,10 +412,7 @@ impl DomainScorer {
             Some(r) => {
                 self.official_registrable.iter().any(|o| o == r) || is_government_suffix(suffix)
             }
-            None => {
-                is_government_suffix(suffix)
-                    || self.official_hosts.contains(&clean.ascii)
-            }
+            None => is_government_suffix(suffix) || self.official_hosts.contains(&clean.ascii),
         };
         if official {
             let why = if is_government_suffix(suffix) {
@@ -617,9 +614,7 @@ impl DomainScorer {
             // Mixed scripts in one label (Latin with Cyrillic or Greek).
             for label in head_unicode.split('.') {
                 let latin = label.chars().any(|c| c.is_ascii_alphabetic());
-                let other = label
-                    .chars()
-                    .any(|c| matches!(c as u32, 0x0370..=0x052F));
+                let other = label.chars().any(|c| matches!(c as u32, 0x0370..=0x052F));
                 if latin && other {
                     reasons.push(Reason {
                         code: "mixed_script",

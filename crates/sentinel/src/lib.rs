@@ -13,13 +13,18 @@
 //! The core functions take strings and return values; only [`fetch`] and the [`cli`] runners do I/O.
 //!
 //! ```
-//! use certguard_sentinel::{domains::DomainScorer, profile::Profile};
+//! use certguard_sentinel::{ads::AdScanner, domains::DomainScorer, profile::Profile};
 //!
 //! let scorer = DomainScorer::new(&Profile::default_profile());
 //! let fake = scorer.score("cx.mem.gov.cn.zscx-query.top").unwrap();
 //! assert!(fake.flagged);
 //! let genuine = scorer.score("cx.mem.gov.cn").unwrap();
 //! assert!(!genuine.flagged);
+//!
+//! let ads = AdScanner::new();
+//! let ad = ads.scan("电工证 焊工证 免考包过 官网可查 加薇 zs8888");
+//! assert!(ad.flagged);
+//! assert_eq!(ad.contacts[0].value, "zs8888");
 //! ```
 
 pub mod ads;
