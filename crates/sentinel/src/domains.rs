@@ -329,10 +329,19 @@ impl DomainScorer {
             embedded_info.push(("official_domain_embedded", 80, h.clone()));
             pats.push(format!("{h}-"));
             embedded_info.push(("official_domain_embedded", 80, h.clone()));
+            let parts: Vec<&str> = h.split('.').collect();
             for sep in ["-", "", "_"] {
-                let folded = h.replace('.', sep);
-                pats.push(folded);
+                pats.push(parts.join(sep));
                 embedded_info.push(("official_domain_folded", 70, h.clone()));
+                // without the last suffix label: memgov, cx-mem-gov
+                if parts.len() > 2 {
+                    pats.push(parts[..parts.len() - 1].join(sep));
+                    embedded_info.push(("official_domain_folded", 70, h.clone()));
+                }
+            }
+            if parts.len() > 2 {
+                pats.push(format!("{}.", parts[..parts.len() - 1].join(".")));
+                embedded_info.push(("official_domain_embedded", 80, h.clone()));
             }
         }
         for p in ["gov-cn", "govcn", "gov.cn.", "gov_cn", "gov.cn-"] {
