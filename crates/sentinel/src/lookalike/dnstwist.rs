@@ -129,9 +129,7 @@ fn idna2008_encode(name: &str) -> Option<String> {
             }
             label.to_string()
         } else {
-            if !chars.iter().all(|&c| valid_codepoint(c))
-                || !unicode_normalization::is_nfc(label)
-            {
+            if !chars.iter().all(|&c| valid_codepoint(c)) || !unicode_normalization::is_nfc(label) {
                 return None;
             }
             format!("xn--{}", idna::punycode::encode_str(label)?)
