@@ -414,8 +414,18 @@ impl DomainScorer {
     /// Scores one name (as given: a host, a URL, a wildcard or an IDN in Unicode or punycode).
     pub fn score(&self, input: &str) -> Result<DomainScore, Error> {
         let clean = clean_name(input)?;
-        let registrable = psl::domain_str(&clean.ascii).map(str::to_string);
+        // One public-suffix lookup; the registrable domain is the label in front of the suffix plus the suffix.
         let suffix = psl::suffix_str(&clean.ascii).unwrap_or("");
+        let registrable = clean
+            .ascii
+            .len()
+            .checked_sub(suffix.len() + 1)
+            .filter(|&n| n > 0 && clean.ascii.as_bytes()[n] == b'.')
+            .map(|n| {
+                let head = &clean.ascii[..n];
+                let label = head.rsplit('.').next().unwrap_or(head);
+                format!("{label}.{suffix}")
+            });
         let mut reasons = Vec::new();
         let official = match &registrable {
             Some(r) => {
@@ -455,22 +465,25 @@ impl DomainScorer {
         let head_unicode: &str = if clean.unicode == clean.ascii {
             head_ascii
         } else {
-            let n = clean.unicode.len().saturating_sub(suffix.len());
-            clean
-                .unicode
-                .get(..n)
-                .unwrap_or(&clean.unicode)
-                .trim_end_matches('.')
+            // drop as many labels as the suffix has (an IDN suffix has another length in Unicode)
+            let k = suffix.split('.').count();
+            let mut end = clean.unicode.len();
+            for _ in 0..k {
+                end = clean.unicode[..end].rfind('.').unwrap_or(0);
+            }
+            &clean.unicode[..end]
         };
 
         // 1. An official domain embedded or folded into the name.
         let mut best_embedded: Option<(&'static str, i32, &str)> = None;
         let mut gov_mimic = false;
-        let full_skel = if clean.ascii == clean.unicode {
-            skeleton(&clean.ascii)
+        // One skeleton of the part in front of the suffix; the suffix itself is kept as it is.
+        let skel = if clean.ascii == clean.unicode {
+            skeleton(head_ascii)
         } else {
-            skeleton(&clean.unicode)
+            skeleton(head_unicode)
         };
+        let full_skel = format!("{skel}.{suffix}");
         for m in self.embedded.find_iter(&full_skel) {
             let (code, pts, ref what) = self.embedded_info[m.pattern().as_usize()];
             if code == "gov_cn_mimic" {
@@ -497,11 +510,6 @@ impl DomainScorer {
         }
 
         // 2. Labels: skeleton equal to an official label, or one edit away from a long token.
-        let skel = if clean.ascii == clean.unicode {
-            skeleton(head_ascii)
-        } else {
-            skeleton(head_unicode)
-        };
         let mut homoglyph_done = false;
         let mut edit_done = false;
         let reg_label = registrable
@@ -526,7 +534,7 @@ impl DomainScorer {
                     if t.len() >= 5
                         && sk != t
                         && sk.len().abs_diff(t.len()) <= 1
-                        && strsim::damerau_levenshtein(sk, t) == 1
+                        && one_edit_apart(sk, t)
                     {
                         reasons.push(Reason {
                             code: "edit_distance",
@@ -688,6 +696,38 @@ impl DomainScorer {
     }
 }
 
+/// True when `a` and `b` differ by exactly one edit (insertion, deletion, substitution or transposition of two
+/// adjacent characters): the Damerau-Levenshtein distance is 1. O(length), no allocation for ASCII.
+pub fn one_edit_apart(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        one_edit(a.as_bytes(), b.as_bytes())
+    } else {
+        let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        one_edit(&x, &y)
+    }
+}
+
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let p = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        if p == short.len() {
+            return false; // equal
+        }
+        // one substitution, or one adjacent transposition
+        short[p + 1..] == long[p + 1..]
+            || (p + 1 < short.len()
+                && short[p] == long[p + 1]
+                && short[p + 1] == long[p]
+                && short[p + 2..] == long[p + 2..])
+    } else {
+        short[p..] == long[p + 1..]
+    }
+}
+
 /// Government-only suffixes: .gov.cn and .政务 (xn--zfr164b), and their sub-suffixes.
 fn is_government_suffix(suffix: &str) -> bool {
     suffix == "gov.cn"
@@ -700,14 +740,15 @@ fn is_government_suffix(suffix: &str) -> bool {
 fn split_digits(s: &str) -> impl Iterator<Item = &str> {
     let b = s.as_bytes();
     let mut start = 0;
-    let mut out = Vec::new();
-    for i in 1..=b.len() {
+    (1..=b.len()).filter_map(move |i| {
         if i == b.len() || b[i].is_ascii_digit() != b[i - 1].is_ascii_digit() {
-            out.push(&s[start..i]);
+            let part = &s[start..i];
             start = i;
+            Some(part)
+        } else {
+            None
         }
-    }
-    out.into_iter()
+    })
 }
 
 #[cfg(test)]
@@ -759,6 +800,8 @@ mod tests {
             ("xn--extu8ah31brfhgw1a.com", "chinese_official_name"),
             ("特种作业操作证查询.com", "chinese_official_name"),
             ("yingjiguanlibv.com", "edit_distance"),
+            ("应急管理部.中国", "chinese_official_name"),
+            ("证书查询.mem-gov-cn.公司", "official_domain_folded"),
         ];
         for (n, code) in cases {
             let r = s.score(n).unwrap();
@@ -854,6 +897,23 @@ mod tests {
                 "{n:?} -> {:?}",
                 s.score(n)
             );
+        }
+    }
+
+    #[test]
+    fn one_edit_matches_damerau_levenshtein() {
+        let words = [
+            "mem", "men", "mme", "meme", "em", "yingji", "yingij", "yinji", "yingjl", "xyingji",
+            "abc", "", "a", "ba", "ab", "应急", "急应", "应",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    one_edit_apart(a, b),
+                    strsim::damerau_levenshtein(a, b) == 1,
+                    "{a} {b}"
+                );
+            }
         }
     }
 

@@ -30,6 +30,7 @@ proptest! {
                 prop_assert!(!r.flagged);
             }
             prop_assert!(r.ascii.is_ascii());
+            prop_assert_eq!(r.registrable.as_deref(), psl::domain_str(&r.ascii));
         }
     }
 
