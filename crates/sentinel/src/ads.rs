@@ -7,7 +7,9 @@
 //! a price. A text is flagged when the score reaches [`AD_FLAG_THRESHOLD`] and at least one offer matched.
 //! Spans are character offsets into the original text.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use std::sync::OnceLock;
+
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
@@ -56,7 +58,7 @@ struct Negators {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Phrase {
     /// The phrase as in the lexicon (normalised form).
-    pub phrase: String,
+    pub phrase: &'static str,
     /// Its kind.
     pub kind: PhraseKind,
     /// Points it adds (0 when negated).
@@ -118,17 +120,36 @@ pub struct AdScan {
     /// Extracted contacts.
     pub contacts: Vec<Contact>,
     /// Certificate types named.
-    pub certificates: Vec<String>,
+    pub certificates: Vec<&'static str>,
     /// Prices.
     pub prices: Vec<Price>,
+}
+
+/// The shipped lexicon, parsed once per process (phrases are then `&'static str`).
+fn lexicon() -> (&'static [(String, PhraseKind, i32)], &'static [String]) {
+    type Parsed = (Vec<(String, PhraseKind, i32)>, Vec<String>);
+    static LEX: OnceLock<Parsed> = OnceLock::new();
+    let l = LEX.get_or_init(|| {
+        let lex: LexiconFile = toml::from_str(LEXICON).expect("shipped ad lexicon parses");
+        let mut info: Vec<(String, PhraseKind, i32)> = Vec::new();
+        for g in lex.group {
+            for t in g.terms {
+                if !info.iter().any(|(p, _, _)| *p == t) {
+                    info.push((t, g.kind, g.points));
+                }
+            }
+        }
+        (info, lex.negators.terms)
+    });
+    (&l.0, &l.1)
 }
 
 /// Ad scanner. Build once (lexicon automaton and regexes), scan many; it is `Sync`.
 #[derive(Debug, Clone)]
 pub struct AdScanner {
     ac: AhoCorasick,
-    info: Vec<(String, PhraseKind, i32)>,
-    negators: Vec<String>,
+    info: &'static [(String, PhraseKind, i32)],
+    negators: &'static [String],
     mobile: Regex,
     wechat: Regex,
     qq: Regex,
@@ -146,24 +167,18 @@ impl Default for AdScanner {
 impl AdScanner {
     /// Builds the scanner from the shipped lexicon.
     pub fn new() -> Self {
-        let lex: LexiconFile = toml::from_str(LEXICON).expect("shipped ad lexicon parses");
-        let mut info: Vec<(String, PhraseKind, i32)> = Vec::new();
-        for g in lex.group {
-            for t in g.terms {
-                if !info.iter().any(|(p, _, _)| *p == t) {
-                    info.push((t, g.kind, g.points));
-                }
-            }
-        }
+        let (info, negators) = lexicon();
+        // A full DFA: a few hundred short phrases make a small one, and it is the fastest kind to search.
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(info.iter().map(|(p, _, _)| p.as_str()))
             .expect("lexicon builds");
         let re = |s: &str| Regex::new(s).expect("static regex");
         Self {
             ac,
             info,
-            negators: lex.negators.terms,
+            negators,
             mobile: re(r"(?:^|[^0-9])(?:\+?86)?(1[3-9][0-9]{9})(?:[^0-9]|$)"),
             wechat: re(
                 r"微信(?:号|号码|id)?[^0-9a-z\n]{0,4}([a-z][-_a-z0-9]{5,19}|1[3-9][0-9]{9})",
@@ -193,26 +208,18 @@ impl AdScanner {
     pub fn scan(&self, original: &str) -> AdScan {
         let n = normalize(original);
         let t = &n.text;
-        let orig_chars: Vec<char> = original.chars().collect();
-        let slice = |sp: [usize; 2]| -> String {
-            orig_chars
-                .get(sp[0]..sp[1].min(orig_chars.len()))
-                .map(|c| c.iter().collect())
-                .unwrap_or_default()
-        };
         let mut phrases = Vec::new();
-        let mut certificates: Vec<String> = Vec::new();
+        let mut certificates: Vec<&'static str> = Vec::new();
         let mut seen: Vec<usize> = Vec::new();
         let (mut offers, mut claims, mut certs, mut context) = (0i32, 0i32, 0i32, 0i32);
         for m in self.ac.find_iter(t) {
             let pid = m.pattern().as_usize();
             let (ref phrase, kind, pts) = self.info[pid];
+            let phrase: &'static str = phrase.as_str();
             let before = &t[..m.start()];
             let before =
                 before.trim_end_matches(['“', '"', '「', '『', '‘', '\'', '《', '【', '(', '（']);
-            let quoted = before.len() != m.start()
-                && before.len() + 3 >= m.start()
-                && matches!(before.len(), _ if t[before.len()..m.start()].chars().any(|c| matches!(c, '“' | '"' | '「' | '『' | '‘')));
+            let quoted = t[before.len()..m.start()].contains(['“', '"', '「', '『', '‘']);
             let negated = matches!(kind, PhraseKind::Offer | PhraseKind::Claim)
                 && (quoted || self.negators.iter().any(|ng| before.ends_with(ng.as_str())));
             let first = !seen.contains(&pid);
@@ -223,18 +230,18 @@ impl AdScanner {
                 PhraseKind::Claim => claims += counted,
                 PhraseKind::Cert => {
                     certs += counted;
-                    if phrase != "证书" && !certificates.contains(phrase) {
-                        certificates.push(phrase.clone());
+                    if phrase != "证书" && !certificates.contains(&phrase) {
+                        certificates.push(phrase);
                     }
                 }
                 _ => context += counted,
             }
             let span = Self::span(&n, m.start(), m.end());
             phrases.push(Phrase {
-                phrase: phrase.clone(),
+                phrase,
                 kind,
                 points: counted,
-                text: slice(span),
+                text: n.original_text(original, m.start(), m.end()).to_string(),
                 span,
                 negated,
             });
@@ -250,7 +257,11 @@ impl AdScanner {
                 });
             }
         };
-        for c in self.wechat.captures_iter(t) {
+        let digits = t.bytes().any(|b| b.is_ascii_digit());
+        for c in self
+            .wechat
+            .captures_iter(if t.contains("微信") { t } else { "" })
+        {
             let g = c.get(1).expect("group");
             push(
                 ContactKind::Wechat,
@@ -259,7 +270,10 @@ impl AdScanner {
                 g.end(),
             );
         }
-        for c in self.qq_group.captures_iter(t) {
+        for c in self
+            .qq_group
+            .captures_iter(if digits && t.contains('群') { t } else { "" })
+        {
             let g = c.get(1).expect("group");
             push(
                 ContactKind::QqGroup,
@@ -268,11 +282,14 @@ impl AdScanner {
                 g.end(),
             );
         }
-        for c in self.qq.captures_iter(t) {
+        for c in self
+            .qq
+            .captures_iter(if digits && t.contains("qq") { t } else { "" })
+        {
             let g = c.get(1).expect("group");
             push(ContactKind::Qq, g.as_str().to_string(), g.start(), g.end());
         }
-        for c in self.mobile.captures_iter(t) {
+        for c in self.mobile.captures_iter(if digits { t } else { "" }) {
             let g = c.get(1).expect("group");
             push(
                 ContactKind::Mobile,
@@ -281,7 +298,7 @@ impl AdScanner {
                 g.end(),
             );
         }
-        for m in self.url.find_iter(t) {
+        for m in self.url.find_iter(if t.contains('.') { t } else { "" }) {
             let v = m.as_str().trim_end_matches(['.', ')', '）']);
             push(
                 ContactKind::Url,
@@ -291,7 +308,7 @@ impl AdScanner {
             );
         }
         let mut prices = Vec::new();
-        for c in self.price.captures_iter(t) {
+        for c in self.price.captures_iter(if digits { t } else { "" }) {
             if let Some(g) = c.get(1).or_else(|| c.get(2))
                 && let Ok(y) = g.as_str().parse::<u64>()
             {

@@ -8,29 +8,42 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use unicode_normalization::UnicodeNormalization;
 
-/// Normalised text and, for each of its characters, the original character index.
+/// Normalised text and, for each of its bytes, where it came from in the original.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Normalized {
     /// The normalised text.
     pub text: String,
-    /// `map[i]` = index (in characters) in the original text of the i-th character of `text`.
-    pub map: Vec<usize>,
-    /// Byte offset in `text` of each character, plus `text.len()` at the end.
-    pub byte_starts: Vec<usize>,
+    /// `char_map[b]` = index (in characters) in the original text of the character that produced byte `b` of
+    /// `text` (one entry per byte, so that a match's byte offsets map back in O(1)).
+    pub char_map: Vec<u32>,
+    /// `byte_map[b]` = byte offset in the original text of that same original character.
+    pub byte_map: Vec<u32>,
 }
 
 impl Normalized {
     /// Original character span `[start, end)` of the normalised byte range `[bstart, bend)`.
     pub fn original_span(&self, bstart: usize, bend: usize) -> (usize, usize) {
-        let s = self.byte_starts.partition_point(|&b| b < bstart);
-        let e = self.byte_starts.partition_point(|&b| b < bend);
-        if s >= self.map.len() || e == 0 {
+        if bstart >= bend || bend > self.char_map.len() {
             return (0, 0);
         }
-        (self.map[s], self.map[e - 1] + 1)
+        (
+            self.char_map[bstart] as usize,
+            self.char_map[bend - 1] as usize + 1,
+        )
+    }
+
+    /// Original text of the normalised byte range `[bstart, bend)`.
+    pub fn original_text<'a>(&self, original: &'a str, bstart: usize, bend: usize) -> &'a str {
+        if bstart >= bend || bend > self.byte_map.len() {
+            return "";
+        }
+        let s = self.byte_map[bstart] as usize;
+        let last = self.byte_map[bend - 1] as usize;
+        let e = last + original[last..].chars().next().map_or(0, char::len_utf8);
+        original.get(s..e).unwrap_or("")
     }
 }
 
@@ -107,101 +120,175 @@ fn variants() -> &'static AhoCorasick {
     AC.get_or_init(|| {
         AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(VARIANTS.iter().map(|(k, _)| *k))
             .expect("variant patterns build")
     })
 }
 
-/// Normalises ad text (see the module docs).
-pub fn normalize(original: &str) -> Normalized {
-    // 1. NFKC per character, lower case, drop invisible and emoji.
-    let mut chars: Vec<(char, usize)> = Vec::with_capacity(original.len());
-    for (i, ch) in original.chars().enumerate() {
-        if is_dropped(ch) {
-            continue;
-        }
-        if ch.is_ascii() {
-            chars.push((ch.to_ascii_lowercase(), i));
-            continue;
-        }
-        for c in std::iter::once(ch).nfkc() {
-            if is_dropped(c) {
-                continue;
+struct Norm {
+    text: String,
+    cmap: Vec<u32>,
+    bmap: Vec<u32>,
+    /// Open run of filler characters: (byte length of `text` before it, its length in characters).
+    run: Option<(usize, usize)>,
+    /// Last character that is not filler.
+    prev: Option<char>,
+    /// A character that can start or mark a variant was seen: only then is the variant pass run.
+    trigger: bool,
+}
+
+/// Characters of which every variant spelling has at least one.
+fn is_variant_trigger(c: char) -> bool {
+    matches!(
+        c,
+        '薇' | '威'
+            | '徽'
+            | '芯'
+            | '维'
+            | 'v'
+            | 'w'
+            | '扣'
+            | '企'
+            | 'q'
+            | '君'
+            | '電'
+            | '話'
+            | '証'
+            | '證'
+            | '+'
+    )
+}
+
+impl Norm {
+    #[inline]
+    fn push(&mut self, c: char, ci: u32, bi: u32) {
+        self.trigger |= is_variant_trigger(c);
+        if is_filler(c) {
+            match &mut self.run {
+                Some((_, k)) => *k += 1,
+                None => self.run = Some((self.text.len(), 1)),
             }
-            let c = match c {
-                '：' => ':',
-                '，' => ',',
-                '￥' => '¥',
-                c => c,
-            };
-            for l in c.to_lowercase() {
-                chars.push((l, i));
+        } else {
+            if let Some((start, k)) = self.run.take()
+                && k <= 3
+                && let Some(p) = self.prev
+                && ((is_cjk(p) && is_cjk(c)) || (p.is_ascii_digit() && c.is_ascii_digit()))
+            {
+                self.text.truncate(start);
+                self.cmap.truncate(start);
+                self.bmap.truncate(start);
             }
+            self.prev = Some(c);
+        }
+        self.text.push(c);
+        for _ in 0..c.len_utf8() {
+            self.cmap.push(ci);
+            self.bmap.push(bi);
         }
     }
-    // 2. Drop runs of filler between two CJK characters or between two digits.
-    let mut kept: Vec<(char, usize)> = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i].0;
-        if is_filler(c)
-            && let Some(&(prev, _)) = kept.last()
-        {
-            let mut j = i;
-            while j < chars.len() && is_filler(chars[j].0) {
-                j += 1;
-            }
-            if j < chars.len() {
-                let next = chars[j].0;
-                let short = j - i <= 3;
-                if short
-                    && ((is_cjk(prev) && is_cjk(next))
-                        || (prev.is_ascii_digit() && next.is_ascii_digit()))
-                {
-                    i = j;
+}
+
+/// Normalises ad text (see the module docs). Input longer than 4 GiB is cut (offsets are 32-bit).
+pub fn normalize(original: &str) -> Normalized {
+    let original = if original.len() > u32::MAX as usize / 2 {
+        let mut n = u32::MAX as usize / 2;
+        while !original.is_char_boundary(n) {
+            n -= 1;
+        }
+        &original[..n]
+    } else {
+        original
+    };
+    // One pass: NFKC per character (fast paths for ASCII and CJK ideographs), lower case, invisible characters
+    // and emoji dropped; a run of at most 3 filler characters between two CJK characters or two digits is taken
+    // back out when the character after it shows it was obfuscation.
+    let mut n = Norm {
+        text: String::with_capacity(original.len()),
+        cmap: Vec::with_capacity(original.len()),
+        bmap: Vec::with_capacity(original.len()),
+        run: None,
+        prev: None,
+        trigger: false,
+    };
+    for (i, (b, ch)) in original.char_indices().enumerate() {
+        let (i, b) = (i as u32, b as u32);
+        if ch.is_ascii() {
+            n.push(ch.to_ascii_lowercase(), i, b);
+        } else if is_cjk(ch) {
+            n.push(ch, i, b);
+        } else if !is_dropped(ch) {
+            for c in std::iter::once(ch).nfkc() {
+                if is_dropped(c) {
                     continue;
+                }
+                let c = match c {
+                    '：' => ':',
+                    '，' => ',',
+                    '￥' => '¥',
+                    c => c,
+                };
+                if c.is_ascii() {
+                    n.push(c.to_ascii_lowercase(), i, b);
+                } else {
+                    for l in c.to_lowercase() {
+                        n.push(l, i, b);
+                    }
                 }
             }
         }
-        kept.push(chars[i]);
-        i += 1;
     }
-    // 3. Variants.
-    let joined: String = kept.iter().map(|(c, _)| *c).collect();
-    let mut starts = Vec::with_capacity(kept.len() + 1);
-    for (b, _) in joined.char_indices() {
-        starts.push(b);
+    let Norm {
+        text: joined,
+        cmap,
+        bmap,
+        trigger,
+        ..
+    } = n;
+    if !trigger {
+        return Normalized {
+            text: joined,
+            char_map: cmap,
+            byte_map: bmap,
+        };
     }
-    let mut text = String::with_capacity(joined.len());
-    let mut map = Vec::with_capacity(kept.len());
+    // 3. Variants (rare: most texts have none, and keep their maps as they are).
+    let ac = variants();
+    if ac.find(&joined).is_none() {
+        return Normalized {
+            text: joined,
+            char_map: cmap,
+            byte_map: bmap,
+        };
+    }
+    let mut text = String::with_capacity(joined.len() + 16);
+    let mut char_map = Vec::with_capacity(cmap.len() + 16);
+    let mut byte_map = Vec::with_capacity(cmap.len() + 16);
     let mut last = 0usize;
-    let char_at = |b: usize| starts.partition_point(|&s| s < b);
-    for m in variants().find_iter(&joined) {
-        for (k, c) in joined[last..m.start()].chars().enumerate() {
+    for m in ac.find_iter(&joined) {
+        text.push_str(&joined[last..m.start()]);
+        char_map.extend_from_slice(&cmap[last..m.start()]);
+        byte_map.extend_from_slice(&bmap[last..m.start()]);
+        let rep = VARIANTS[m.pattern().as_usize()].1;
+        let n = rep.chars().count();
+        for (k, c) in rep.chars().enumerate() {
+            // the last replacement character maps to the last original one, the others to the first
+            let src = if k + 1 == n { m.end() - 1 } else { m.start() };
             text.push(c);
-            map.push(kept[char_at(last) + k].1);
-        }
-        let first = kept[char_at(m.start())].1;
-        let lastc = kept[char_at(m.end()) - 1].1;
-        let rep: Vec<char> = VARIANTS[m.pattern().as_usize()].1.chars().collect();
-        let n = rep.len();
-        for (k, c) in rep.into_iter().enumerate() {
-            text.push(c);
-            map.push(if k + 1 == n { lastc } else { first });
+            for _ in 0..c.len_utf8() {
+                char_map.push(cmap[src]);
+                byte_map.push(bmap[src]);
+            }
         }
         last = m.end();
     }
-    let base = char_at(last);
-    for (k, c) in joined[last..].chars().enumerate() {
-        text.push(c);
-        map.push(kept[base + k].1);
-    }
-    let mut byte_starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-    byte_starts.push(text.len());
+    text.push_str(&joined[last..]);
+    char_map.extend_from_slice(&cmap[last..]);
+    byte_map.extend_from_slice(&bmap[last..]);
     Normalized {
         text,
-        map,
-        byte_starts,
+        char_map,
+        byte_map,
     }
 }
 
@@ -237,6 +324,13 @@ mod tests {
         assert_eq!(n.text, "加微信zs8888");
         let b = n.text.find("加微信").unwrap();
         assert_eq!(n.original_span(b, b + "加微信".len()), (0, 2));
+    }
+
+    #[test]
+    fn every_variant_has_a_trigger_character() {
+        for (v, _) in VARIANTS {
+            assert!(v.chars().any(is_variant_trigger), "{v}");
+        }
     }
 
     #[test]

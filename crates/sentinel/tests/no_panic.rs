@@ -50,10 +50,12 @@ proptest! {
     #[test]
     fn normalisation_maps_every_char_back(s in any::<String>()) {
         let n = normalize(&s);
-        prop_assert_eq!(n.map.len(), n.text.chars().count());
-        let len = s.chars().count();
-        prop_assert!(n.map.windows(2).all(|w| w[0] <= w[1]));
-        prop_assert!(n.map.iter().all(|&i| i < len));
+        prop_assert_eq!(n.char_map.len(), n.text.len());
+        prop_assert_eq!(n.byte_map.len(), n.text.len());
+        let len = s.chars().count() as u32;
+        prop_assert!(n.char_map.windows(2).all(|w| w[0] <= w[1]));
+        prop_assert!(n.char_map.iter().all(|&i| i < len));
+        prop_assert!(n.byte_map.iter().all(|&b| s.is_char_boundary(b as usize) && (b as usize) < s.len()));
     }
 
     #[test]
