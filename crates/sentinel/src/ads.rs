@@ -150,7 +150,6 @@ pub struct AdScanner {
     ac: AhoCorasick,
     info: &'static [(String, PhraseKind, i32)],
     negators: &'static [String],
-    mobile: Regex,
     wechat: Regex,
     qq: Regex,
     qq_group: Regex,
@@ -179,7 +178,6 @@ impl AdScanner {
             ac,
             info,
             negators,
-            mobile: re(r"(?:^|[^0-9])(?:\+?86)?(1[3-9][0-9]{9})(?:[^0-9]|$)"),
             wechat: re(
                 r"微信(?:号|号码|id)?[^0-9a-z\n]{0,4}([a-z][-_a-z0-9]{5,19}|1[3-9][0-9]{9})",
             ),
@@ -258,67 +256,89 @@ impl AdScanner {
             }
         };
         let digits = t.bytes().any(|b| b.is_ascii_digit());
-        for c in self
-            .wechat
-            .captures_iter(if t.contains("微信") { t } else { "" })
-        {
-            let g = c.get(1).expect("group");
-            push(
-                ContactKind::Wechat,
-                g.as_str().to_string(),
-                g.start(),
-                g.end(),
-            );
+        let caps = |re: &Regex,
+                    kind: ContactKind,
+                    when: bool,
+                    push: &mut dyn FnMut(ContactKind, String, usize, usize)| {
+            if when {
+                for c in re.captures_iter(t) {
+                    if let Some(g) = c.get(1) {
+                        push(kind, g.as_str().to_string(), g.start(), g.end());
+                    }
+                }
+            }
+        };
+        caps(
+            &self.wechat,
+            ContactKind::Wechat,
+            t.contains("微信"),
+            &mut push,
+        );
+        caps(
+            &self.qq_group,
+            ContactKind::QqGroup,
+            digits && t.contains('群'),
+            &mut push,
+        );
+        caps(
+            &self.qq,
+            ContactKind::Qq,
+            digits && t.contains("qq"),
+            &mut push,
+        );
+        // Mobile numbers: maximal runs of digits of 11 (1[3-9]...) or 13 with the 86 country code. A hand-written
+        // pass: cheaper than a regex with captures on every text that has digits.
+        if digits {
+            let bytes = t.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                if !bytes[i].is_ascii_digit() {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                let run = &t[start..i];
+                let num = match run.len() {
+                    11 => Some((run, start)),
+                    13 if run.starts_with("86") => Some((&run[2..], start + 2)),
+                    _ => None,
+                };
+                if let Some((m, at)) = num
+                    && m.as_bytes()[0] == b'1'
+                    && (b'3'..=b'9').contains(&m.as_bytes()[1])
+                {
+                    push(ContactKind::Mobile, m.to_string(), at, at + 11);
+                }
+            }
         }
-        for c in self
-            .qq_group
-            .captures_iter(if digits && t.contains('群') { t } else { "" })
-        {
-            let g = c.get(1).expect("group");
-            push(
-                ContactKind::QqGroup,
-                g.as_str().to_string(),
-                g.start(),
-                g.end(),
-            );
-        }
-        for c in self
-            .qq
-            .captures_iter(if digits && t.contains("qq") { t } else { "" })
-        {
-            let g = c.get(1).expect("group");
-            push(ContactKind::Qq, g.as_str().to_string(), g.start(), g.end());
-        }
-        for c in self.mobile.captures_iter(if digits { t } else { "" }) {
-            let g = c.get(1).expect("group");
-            push(
-                ContactKind::Mobile,
-                g.as_str().to_string(),
-                g.start(),
-                g.end(),
-            );
-        }
-        for m in self.url.find_iter(if t.contains('.') { t } else { "" }) {
-            let v = m.as_str().trim_end_matches(['.', ')', '）']);
-            push(
-                ContactKind::Url,
-                v.to_string(),
-                m.start(),
-                m.start() + v.len(),
-            );
+        if t.contains('.') {
+            for m in self.url.find_iter(t) {
+                let v = m.as_str().trim_end_matches(['.', ')', '）']);
+                push(
+                    ContactKind::Url,
+                    v.to_string(),
+                    m.start(),
+                    m.start() + v.len(),
+                );
+            }
         }
         let mut prices = Vec::new();
-        for c in self.price.captures_iter(if digits { t } else { "" }) {
-            if let Some(g) = c.get(1).or_else(|| c.get(2))
-                && let Ok(y) = g.as_str().parse::<u64>()
-            {
-                let whole = c.get(0).expect("match");
-                // a price is not a year or a count of days: 50..=50,000 yuan
-                if (50..=50_000).contains(&y) && !t[whole.end()..].starts_with('年') {
-                    prices.push(Price {
-                        yuan: y,
-                        span: Self::span(&n, whole.start(), whole.end()),
-                    });
+        if digits {
+            for c in self.price.captures_iter(t) {
+                if let Some(g) = c.get(1).or_else(|| c.get(2))
+                    && let Ok(y) = g.as_str().parse::<u64>()
+                {
+                    let whole = c.get(0).expect("match");
+                    // a price is not a year or a count of days: 50..=50,000 yuan
+                    if (50..=50_000).contains(&y) && !t[whole.end()..].starts_with('年') {
+                        prices.push(Price {
+                            yuan: y,
+                            span: Self::span(&n, whole.start(), whole.end()),
+                        });
+                    }
                 }
             }
         }

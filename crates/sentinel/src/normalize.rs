@@ -161,6 +161,19 @@ fn is_variant_trigger(c: char) -> bool {
 }
 
 impl Norm {
+    /// A CJK ideograph: never filler, never a variant trigger (except 薇威徽芯维扣企君電話証證).
+    #[inline]
+    fn push_cjk(&mut self, c: char, ci: u32, bi: u32) {
+        if self.run.is_some() || is_variant_trigger(c) {
+            return self.push(c, ci, bi);
+        }
+        self.prev = Some(c);
+        self.text.push(c);
+        let len = self.cmap.len() + c.len_utf8();
+        self.cmap.resize(len, ci);
+        self.bmap.resize(len, bi);
+    }
+
     #[inline]
     fn push(&mut self, c: char, ci: u32, bi: u32) {
         self.trigger |= is_variant_trigger(c);
@@ -182,10 +195,9 @@ impl Norm {
             self.prev = Some(c);
         }
         self.text.push(c);
-        for _ in 0..c.len_utf8() {
-            self.cmap.push(ci);
-            self.bmap.push(bi);
-        }
+        let len = self.cmap.len() + c.len_utf8();
+        self.cmap.resize(len, ci);
+        self.bmap.resize(len, bi);
     }
 }
 
@@ -216,7 +228,7 @@ pub fn normalize(original: &str) -> Normalized {
         if ch.is_ascii() {
             n.push(ch.to_ascii_lowercase(), i, b);
         } else if is_cjk(ch) {
-            n.push(ch, i, b);
+            n.push_cjk(ch, i, b);
         } else if !is_dropped(ch) {
             for c in std::iter::once(ch).nfkc() {
                 if is_dropped(c) {
