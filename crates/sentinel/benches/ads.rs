@@ -1,0 +1,60 @@
+//! Ad scanning throughput (MB/s of text, one core): the full scan (normalise, match, context, contacts, prices)
+//! against the bare Aho-Corasick pass of the same lexicon over the same text.
+
+use std::hint::black_box;
+
+use certguard_sentinel::ads::AdScanner;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+fn corpus(target_bytes: usize) -> Vec<String> {
+    let mut texts: Vec<String> = Vec::new();
+    for f in [
+        include_str!("../tests/fixtures/ads/tune.jsonl"),
+        include_str!("../tests/fixtures/ads/heldout.jsonl"),
+    ] {
+        for l in f.lines() {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            texts.push(v["text"].as_str().unwrap().to_string());
+        }
+    }
+    let mut out = Vec::new();
+    let mut total = 0;
+    let mut i = 0;
+    while total < target_bytes {
+        let t = &texts[i % texts.len()];
+        total += t.len();
+        out.push(t.clone());
+        i += 1;
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let s = AdScanner::new();
+    for size in [100_000usize, 1_000_000] {
+        let texts = corpus(size);
+        let bytes: usize = texts.iter().map(String::len).sum();
+        let mut g = c.benchmark_group(format!("ads_{size}"));
+        g.throughput(Throughput::Bytes(bytes as u64));
+        g.bench_function("scan", |b| {
+            b.iter(|| {
+                texts
+                    .iter()
+                    .filter(|t| s.scan(black_box(t)).flagged)
+                    .count()
+            })
+        });
+        g.bench_function("bare_aho_corasick", |b| {
+            b.iter(|| {
+                texts
+                    .iter()
+                    .map(|t| s.count_raw_matches(black_box(t)))
+                    .sum::<usize>()
+            })
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

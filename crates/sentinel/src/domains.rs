@@ -1,0 +1,929 @@
+//! Explainable scoring of domain names (Certificate Transparency streams, new registrations, URLs in reports).
+//!
+//! Each name gets a score that is the sum of [`Reason`]s, each saying how many points it adds. A name is
+//! `flagged` when its score reaches [`FLAG_THRESHOLD`] **and** at least one reason ties it to the brand (so that
+//! a random high-entropy name on a cheap TLD is not reported as an impersonation of the MEM query service).
+//! Names under an official registrable domain, and any `.gov.cn` / `.政务` name, are never flagged:
+//! registration there is restricted to government bodies.
+//!
+//! Cost: O(length of the name) per name (one pass of two automata plus a few label comparisons).
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Serialize;
+
+use crate::{Error, profile::Profile};
+
+/// Score at which a name with a brand signal is flagged.
+pub const FLAG_THRESHOLD: i32 = 60;
+/// Longest input line accepted before any processing (bytes).
+pub const MAX_INPUT_LEN: usize = 1024;
+
+/// TLDs and suffixes commonly abused by the fake query sites (cheap, lax registries) and Chinese look-alike
+/// suffixes that are not `.gov.cn`.
+pub const SUSPICIOUS_SUFFIXES: &[&str] = &[
+    "top", "xyz", "vip", "icu", "cc", "tk", "ml", "ga", "cf", "gq", "club", "work", "online",
+    "site", "shop", "wang", "ltd", "live", "fun", "buzz", "cyou", "rest", "asia", "info", "pw",
+    "win", "bid", "loan", "link", "store", "tech", "ink", "red", "kim", "xin", "ren", "cn.com",
+    "com.cn", "net.cn", "org.cn",
+];
+
+/// Chinese look-alike suffixes for an official label (mem.cn, mem.com.cn ...).
+const CHINA_SUFFIXES: &[&str] = &[
+    "cn", "com.cn", "net.cn", "org.cn", "cn.com", "com", "net", "org",
+];
+
+/// One reason, with the points it adds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// Machine-readable code, e.g. `official_domain_embedded`.
+    pub code: &'static str,
+    /// Points added to the score.
+    pub points: i32,
+    /// What matched.
+    pub detail: String,
+}
+
+/// The verdict on one name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DomainScore {
+    /// The name as given.
+    pub domain: String,
+    /// ASCII (punycode) form, lower case, without scheme, path, wildcard or trailing dot.
+    pub ascii: String,
+    /// Unicode form.
+    pub unicode: String,
+    /// Registrable domain (public suffix list), ASCII; `None` for a bare public suffix.
+    pub registrable: Option<String>,
+    /// Sum of the reasons' points.
+    pub score: i32,
+    /// Flagged as an impersonation of the profile's brand.
+    pub flagged: bool,
+    /// Under an official registrable domain or a government-only suffix.
+    pub official: bool,
+    /// Why, with points.
+    pub reasons: Vec<Reason>,
+}
+
+/// The registrable domain (eTLD+1) of an ASCII name, by the public suffix list.
+pub fn registrable_domain(ascii: &str) -> Option<String> {
+    psl::domain_str(ascii).map(str::to_string)
+}
+
+/// Map of whole-script Cyrillic letters to the Latin letters they look like (UTS #39's skeleton leaves some of
+/// them alone). Applied after the skeleton.
+pub fn cyrillic_to_latin(c: char) -> Option<char> {
+    Some(match c {
+        'а' => 'a',
+        'в' => 'b',
+        'ь' => 'b',
+        'с' => 'c',
+        'ԁ' => 'd',
+        'е' => 'e',
+        'ё' => 'e',
+        'ԍ' => 'g',
+        'һ' => 'h',
+        'н' => 'h',
+        'і' => 'i',
+        'ї' => 'i',
+        'ј' => 'j',
+        'к' => 'k',
+        'ӏ' => 'l',
+        'м' => 'm',
+        'п' => 'n',
+        'о' => 'o',
+        'р' => 'p',
+        'ԛ' => 'q',
+        'г' => 'r',
+        'ѕ' => 's',
+        'т' => 't',
+        'и' => 'u',
+        'ц' => 'u',
+        'ѵ' => 'v',
+        'ԝ' => 'w',
+        'ш' => 'w',
+        'х' => 'x',
+        'у' => 'y',
+        'ў' => 'y',
+        'з' => '3',
+        'А' => 'a',
+        'В' => 'b',
+        'С' => 'c',
+        'Е' => 'e',
+        'Н' => 'h',
+        'І' => 'i',
+        'Ј' => 'j',
+        'К' => 'k',
+        'М' => 'm',
+        'О' => 'o',
+        'Р' => 'p',
+        'Ѕ' => 's',
+        'Т' => 't',
+        'Х' => 'x',
+        'У' => 'y',
+        _ => return None,
+    })
+}
+
+/// Lower-case confusable skeleton of a string: the Cyrillic table, then the UTS #39 skeleton, then lower case.
+/// ASCII input takes a fast path with the same result for the ASCII confusables that matter (0->o, 1->l, rn->m,
+/// vv->w, cl->d).
+pub fn skeleton(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i].to_ascii_lowercase();
+            let next = b.get(i + 1).map(|c| c.to_ascii_lowercase());
+            match (c, next) {
+                (b'r', Some(b'n')) => {
+                    out.push('m');
+                    i += 2;
+                    continue;
+                }
+                (b'v', Some(b'v')) => {
+                    out.push('w');
+                    i += 2;
+                    continue;
+                }
+                (b'c', Some(b'l')) => {
+                    out.push('d');
+                    i += 2;
+                    continue;
+                }
+                _ => {}
+            }
+            out.push(match c {
+                b'0' => 'o',
+                b'1' | b'|' => 'l',
+                other => other as char,
+            });
+            i += 1;
+        }
+        return out;
+    }
+    // Whole-script Cyrillic first (the skeleton maps e.g. 'м' to 'ʍ', not to 'm'), then the skeleton.
+    let pre: String = s
+        .chars()
+        .map(|c| cyrillic_to_latin(c).unwrap_or(c))
+        .collect();
+    for c in unicode_security::skeleton(&pre) {
+        for l in c.to_lowercase() {
+            out.push(match l {
+                '0' => 'o',
+                '1' | '|' => 'l',
+                other => other,
+            });
+        }
+    }
+    // The skeleton writes "rn" for m-like glyphs: fold it as the ASCII path does.
+    if out.contains("rn") || out.contains("vv") || out.contains("cl") {
+        out = out.replace("rn", "m").replace("vv", "w").replace("cl", "d");
+    }
+    out
+}
+
+/// Shannon entropy in bits per character.
+pub fn shannon_entropy(s: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    let mut n = 0u32;
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    let n = f64::from(n);
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// A name cleaned for scoring: ASCII and Unicode forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CleanName {
+    /// Lower-case ASCII (punycode) form.
+    pub ascii: String,
+    /// Unicode form.
+    pub unicode: String,
+}
+
+/// Cleans one input name: trims, strips a URL's scheme/user/port/path, a leading `*.` and a trailing dot,
+/// converts with IDNA (UTS #46) and checks DNS lengths.
+pub fn clean_name(input: &str) -> Result<CleanName, Error> {
+    if input.len() > MAX_INPUT_LEN {
+        return Err(Error::InvalidDomain(format!(
+            "input of {} bytes is too long",
+            input.len()
+        )));
+    }
+    let mut s = input.trim();
+    if let Some(p) = s.find("://") {
+        s = &s[p + 3..];
+    }
+    if let Some(p) = s.find(['/', '?', '#']) {
+        s = &s[..p];
+    }
+    if let Some(p) = s.rfind('@') {
+        s = &s[p + 1..];
+    }
+    if let Some(p) = s.rfind(':')
+        && s[p + 1..].bytes().all(|b| b.is_ascii_digit())
+    {
+        s = &s[..p];
+    }
+    let s = s.strip_prefix("*.").unwrap_or(s).trim_end_matches('.');
+    if s.is_empty() {
+        return Err(Error::InvalidDomain("empty name".into()));
+    }
+    let fast = s
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        && !s
+            .split('.')
+            .any(|l| l.len() >= 4 && l[..4].eq_ignore_ascii_case("xn--"));
+    let (ascii, unicode) = if fast {
+        let a = s.to_ascii_lowercase();
+        (a.clone(), a)
+    } else {
+        let ascii = idna::domain_to_ascii(s)
+            .map_err(|_| Error::InvalidDomain(format!("IDNA conversion failed: {s:?}")))?;
+        let (unicode, r) = idna::domain_to_unicode(&ascii);
+        r.map_err(|_| Error::InvalidDomain(format!("invalid punycode: {s:?}")))?;
+        if !ascii
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
+        {
+            return Err(Error::InvalidDomain(format!(
+                "characters not allowed in a host name: {s:?}"
+            )));
+        }
+        (ascii, unicode)
+    };
+    if ascii.len() > 253 {
+        return Err(Error::InvalidDomain(format!(
+            "name of {} bytes exceeds 253",
+            ascii.len()
+        )));
+    }
+    for label in ascii.split('.') {
+        if label.is_empty() {
+            return Err(Error::InvalidDomain("empty label".into()));
+        }
+        if label.len() > 63 {
+            return Err(Error::InvalidDomain(format!(
+                "label of {} bytes exceeds 63",
+                label.len()
+            )));
+        }
+    }
+    if !ascii.contains('.') {
+        return Err(Error::InvalidDomain(format!(
+            "{ascii:?} has a single label"
+        )));
+    }
+    Ok(CleanName { ascii, unicode })
+}
+
+/// Scores domain names against one brand profile. Build once, score many (it is `Sync`).
+#[derive(Debug, Clone)]
+pub struct DomainScorer {
+    official_hosts: Vec<String>,
+    official_registrable: Vec<String>,
+    /// Labels of the official registrable domains (e.g. `mem`).
+    official_labels: Vec<String>,
+    /// Embedded forms: [official host, folded variants ...] -> (code, points).
+    embedded: AhoCorasick,
+    embedded_info: Vec<(&'static str, i32, String)>,
+    /// Token matcher over the skeleton of the name (substrings for tokens >= 4 chars).
+    tokens: AhoCorasick,
+    token_info: Vec<(bool, String)>,
+    /// Short tokens (< 4 chars) only count as whole tokens.
+    short_tokens: Vec<(bool, String)>,
+    /// Tokens long enough for edit-distance comparison.
+    long_tokens: Vec<String>,
+    chinese: AhoCorasick,
+    chinese_names: Vec<String>,
+}
+
+impl DomainScorer {
+    /// Builds a scorer for a profile.
+    pub fn new(profile: &Profile) -> Self {
+        let official_hosts = profile.official_domains.clone();
+        let official_registrable = profile.official_registrable();
+        let official_labels: Vec<String> = official_registrable
+            .iter()
+            .filter_map(|r| r.split('.').next().map(str::to_string))
+            .collect();
+        let mut pats = Vec::new();
+        let mut embedded_info = Vec::new();
+        for h in &official_hosts {
+            let h = &skeleton(h);
+            pats.push(format!("{h}."));
+            embedded_info.push(("official_domain_embedded", 80, h.clone()));
+            pats.push(format!("{h}-"));
+            embedded_info.push(("official_domain_embedded", 80, h.clone()));
+            let parts: Vec<&str> = h.split('.').collect();
+            for sep in ["-", "", "_"] {
+                pats.push(parts.join(sep));
+                embedded_info.push(("official_domain_folded", 70, h.clone()));
+                // without the last suffix label: memgov, cx-mem-gov
+                if parts.len() > 2 {
+                    pats.push(parts[..parts.len() - 1].join(sep));
+                    embedded_info.push(("official_domain_folded", 70, h.clone()));
+                }
+            }
+            if parts.len() > 2 {
+                pats.push(format!("{}.", parts[..parts.len() - 1].join(".")));
+                embedded_info.push(("official_domain_embedded", 80, h.clone()));
+            }
+        }
+        for p in ["gov-cn", "govcn", "gov.cn.", "gov_cn", "gov.cn-"] {
+            pats.push(p.to_string());
+            embedded_info.push((
+                "gov_cn_mimic",
+                30,
+                p.trim_end_matches(['.', '-']).to_string(),
+            ));
+        }
+        let embedded = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&pats)
+            .expect("embedded patterns build");
+        let mut token_pats = Vec::new();
+        let mut token_info = Vec::new();
+        let mut short_tokens = Vec::new();
+        let mut long_tokens = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (strong, list) in [
+            (true, &profile.strong_tokens),
+            (false, &profile.weak_tokens),
+        ] {
+            for t in list {
+                if !seen.insert(t.clone()) {
+                    continue;
+                }
+                if t.len() >= 4 {
+                    token_pats.push(t.clone());
+                    token_info.push((strong, t.clone()));
+                    if strong && t.len() >= 5 {
+                        long_tokens.push(t.clone());
+                    }
+                } else {
+                    short_tokens.push((strong, t.clone()));
+                }
+            }
+        }
+        let tokens = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&token_pats)
+            .expect("token patterns build");
+        let mut chinese_names: Vec<String> = profile
+            .chinese_names
+            .iter()
+            .chain(&profile.traditional_names)
+            .cloned()
+            .collect();
+        chinese_names.sort();
+        chinese_names.dedup();
+        let chinese = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&chinese_names)
+            .expect("chinese names build");
+        Self {
+            official_hosts,
+            official_registrable,
+            official_labels,
+            embedded,
+            embedded_info,
+            tokens,
+            token_info,
+            short_tokens,
+            long_tokens,
+            chinese,
+            chinese_names,
+        }
+    }
+
+    /// Scores one name (as given: a host, a URL, a wildcard or an IDN in Unicode or punycode).
+    pub fn score(&self, input: &str) -> Result<DomainScore, Error> {
+        let clean = clean_name(input)?;
+        // One public-suffix lookup; the registrable domain is the label in front of the suffix plus the suffix.
+        let suffix = psl::suffix_str(&clean.ascii).unwrap_or("");
+        let registrable = clean
+            .ascii
+            .len()
+            .checked_sub(suffix.len() + 1)
+            .filter(|&n| n > 0 && clean.ascii.as_bytes()[n] == b'.')
+            .map(|n| {
+                let head = &clean.ascii[..n];
+                let label = head.rsplit('.').next().unwrap_or(head);
+                format!("{label}.{suffix}")
+            });
+        let mut reasons = Vec::new();
+        let official = match &registrable {
+            Some(r) => {
+                self.official_registrable.iter().any(|o| o == r) || is_government_suffix(suffix)
+            }
+            None => is_government_suffix(suffix) || self.official_hosts.contains(&clean.ascii),
+        };
+        if official {
+            let why = if is_government_suffix(suffix) {
+                format!("under the government-only suffix .{suffix}")
+            } else {
+                "under an official registrable domain".to_string()
+            };
+            reasons.push(Reason {
+                code: "official",
+                points: 0,
+                detail: why,
+            });
+            return Ok(DomainScore {
+                domain: input.to_string(),
+                ascii: clean.ascii,
+                unicode: clean.unicode,
+                registrable,
+                score: 0,
+                flagged: false,
+                official: true,
+                reasons,
+            });
+        }
+        let mut brand = false;
+        // The part in front of the public suffix: where impersonation happens.
+        let head_ascii = clean
+            .ascii
+            .strip_suffix(suffix)
+            .unwrap_or(&clean.ascii)
+            .trim_end_matches('.');
+        let head_unicode: &str = if clean.unicode == clean.ascii {
+            head_ascii
+        } else {
+            // drop as many labels as the suffix has (an IDN suffix has another length in Unicode)
+            let k = suffix.split('.').count();
+            let mut end = clean.unicode.len();
+            for _ in 0..k {
+                end = clean.unicode[..end].rfind('.').unwrap_or(0);
+            }
+            &clean.unicode[..end]
+        };
+
+        // 1. An official domain embedded or folded into the name.
+        let mut best_embedded: Option<(&'static str, i32, &str)> = None;
+        let mut gov_mimic = false;
+        // One skeleton of the part in front of the suffix; the suffix itself is kept as it is.
+        let skel = if clean.ascii == clean.unicode {
+            skeleton(head_ascii)
+        } else {
+            skeleton(head_unicode)
+        };
+        let full_skel = format!("{skel}.{suffix}");
+        for m in self.embedded.find_iter(&full_skel) {
+            let (code, pts, ref what) = self.embedded_info[m.pattern().as_usize()];
+            if code == "gov_cn_mimic" {
+                gov_mimic = true;
+                continue;
+            }
+            if best_embedded.is_none_or(|b| b.1 < pts) {
+                best_embedded = Some((code, pts, what));
+            }
+        }
+        if let Some((code, pts, what)) = best_embedded {
+            reasons.push(Reason {
+                code,
+                points: pts,
+                detail: what.to_string(),
+            });
+            brand = true;
+        } else if gov_mimic {
+            reasons.push(Reason {
+                code: "gov_cn_mimic",
+                points: 30,
+                detail: "gov.cn written into a non-government name".into(),
+            });
+        }
+
+        // 2. Labels: skeleton equal to an official label, or one edit away from a long token.
+        let mut homoglyph_done = false;
+        let mut edit_done = false;
+        let reg_label = registrable
+            .as_deref()
+            .and_then(|r| r.split('.').next())
+            .unwrap_or("");
+        for (raw, sk) in head_ascii.split('.').zip(skel.split('.')) {
+            let raw_lc = raw;
+            for off in &self.official_labels {
+                if sk == off && raw_lc != off.as_str() && !homoglyph_done {
+                    reasons.push(Reason {
+                        code: "homoglyph_of_official",
+                        points: 60,
+                        detail: format!("{raw} looks like {off}"),
+                    });
+                    homoglyph_done = true;
+                    brand = true;
+                }
+            }
+            if !edit_done && sk.len() >= 5 {
+                for t in self.long_tokens.iter().chain(&self.official_labels) {
+                    if t.len() >= 5
+                        && sk != t
+                        && sk.len().abs_diff(t.len()) <= 1
+                        && one_edit_apart(sk, t)
+                    {
+                        reasons.push(Reason {
+                            code: "edit_distance",
+                            points: 40,
+                            detail: format!("{raw} is one edit from {t}"),
+                        });
+                        edit_done = true;
+                        brand = true;
+                        break;
+                    }
+                }
+            }
+        }
+        // The official label on another suffix (mem.cn, mem.com.cn, mem.cn.com ...).
+        if self.official_labels.iter().any(|l| l == reg_label) {
+            let pts = if CHINA_SUFFIXES.contains(&suffix) {
+                60
+            } else {
+                45
+            };
+            reasons.push(Reason {
+                code: "official_label_other_suffix",
+                points: pts,
+                detail: format!("{reg_label}.{suffix}"),
+            });
+            brand = true;
+        }
+
+        // 3. Brand tokens in the skeleton.
+        let mut strong = Vec::new();
+        let mut weak = Vec::new();
+        for m in self.tokens.find_iter(&skel) {
+            let (is_strong, ref t) = self.token_info[m.pattern().as_usize()];
+            let list = if is_strong { &mut strong } else { &mut weak };
+            if !list.contains(&t.as_str()) {
+                list.push(t.as_str());
+            }
+        }
+        for tok in skel.split(['.', '-', '_']).flat_map(split_digits) {
+            for (is_strong, t) in &self.short_tokens {
+                if tok == t.as_str() {
+                    let list = if *is_strong { &mut strong } else { &mut weak };
+                    if !list.contains(&t.as_str()) {
+                        list.push(t.as_str());
+                    }
+                }
+            }
+        }
+        // An official label already counted above is not counted again as a token.
+        strong.retain(|t| !(self.official_labels.iter().any(|l| l == t) && reg_label == *t));
+        if !strong.is_empty() {
+            let pts = 30 + 15 * (strong.len() as i32 - 1).min(2);
+            reasons.push(Reason {
+                code: "brand_token",
+                points: pts,
+                detail: strong.join(","),
+            });
+            brand = true;
+        }
+        if !weak.is_empty() {
+            let pts = (10 * weak.len() as i32).min(30);
+            reasons.push(Reason {
+                code: "generic_token",
+                points: pts,
+                detail: weak.join(","),
+            });
+        }
+        if !strong.is_empty() && !weak.is_empty() {
+            reasons.push(Reason {
+                code: "token_combination",
+                points: 25,
+                detail: format!("{} + {}", strong[0], weak[0]),
+            });
+        }
+
+        // 4. Chinese names in an IDN.
+        if clean.unicode != clean.ascii {
+            let mut found: Vec<&str> = Vec::new();
+            for m in self.chinese.find_iter(&clean.unicode) {
+                let n = self.chinese_names[m.pattern().as_usize()].as_str();
+                if !found.contains(&n) {
+                    found.push(n);
+                }
+            }
+            if !found.is_empty() {
+                let pts = 60 + 15 * (found.len() as i32 - 1).min(2);
+                reasons.push(Reason {
+                    code: "chinese_official_name",
+                    points: pts,
+                    detail: found.join(","),
+                });
+                brand = true;
+            }
+            // Mixed scripts in one label (Latin with Cyrillic or Greek).
+            for label in head_unicode.split('.') {
+                let latin = label.chars().any(|c| c.is_ascii_alphabetic());
+                let other = label.chars().any(|c| matches!(c as u32, 0x0370..=0x052F));
+                if latin && other {
+                    reasons.push(Reason {
+                        code: "mixed_script",
+                        points: 30,
+                        detail: label.to_string(),
+                    });
+                    break;
+                }
+            }
+        }
+
+        // 5. Weak structural signals.
+        if SUSPICIOUS_SUFFIXES.contains(&suffix) {
+            reasons.push(Reason {
+                code: "suspicious_tld",
+                points: 15,
+                detail: suffix.to_string(),
+            });
+        }
+        // Entropy of punycode says nothing about the name: only ASCII labels.
+        let h = if reg_label.starts_with("xn--") {
+            0.0
+        } else {
+            shannon_entropy(reg_label)
+        };
+        if h > 3.3 {
+            let pts = (((h - 3.3) * 10.0).round() as i32).clamp(1, 10);
+            reasons.push(Reason {
+                code: "entropy",
+                points: pts,
+                detail: format!("{h:.2} bits/char"),
+            });
+        }
+        let dashes = head_ascii.matches('-').count() - head_ascii.matches("xn--").count() * 2;
+        if dashes >= 3 {
+            reasons.push(Reason {
+                code: "many_dashes",
+                points: (3 * dashes as i32).min(15),
+                detail: format!("{dashes} dashes"),
+            });
+        }
+        let dots = head_ascii.matches('.').count();
+        if dots >= 3 {
+            reasons.push(Reason {
+                code: "many_labels",
+                points: (3 * dots as i32).min(15),
+                detail: format!("{} labels before the suffix", dots + 1),
+            });
+        }
+
+        let score: i32 = reasons.iter().map(|r| r.points).sum();
+        Ok(DomainScore {
+            domain: input.to_string(),
+            ascii: clean.ascii,
+            unicode: clean.unicode,
+            registrable,
+            score,
+            flagged: brand && score >= FLAG_THRESHOLD,
+            official: false,
+            reasons,
+        })
+    }
+}
+
+/// True when `a` and `b` differ by exactly one edit (insertion, deletion, substitution or transposition of two
+/// adjacent characters): the Damerau-Levenshtein distance is 1. O(length), no allocation for ASCII.
+pub fn one_edit_apart(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        one_edit(a.as_bytes(), b.as_bytes())
+    } else {
+        let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        one_edit(&x, &y)
+    }
+}
+
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let p = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        if p == short.len() {
+            return false; // equal
+        }
+        // one substitution, or one adjacent transposition
+        short[p + 1..] == long[p + 1..]
+            || (p + 1 < short.len()
+                && short[p] == long[p + 1]
+                && short[p + 1] == long[p]
+                && short[p + 2..] == long[p + 2..])
+    } else {
+        short[p..] == long[p + 1..]
+    }
+}
+
+/// Government-only suffixes: .gov.cn and .政务 (xn--zfr164b), and their sub-suffixes.
+fn is_government_suffix(suffix: &str) -> bool {
+    suffix == "gov.cn"
+        || suffix.ends_with(".gov.cn")
+        || suffix == "xn--zfr164b"
+        || suffix.ends_with(".xn--zfr164b")
+}
+
+/// Splits "mem2024" into "mem" and "2024", "12zs" into "12" and "zs".
+fn split_digits(s: &str) -> impl Iterator<Item = &str> {
+    let b = s.as_bytes();
+    let mut start = 0;
+    (1..=b.len()).filter_map(move |i| {
+        if i == b.len() || b[i].is_ascii_digit() != b[i - 1].is_ascii_digit() {
+            let part = &s[start..i];
+            start = i;
+            Some(part)
+        } else {
+            None
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scorer() -> DomainScorer {
+        DomainScorer::new(&Profile::default_profile())
+    }
+
+    fn codes(s: &DomainScore) -> Vec<&'static str> {
+        s.reasons.iter().map(|r| r.code).collect()
+    }
+
+    #[test]
+    fn official_and_gov_cn_names_are_never_flagged() {
+        let s = scorer();
+        for n in [
+            "cx.mem.gov.cn",
+            "mem.gov.cn",
+            "www.mem.gov.cn.",
+            "https://cx.mem.gov.cn/query?x=1",
+            "yjglj.beijing.gov.cn",
+            "mem-gov-cn.yjt.jiangsu.gov.cn",
+            "zscx.mem.gov.cn.yjt.jiangsu.gov.cn",
+            "应急管理部.政务",
+            "*.mem.gov.cn",
+        ] {
+            let r = s.score(n).unwrap();
+            assert!(r.official && !r.flagged && r.score == 0, "{n}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn the_fraud_patterns_are_flagged_with_reasons() {
+        let s = scorer();
+        let cases = [
+            ("cx.mem.gov.cn.zscx.top", "official_domain_embedded"),
+            ("mem.gov.cn-cx.com", "official_domain_embedded"),
+            ("mem-gov-cn.com", "official_domain_folded"),
+            ("memgovcn.net", "official_domain_folded"),
+            ("cxmemgovcn.cn", "official_domain_folded"),
+            ("mem.com.cn", "official_label_other_suffix"),
+            ("mem.cn", "official_label_other_suffix"),
+            ("rnem.gov.cn.com", "official_domain_embedded"),
+            ("yjglb-zscx.com", "brand_token"),
+            ("tzzy-chaxun.top", "brand_token"),
+            ("aqsc-zhengshu.cn", "brand_token"),
+            ("xn--extu8ah31brfhgw1a.com", "chinese_official_name"),
+            ("特种作业操作证查询.com", "chinese_official_name"),
+            ("yingjiguanlibv.com", "edit_distance"),
+            ("应急管理部.中国", "chinese_official_name"),
+            ("证书查询.mem-gov-cn.公司", "official_domain_folded"),
+        ];
+        for (n, code) in cases {
+            let r = s.score(n).unwrap();
+            assert!(r.flagged, "{n} not flagged: {r:?}");
+            assert!(
+                codes(&r).contains(&code),
+                "{n}: expected {code} in {:?}",
+                codes(&r)
+            );
+            assert_eq!(r.score, r.reasons.iter().map(|x| x.points).sum::<i32>());
+        }
+    }
+
+    #[test]
+    fn homoglyphs_map_to_the_official_label() {
+        let s = scorer();
+        for n in ["rnem.cn", "мем.com", "mеm.com.cn"] {
+            let r = s.score(n).unwrap();
+            assert!(
+                codes(&r).contains(&"homoglyph_of_official"),
+                "{n}: {:?}",
+                r.reasons
+            );
+            assert!(r.flagged, "{n}");
+        }
+        assert!(codes(&s.score("mеm.com.cn").unwrap()).contains(&"mixed_script"));
+        assert_eq!(skeleton("rnern"), "mem");
+        assert_eq!(skeleton("мем"), "mem");
+        assert_eq!(skeleton("g00gle"), "google");
+    }
+
+    #[test]
+    fn unrelated_names_are_not_flagged() {
+        let s = scorer();
+        for n in [
+            "example.com",
+            "baidu.com",
+            "www.taobao.com",
+            "memory-shop.com",
+            "news.sina.com.cn",
+            "github.io",
+            "a1b2c3d4e5f6g7.top",
+            "x-y-z-w-v.xyz",
+            "cert-manager.io",
+            "zs.example.org",
+        ] {
+            let r = s.score(n).unwrap();
+            assert!(!r.flagged, "{n} flagged: {r:?}");
+        }
+    }
+
+    #[test]
+    fn registrable_domain_uses_the_public_suffix_list() {
+        let s = scorer();
+        assert_eq!(
+            s.score("a.b.example.com.cn")
+                .unwrap()
+                .registrable
+                .as_deref(),
+            Some("example.com.cn")
+        );
+        assert_eq!(
+            s.score("cx.mem.gov.cn.x.top")
+                .unwrap()
+                .registrable
+                .as_deref(),
+            Some("x.top")
+        );
+        assert_eq!(s.score("com.cn").unwrap().registrable, None);
+    }
+
+    #[test]
+    fn bad_input_is_an_error_not_a_panic() {
+        let s = scorer();
+        let long = "a".repeat(70) + ".com";
+        let huge = "ab.".repeat(100) + "com";
+        let enormous = "x".repeat(100_000);
+        for n in [
+            "",
+            "   ",
+            "xn--zz--.com",
+            "xn--a.com",
+            "a..b.com",
+            "localhost",
+            &long,
+            &huge,
+            &enormous,
+            "a b.com",
+            "\u{0}.com",
+        ] {
+            assert!(
+                matches!(s.score(n), Err(Error::InvalidDomain(_))),
+                "{n:?} -> {:?}",
+                s.score(n)
+            );
+        }
+    }
+
+    #[test]
+    fn one_edit_matches_damerau_levenshtein() {
+        let words = [
+            "mem", "men", "mme", "meme", "em", "yingji", "yingij", "yinji", "yingjl", "xyingji",
+            "abc", "", "a", "ba", "ab", "应急", "急应", "应",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    one_edit_apart(a, b),
+                    strsim::damerau_levenshtein(a, b) == 1,
+                    "{a} {b}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn entropy_and_splitting() {
+        assert_eq!(shannon_entropy(""), 0.0);
+        assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
+        assert_eq!(
+            split_digits("mem2024x").collect::<Vec<_>>(),
+            ["mem", "2024", "x"]
+        );
+    }
+}

@@ -1,0 +1,340 @@
+//! Safe page fetching: the only network I/O of the crate.
+//!
+//! - http and https only; no cookies; a fixed user agent;
+//! - every hop's host is resolved first and refused if any address is private, loopback, link-local, multicast,
+//!   unspecified or otherwise not globally routable, unless `allow_private` is set (tests, lab use). The
+//!   connection then resolves again (a DNS-rebinding window remains; a resolver hook in the HTTP client would
+//!   close it);
+//! - redirects are followed by hand (at most `max_redirects`), each hop recorded; a loop is an error;
+//! - one total time limit per hop, a connect limit, and a body size cap (`Content-Length` checked first; a body
+//!   that goes past the cap is an error, it is not judged on a prefix);
+//! - only HTML (`text/html`, `application/xhtml+xml`, or an untyped body that looks like HTML) is accepted.
+
+use std::io::Read;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use crate::Error;
+
+/// Options of [`fetch`].
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// Allow private, loopback and link-local addresses.
+    pub allow_private: bool,
+    /// Time limit of each hop (connect, send, receive headers and body).
+    pub timeout: Duration,
+    /// Connect time limit.
+    pub connect_timeout: Duration,
+    /// Largest body accepted, in bytes.
+    pub max_bytes: usize,
+    /// Most redirects followed.
+    pub max_redirects: usize,
+    /// Test and lab hook, like curl's `--resolve`: plain-http requests to this host are sent to this address
+    /// (the Host header keeps the name). The address is still subject to the private-address rule.
+    pub resolve: Option<(String, SocketAddr)>,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        Self {
+            allow_private: false,
+            timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(5),
+            max_bytes: 2 * 1024 * 1024,
+            max_redirects: 5,
+            resolve: None,
+        }
+    }
+}
+
+/// One recorded hop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    /// Requested URL.
+    pub url: String,
+    /// HTTP status.
+    pub status: u16,
+    /// `Location` of a redirect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+/// A fetched page and its evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fetched {
+    /// URL as requested.
+    pub url: String,
+    /// URL of the final response.
+    pub final_url: String,
+    /// Redirect chain, first request first (the final response is the last hop).
+    pub redirects: Vec<Hop>,
+    /// Final HTTP status.
+    pub status: u16,
+    /// Selected response headers (content-type, server, content-length, last-modified, date).
+    pub headers: Vec<(String, String)>,
+    /// Content type.
+    pub content_type: String,
+    /// SHA-256 of the body, hex.
+    pub body_sha256: String,
+    /// Body length in bytes.
+    pub body_bytes: usize,
+    /// Fetch time, seconds since the Unix epoch.
+    pub fetched_at: u64,
+    /// The body (kept as evidence by the caller; not serialised).
+    #[serde(skip)]
+    pub body: Vec<u8>,
+}
+
+/// True for addresses that are not globally routable (or that we never fetch from).
+pub fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || o[0] == 0
+                || (o[0] == 100 && (64..128).contains(&o[1])) // CGNAT
+                || (o[0] == 198 && (18..20).contains(&o[1])) // benchmarking
+                || o[0] >= 240
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_private(IpAddr::V4(v4));
+            }
+            let s = v6.segments();
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (s[0] & 0xfe00) == 0xfc00 // unique local
+                || (s[0] & 0xffc0) == 0xfe80 // link local
+                || s[0] == 0x2001 && s[1] == 0x0db8 // documentation
+                || s[0] == 0x64 && s[1] == 0xff9b // NAT64
+        }
+    }
+}
+
+fn check_host(url: &Url, opts: &FetchOptions) -> Result<Option<SocketAddr>, Error> {
+    let host = url
+        .host_str()
+        .ok_or_else(|| Error::Fetch(format!("no host in {url}")))?;
+    let port = url.port_or_known_default().unwrap_or(80);
+    let addrs: Vec<SocketAddr> = match &opts.resolve {
+        Some((h, a)) if h.eq_ignore_ascii_case(host) && url.scheme() == "http" => vec![*a],
+        _ => {
+            let h = host.trim_start_matches('[').trim_end_matches(']');
+            (h, port)
+                .to_socket_addrs()
+                .map_err(|e| Error::Fetch(format!("cannot resolve {host}: {e}")))?
+                .collect()
+        }
+    };
+    if addrs.is_empty() {
+        return Err(Error::Fetch(format!("{host} has no address")));
+    }
+    if !opts.allow_private
+        && let Some(a) = addrs.iter().find(|a| is_private(a.ip()))
+    {
+        return Err(Error::Fetch(format!(
+            "refusing {host}: address {} is private or loopback",
+            a.ip()
+        )));
+    }
+    Ok(match &opts.resolve {
+        Some((h, a)) if h.eq_ignore_ascii_case(host) && url.scheme() == "http" => Some(*a),
+        _ => None,
+    })
+}
+
+fn looks_like_html(body: &[u8]) -> bool {
+    let head = &body[..body.len().min(1024)];
+    let s = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let t = s.trim_start_matches('\u{feff}').trim_start();
+    t.starts_with("<!doctype html")
+        || t.starts_with("<html")
+        || t.contains("<head")
+        || t.contains("<body")
+}
+
+/// Fetches `url` under the rules of the module docs.
+pub fn fetch(url: &str, opts: &FetchOptions) -> Result<Fetched, Error> {
+    let mut current =
+        Url::parse(url.trim()).map_err(|e| Error::Fetch(format!("invalid URL {url:?}: {e}")))?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .timeout_global(Some(opts.timeout))
+        .timeout_connect(Some(opts.connect_timeout))
+        .user_agent("certguard-sentinel/0.1 (+page judging)")
+        .build()
+        .into();
+    let mut hops: Vec<Hop> = Vec::new();
+    loop {
+        if !matches!(current.scheme(), "http" | "https") {
+            return Err(Error::Fetch(format!(
+                "scheme {} is not fetched",
+                current.scheme()
+            )));
+        }
+        let over = check_host(&current, opts)?;
+        let (req_url, host_header) = match over {
+            Some(addr) => {
+                let mut u = current.clone();
+                u.set_ip_host(addr.ip())
+                    .map_err(|_| Error::Fetch("bad override address".into()))?;
+                u.set_port(Some(addr.port()))
+                    .map_err(|_| Error::Fetch("bad override port".into()))?;
+                let h = match current.port() {
+                    Some(p) => format!("{}:{p}", current.host_str().unwrap_or("")),
+                    None => current.host_str().unwrap_or("").to_string(),
+                };
+                (u, Some(h))
+            }
+            None => (current.clone(), None),
+        };
+        let mut req = agent
+            .get(req_url.as_str())
+            .header("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1");
+        if let Some(h) = &host_header {
+            req = req.header("Host", h);
+        }
+        let mut resp = req
+            .call()
+            .map_err(|e| Error::Fetch(format!("{current}: {e}")))?;
+        let status = resp.status().as_u16();
+        if (300..400).contains(&status)
+            && let Some(loc) = resp.headers().get("location").and_then(|v| v.to_str().ok())
+        {
+            let next = current
+                .join(loc)
+                .map_err(|e| Error::Fetch(format!("bad redirect {loc:?}: {e}")))?;
+            hops.push(Hop {
+                url: current.to_string(),
+                status,
+                location: Some(next.to_string()),
+            });
+            if hops.iter().any(|h| h.url == next.as_str()) {
+                return Err(Error::Fetch(format!("redirect loop at {next}")));
+            }
+            if hops.len() > opts.max_redirects {
+                return Err(Error::Fetch(format!(
+                    "more than {} redirects",
+                    opts.max_redirects
+                )));
+            }
+            current = next;
+            continue;
+        }
+        let header = |n: &str| {
+            resp.headers()
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header("content-type").unwrap_or_default();
+        if let Some(len) = header("content-length").and_then(|l| l.trim().parse::<u64>().ok())
+            && len > opts.max_bytes as u64
+        {
+            return Err(Error::Fetch(format!(
+                "body of {len} bytes exceeds the cap of {} bytes",
+                opts.max_bytes
+            )));
+        }
+        let headers: Vec<(String, String)> = [
+            "content-type",
+            "content-length",
+            "server",
+            "last-modified",
+            "date",
+        ]
+        .iter()
+        .filter_map(|n| header(n).map(|v| (n.to_string(), v)))
+        .collect();
+        let mut body = Vec::new();
+        resp.body_mut()
+            .as_reader()
+            .take(opts.max_bytes as u64 + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| Error::Fetch(format!("{current}: reading body: {e}")))?;
+        if body.len() > opts.max_bytes {
+            return Err(Error::Fetch(format!(
+                "body exceeds the cap of {} bytes",
+                opts.max_bytes
+            )));
+        }
+        let ct = content_type.to_ascii_lowercase();
+        let html = ct.contains("text/html")
+            || ct.contains("application/xhtml")
+            || (ct.is_empty() && looks_like_html(&body));
+        if !html {
+            return Err(Error::Fetch(format!(
+                "not an HTML page (content-type {content_type:?})"
+            )));
+        }
+        hops.push(Hop {
+            url: current.to_string(),
+            status,
+            location: None,
+        });
+        let fetched_at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        return Ok(Fetched {
+            url: url.to_string(),
+            final_url: current.to_string(),
+            redirects: hops,
+            status,
+            headers,
+            content_type,
+            body_sha256: hex::encode(Sha256::digest(&body)),
+            body_bytes: body.len(),
+            fetched_at,
+            body,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_addresses() {
+        for a in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.0.1",
+            "172.16.0.1",
+            "169.254.1.1",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(is_private(a.parse().unwrap()), "{a}");
+        }
+        for a in ["1.1.1.1", "202.108.22.5", "2400:da00::6666"] {
+            assert!(!is_private(a.parse().unwrap()), "{a}");
+        }
+    }
+
+    #[test]
+    fn loopback_is_refused_without_allow_private() {
+        let e = fetch("http://127.0.0.1:9/", &FetchOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("private or loopback"), "{e}");
+        let e = fetch("ftp://example.com/", &FetchOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("scheme"), "{e}");
+        assert!(fetch("not a url", &FetchOptions::default()).is_err());
+    }
+}

@@ -1,0 +1,353 @@
+//! Normalisation of ad text, keeping a map back to the original characters.
+//!
+//! Steps (design "Fake-certificate ads"): NFKC per character (full-width to half-width, circled digits to
+//! digits), ASCII lower case, zero-width characters, variation selectors and emoji dropped, spaces and filler
+//! symbols between CJK characters (and between digits) dropped, then variants mapped: 薇/威信/V信/VX/vx/wx ->
+//! 微信, 扣扣/企鹅 -> qq. Every output character remembers the index of the original character it came from, so
+//! matches found in the normalised text are reported as spans of the ORIGINAL text (character offsets).
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalised text and, for each of its bytes, where it came from in the original.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalized {
+    /// The normalised text.
+    pub text: String,
+    /// `char_map[b]` = index (in characters) in the original text of the character that produced byte `b` of
+    /// `text` (one entry per byte, so that a match's byte offsets map back in O(1)).
+    pub char_map: Vec<u32>,
+    /// `byte_map[b]` = byte offset in the original text of that same original character.
+    pub byte_map: Vec<u32>,
+}
+
+impl Normalized {
+    /// Original character span `[start, end)` of the normalised byte range `[bstart, bend)`.
+    pub fn original_span(&self, bstart: usize, bend: usize) -> (usize, usize) {
+        if bstart >= bend || bend > self.char_map.len() {
+            return (0, 0);
+        }
+        (
+            self.char_map[bstart] as usize,
+            self.char_map[bend - 1] as usize + 1,
+        )
+    }
+
+    /// Original text of the normalised byte range `[bstart, bend)`.
+    pub fn original_text<'a>(&self, original: &'a str, bstart: usize, bend: usize) -> &'a str {
+        if bstart >= bend || bend > self.byte_map.len() {
+            return "";
+        }
+        let s = self.byte_map[bstart] as usize;
+        let last = self.byte_map[bend - 1] as usize;
+        let e = last + original[last..].chars().next().map_or(0, char::len_utf8);
+        original.get(s..e).unwrap_or("")
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+fn is_dropped(c: char) -> bool {
+    matches!(c as u32,
+        0x200B..=0x200F | 0x2060..=0x2064 | 0xFEFF | 0xFE00..=0xFE0F | 0x20E3 | 0xE0020..=0xE007F
+        | 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x2190..=0x21FF
+        | 0x3030 | 0x303D | 0x3297 | 0x3299 | 0x00AD)
+}
+
+/// Spaces and filler symbols that obfuscators put between characters.
+fn is_filler(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '·' | '•'
+                | '*'
+                | '-'
+                | '_'
+                | '~'
+                | '|'
+                | '/'
+                | '\\'
+                | '.'
+                | '、'
+                | '丨'
+                | '+'
+                | '#'
+                | '^'
+                | '`'
+                | '\''
+                | '"'
+        )
+}
+
+const VARIANTS: &[(&str, &str)] = &[
+    ("薇信", "微信"),
+    ("威信", "微信"),
+    ("徽信", "微信"),
+    ("微芯", "微信"),
+    ("维信", "微信"),
+    ("v信", "微信"),
+    ("vx", "微信"),
+    ("wx", "微信"),
+    ("weixin", "微信"),
+    ("wechat", "微信"),
+    ("加薇", "加微信"),
+    ("加vx", "加微信"),
+    ("加wx", "加微信"),
+    ("+vx", "加微信"),
+    ("+wx", "加微信"),
+    ("加v信", "加微信"),
+    ("+薇", "加微信"),
+    ("加v", "加微信"),
+    ("+v", "加微信"),
+    ("薇", "微信"),
+    ("扣扣", "qq"),
+    ("企鹅号", "qq"),
+    ("企鹅", "qq"),
+    ("扣群", "qq群"),
+    ("q群", "qq群"),
+    ("君羊", "群"),
+    ("電話", "电话"),
+    ("証", "证"),
+    ("證", "证"),
+];
+
+fn variants() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(VARIANTS.iter().map(|(k, _)| *k))
+            .expect("variant patterns build")
+    })
+}
+
+struct Norm {
+    text: String,
+    cmap: Vec<u32>,
+    bmap: Vec<u32>,
+    /// Open run of filler characters: (byte length of `text` before it, its length in characters).
+    run: Option<(usize, usize)>,
+    /// Last character that is not filler.
+    prev: Option<char>,
+    /// A character that can start or mark a variant was seen: only then is the variant pass run.
+    trigger: bool,
+}
+
+/// Characters of which every variant spelling has at least one.
+fn is_variant_trigger(c: char) -> bool {
+    matches!(
+        c,
+        '薇' | '威'
+            | '徽'
+            | '芯'
+            | '维'
+            | 'v'
+            | 'w'
+            | '扣'
+            | '企'
+            | 'q'
+            | '君'
+            | '電'
+            | '話'
+            | '証'
+            | '證'
+            | '+'
+    )
+}
+
+impl Norm {
+    /// A CJK ideograph: never filler, never a variant trigger (except 薇威徽芯维扣企君電話証證).
+    #[inline]
+    fn push_cjk(&mut self, c: char, ci: u32, bi: u32) {
+        if self.run.is_some() || is_variant_trigger(c) {
+            return self.push(c, ci, bi);
+        }
+        self.prev = Some(c);
+        self.text.push(c);
+        let len = self.cmap.len() + c.len_utf8();
+        self.cmap.resize(len, ci);
+        self.bmap.resize(len, bi);
+    }
+
+    #[inline]
+    fn push(&mut self, c: char, ci: u32, bi: u32) {
+        self.trigger |= is_variant_trigger(c);
+        if is_filler(c) {
+            match &mut self.run {
+                Some((_, k)) => *k += 1,
+                None => self.run = Some((self.text.len(), 1)),
+            }
+        } else {
+            if let Some((start, k)) = self.run.take()
+                && k <= 3
+                && let Some(p) = self.prev
+                && ((is_cjk(p) && is_cjk(c)) || (p.is_ascii_digit() && c.is_ascii_digit()))
+            {
+                self.text.truncate(start);
+                self.cmap.truncate(start);
+                self.bmap.truncate(start);
+            }
+            self.prev = Some(c);
+        }
+        self.text.push(c);
+        let len = self.cmap.len() + c.len_utf8();
+        self.cmap.resize(len, ci);
+        self.bmap.resize(len, bi);
+    }
+}
+
+/// Normalises ad text (see the module docs). Input longer than 4 GiB is cut (offsets are 32-bit).
+pub fn normalize(original: &str) -> Normalized {
+    let original = if original.len() > u32::MAX as usize / 2 {
+        let mut n = u32::MAX as usize / 2;
+        while !original.is_char_boundary(n) {
+            n -= 1;
+        }
+        &original[..n]
+    } else {
+        original
+    };
+    // One pass: NFKC per character (fast paths for ASCII and CJK ideographs), lower case, invisible characters
+    // and emoji dropped; a run of at most 3 filler characters between two CJK characters or two digits is taken
+    // back out when the character after it shows it was obfuscation.
+    let mut n = Norm {
+        text: String::with_capacity(original.len()),
+        cmap: Vec::with_capacity(original.len()),
+        bmap: Vec::with_capacity(original.len()),
+        run: None,
+        prev: None,
+        trigger: false,
+    };
+    for (i, (b, ch)) in original.char_indices().enumerate() {
+        let (i, b) = (i as u32, b as u32);
+        if ch.is_ascii() {
+            n.push(ch.to_ascii_lowercase(), i, b);
+        } else if is_cjk(ch) {
+            n.push_cjk(ch, i, b);
+        } else if !is_dropped(ch) {
+            for c in std::iter::once(ch).nfkc() {
+                if is_dropped(c) {
+                    continue;
+                }
+                let c = match c {
+                    '：' => ':',
+                    '，' => ',',
+                    '￥' => '¥',
+                    c => c,
+                };
+                if c.is_ascii() {
+                    n.push(c.to_ascii_lowercase(), i, b);
+                } else {
+                    for l in c.to_lowercase() {
+                        n.push(l, i, b);
+                    }
+                }
+            }
+        }
+    }
+    let Norm {
+        text: joined,
+        cmap,
+        bmap,
+        trigger,
+        ..
+    } = n;
+    if !trigger {
+        return Normalized {
+            text: joined,
+            char_map: cmap,
+            byte_map: bmap,
+        };
+    }
+    // 3. Variants (rare: most texts have none, and keep their maps as they are).
+    let ac = variants();
+    if ac.find(&joined).is_none() {
+        return Normalized {
+            text: joined,
+            char_map: cmap,
+            byte_map: bmap,
+        };
+    }
+    let mut text = String::with_capacity(joined.len() + 16);
+    let mut char_map = Vec::with_capacity(cmap.len() + 16);
+    let mut byte_map = Vec::with_capacity(cmap.len() + 16);
+    let mut last = 0usize;
+    for m in ac.find_iter(&joined) {
+        text.push_str(&joined[last..m.start()]);
+        char_map.extend_from_slice(&cmap[last..m.start()]);
+        byte_map.extend_from_slice(&bmap[last..m.start()]);
+        let rep = VARIANTS[m.pattern().as_usize()].1;
+        let n = rep.chars().count();
+        for (k, c) in rep.chars().enumerate() {
+            // the last replacement character maps to the last original one, the others to the first
+            let src = if k + 1 == n { m.end() - 1 } else { m.start() };
+            text.push(c);
+            for _ in 0..c.len_utf8() {
+                char_map.push(cmap[src]);
+                byte_map.push(bmap[src]);
+            }
+        }
+        last = m.end();
+    }
+    text.push_str(&joined[last..]);
+    char_map.extend_from_slice(&cmap[last..]);
+    byte_map.extend_from_slice(&bmap[last..]);
+    Normalized {
+        text,
+        char_map,
+        byte_map,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fullwidth_spaces_emoji_and_variants() {
+        let n = normalize("免 考 包 过🔥加ＶＸ：ＡＢＣ１２３４５");
+        assert_eq!(n.text, "免考包过加微信:abc12345");
+        let n = normalize("扣扣 ①②③④⑤⑥");
+        assert_eq!(n.text, "qq 123456");
+        let n = normalize("电\u{200b}工\u{200d}证");
+        assert_eq!(n.text, "电工证");
+        assert_eq!(normalize("138 0013 8000").text, "13800138000");
+    }
+
+    #[test]
+    fn spans_point_into_the_original_text() {
+        let orig = "你好，免 · 考🔥包过";
+        let n = normalize(orig);
+        let b = n.text.find("免考").unwrap();
+        let (s, e) = n.original_span(b, b + "免考".len());
+        let chars: Vec<char> = orig.chars().collect();
+        assert_eq!(chars[s..e].iter().collect::<String>(), "免 · 考");
+        let b = n.text.find("包过").unwrap();
+        let (s, e) = n.original_span(b, b + "包过".len());
+        assert_eq!(chars[s..e].iter().collect::<String>(), "包过");
+        // a variant replaced by a longer word maps to the whole original variant
+        let orig = "加薇zs8888";
+        let n = normalize(orig);
+        assert_eq!(n.text, "加微信zs8888");
+        let b = n.text.find("加微信").unwrap();
+        assert_eq!(n.original_span(b, b + "加微信".len()), (0, 2));
+    }
+
+    #[test]
+    fn every_variant_has_a_trigger_character() {
+        for (v, _) in VARIANTS {
+            assert!(v.chars().any(is_variant_trigger), "{v}");
+        }
+    }
+
+    #[test]
+    fn spaces_between_latin_words_stay() {
+        assert_eq!(normalize("Hello World").text, "hello world");
+        assert_eq!(normalize("").text, "");
+    }
+}

@@ -1,0 +1,157 @@
+//! Brand profiles: what we protect is data, not code.
+//!
+//! A profile lists the official domains of a query service, the ASCII tokens (pinyin, initials, English words)
+//! that name it, its Chinese names and the signals of its reference page. The shipped profiles live in
+//! `data/profiles/*.toml` and are compiled in with `include_str!`; [`Profile::from_toml`] loads any other.
+
+use serde::Deserialize;
+
+use crate::Error;
+
+/// The profile used when none is named: the MEM certificate query service.
+pub const DEFAULT_PROFILE: &str = "mem";
+
+const BUILTIN: &[(&str, &str)] = &[
+    ("mem", include_str!("../data/profiles/mem.toml")),
+    ("samr", include_str!("../data/profiles/samr.toml")),
+    ("mohurd", include_str!("../data/profiles/mohurd.toml")),
+    ("osta", include_str!("../data/profiles/osta.toml")),
+];
+
+/// Signals of an official reference page (the genuine query page).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ReferencePage {
+    /// The page title.
+    pub title: String,
+    /// Labels of the form's fields as a person sees them.
+    pub form_fields: Vec<String>,
+    /// Footer identifiers and the owner's name.
+    pub footer: Vec<String>,
+    /// Visible (rendered) text of the page.
+    pub text: String,
+}
+
+/// A brand profile: what one official service is, and how its impersonators name themselves.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Short name used with `--profile`.
+    pub name: String,
+    /// Human description.
+    pub description: String,
+    /// Official host names; their registrable domains are official too.
+    pub official_domains: Vec<String>,
+    /// Tokens specific to the brand.
+    pub strong_tokens: Vec<String>,
+    /// Generic tokens that only count in combination.
+    pub weak_tokens: Vec<String>,
+    /// Chinese names (simplified).
+    pub chinese_names: Vec<String>,
+    /// Chinese names in traditional characters.
+    pub traditional_names: Vec<String>,
+    /// Pinyin words and initials combined by the China look-alike generator.
+    pub pinyin: Vec<String>,
+    /// The official reference page.
+    pub reference: ReferencePage,
+}
+
+impl Profile {
+    /// Parses a profile from TOML text and checks that it names at least one official domain.
+    pub fn from_toml(text: &str) -> Result<Self, Error> {
+        let mut p: Profile = toml::from_str(text).map_err(|e| Error::Profile(e.to_string()))?;
+        if p.official_domains.is_empty() {
+            return Err(Error::Profile(
+                "a profile needs at least one official domain".into(),
+            ));
+        }
+        for d in &mut p.official_domains {
+            *d = d.trim().trim_end_matches('.').to_ascii_lowercase();
+        }
+        for t in p
+            .strong_tokens
+            .iter_mut()
+            .chain(p.weak_tokens.iter_mut())
+            .chain(p.pinyin.iter_mut())
+        {
+            *t = t.to_ascii_lowercase();
+        }
+        Ok(p)
+    }
+
+    /// A shipped profile by name (`mem`, `samr`, `mohurd`, `osta`).
+    pub fn builtin(name: &str) -> Result<Self, Error> {
+        let text = BUILTIN
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, t)| *t)
+            .ok_or_else(|| Error::UnknownProfile(name.to_string()))?;
+        Self::from_toml(text)
+    }
+
+    /// The default (MEM) profile.
+    pub fn default_profile() -> Self {
+        // The shipped data is checked by the tests: failing here is a build defect.
+        Self::builtin(DEFAULT_PROFILE).expect("shipped default profile parses")
+    }
+
+    /// Names of the shipped profiles.
+    pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+        BUILTIN.iter().map(|(n, _)| *n)
+    }
+
+    /// The official registrable domains (public-suffix aware), e.g. `mem.gov.cn`.
+    pub fn official_registrable(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .official_domains
+            .iter()
+            .filter_map(|d| crate::domains::registrable_domain(d))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_builtin_profiles_load() {
+        let names: Vec<_> = Profile::builtin_names().collect();
+        assert_eq!(names, ["mem", "samr", "mohurd", "osta"]);
+        for n in names {
+            let p = Profile::builtin(n).unwrap();
+            assert_eq!(p.name, n);
+            assert!(!p.strong_tokens.is_empty() && !p.chinese_names.is_empty());
+            assert!(!p.reference.form_fields.is_empty());
+        }
+    }
+
+    #[test]
+    fn default_is_mem_with_official_domains() {
+        let p = Profile::default_profile();
+        assert_eq!(p.official_domains, ["mem.gov.cn", "cx.mem.gov.cn"]);
+        assert_eq!(p.official_registrable(), ["mem.gov.cn"]);
+        assert!(p.chinese_names.iter().any(|n| n == "应急管理部"));
+        assert_eq!(Profile::builtin("MEM").unwrap().name, "mem");
+    }
+
+    #[test]
+    fn unknown_and_invalid_profiles_are_errors() {
+        assert!(matches!(
+            Profile::builtin("nope"),
+            Err(Error::UnknownProfile(_))
+        ));
+        assert!(matches!(
+            Profile::from_toml("name = 1"),
+            Err(Error::Profile(_))
+        ));
+        let empty = include_str!("../data/profiles/mem.toml").replace(
+            r#"official_domains = ["mem.gov.cn", "cx.mem.gov.cn"]"#,
+            "official_domains = []",
+        );
+        assert!(matches!(Profile::from_toml(&empty), Err(Error::Profile(_))));
+    }
+}
