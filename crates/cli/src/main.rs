@@ -104,6 +104,37 @@ enum Command {
     /// Configuration helpers.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Generate look-alike domains of an official site (dnstwist-compatible and China government modes).
+    Lookalike(certguard_sentinel::cli::LookalikeArgs),
+    /// Sentinel scans: score a stream of domains, judge a page, scan ads for fake-certificate offers.
+    #[command(subcommand)]
+    Scan(ScanCommand),
+}
+
+#[derive(Subcommand)]
+enum ScanCommand {
+    /// Score domain names (one per line, or JSON lines with a "domain" field): one JSON line each.
+    Domains(certguard_sentinel::cli::ScanDomainsArgs),
+    /// Scan ad texts (one per line, or JSON lines with a "text" field) for fake-certificate offers.
+    Ads(certguard_sentinel::cli::ScanAdsArgs),
+    /// Fetch a page safely and judge whether it impersonates an official query site.
+    Page(certguard_sentinel::cli::ScanPageArgs),
+}
+
+/// Runs a blocking sentinel command off the async runtime with locked stdin/stdout.
+async fn sentinel(
+    run: impl FnOnce(&mut dyn std::io::BufRead, &mut dyn std::io::Write) -> Result<()> + Send + 'static,
+) -> Result<()> {
+    tokio::task::spawn_blocking(move || {
+        let stdin = std::io::stdin();
+        let mut input = stdin.lock();
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        run(&mut input, &mut out)?;
+        std::io::Write::flush(&mut out)?;
+        Ok(())
+    })
+    .await?
 }
 
 #[derive(clap::ValueEnum, Clone, Copy)]
@@ -385,6 +416,14 @@ async fn main() {
         .init();
     match run().await {
         Ok(code) => std::process::exit(code),
+        // A closed pipe (`certguard lookalike x | head`) is the reader's choice, not an error.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            std::process::exit(0)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             std::process::exit(1);
@@ -493,6 +532,16 @@ async fn run() -> Result<i32> {
         }
         Command::Config(ConfigCommand::Default) => print!("{}", config::DEFAULT_TOML),
         Command::Config(ConfigCommand::Show) => println!("{c:#?}"),
+        Command::Lookalike(args) => sentinel(move |_, out| certguard_sentinel::cli::run_lookalike(&args, out)).await?,
+        Command::Scan(ScanCommand::Domains(args)) => {
+            sentinel(move |input, out| certguard_sentinel::cli::run_scan_domains(&args, input, out)).await?
+        }
+        Command::Scan(ScanCommand::Ads(args)) => {
+            sentinel(move |input, out| certguard_sentinel::cli::run_scan_ads(&args, input, out)).await?
+        }
+        Command::Scan(ScanCommand::Page(args)) => {
+            sentinel(move |_, out| certguard_sentinel::cli::run_scan_page(&args, out)).await?
+        }
     }
     Ok(0)
 }

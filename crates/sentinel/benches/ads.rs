@@ -8,10 +8,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn corpus(target_bytes: usize) -> Vec<String> {
     let mut texts: Vec<String> = Vec::new();
-    for f in [
-        include_str!("../tests/fixtures/ads/tune.jsonl"),
-        include_str!("../tests/fixtures/ads/heldout.jsonl"),
-    ] {
+    for f in [include_str!("../tests/fixtures/ads/tune.jsonl"), include_str!("../tests/fixtures/ads/heldout.jsonl")] {
         for l in f.lines() {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
             texts.push(v["text"].as_str().unwrap().to_string());
@@ -36,21 +33,9 @@ fn bench(c: &mut Criterion) {
         let bytes: usize = texts.iter().map(String::len).sum();
         let mut g = c.benchmark_group(format!("ads_{size}"));
         g.throughput(Throughput::Bytes(bytes as u64));
-        g.bench_function("scan", |b| {
-            b.iter(|| {
-                texts
-                    .iter()
-                    .filter(|t| s.scan(black_box(t)).flagged)
-                    .count()
-            })
-        });
+        g.bench_function("scan", |b| b.iter(|| texts.iter().filter(|t| s.scan(black_box(t)).flagged).count()));
         g.bench_function("bare_aho_corasick", |b| {
-            b.iter(|| {
-                texts
-                    .iter()
-                    .map(|t| s.count_raw_matches(black_box(t)))
-                    .sum::<usize>()
-            })
+            b.iter(|| texts.iter().map(|t| s.count_raw_matches(black_box(t))).sum::<usize>())
         });
         g.finish();
     }

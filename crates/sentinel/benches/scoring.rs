@@ -12,39 +12,22 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 /// A CT-like mix: look-alikes of the brand (dnstwist and China modes) and ordinary names.
 pub fn names(n: usize) -> Vec<String> {
     let p = Profile::default_profile();
-    let mut v: Vec<String> = generate("cx.mem.gov.cn", Mode::All, &p)
-        .unwrap()
-        .into_iter()
-        .map(|c| c.domain)
-        .collect();
-    let words = [
-        "shop", "cloud", "news", "mail", "api", "cdn", "blog", "static", "img", "m", "www", "app",
-        "pay", "dev",
-    ];
-    let sfx = [
-        "com", "cn", "com.cn", "net", "org", "io", "top", "xyz", "gov.cn", "edu.cn",
-    ];
+    let mut v: Vec<String> = generate("cx.mem.gov.cn", Mode::All, &p).unwrap().into_iter().map(|c| c.domain).collect();
+    let words =
+        ["shop", "cloud", "news", "mail", "api", "cdn", "blog", "static", "img", "m", "www", "app", "pay", "dev"];
+    let sfx = ["com", "cn", "com.cn", "net", "org", "io", "top", "xyz", "gov.cn", "edu.cn"];
     let mut i = 0usize;
     while v.len() < n * 4 {
         let a = words[i % words.len()];
         let b = words[(i / 7) % words.len()];
-        v.push(format!(
-            "{a}{}.{b}-{}.{}",
-            i % 97,
-            i % 1013,
-            sfx[i % sfx.len()]
-        ));
+        v.push(format!("{a}{}.{b}-{}.{}", i % 97, i % 1013, sfx[i % sfx.len()]));
         i += 1;
     }
     // interleave: 1 look-alike for 3 ordinary names
     let (brand, plain) = v.split_at(v.len() - n * 3);
     let mut out = Vec::with_capacity(n);
     for k in 0..n {
-        out.push(if k % 4 == 0 {
-            brand[k % brand.len()].clone()
-        } else {
-            plain[k % plain.len()].clone()
-        });
+        out.push(if k % 4 == 0 { brand[k % brand.len()].clone() } else { plain[k % plain.len()].clone() });
     }
     out
 }
@@ -68,11 +51,7 @@ fn bench(c: &mut Criterion) {
             })
         });
         g.bench_function("hashset_lookup", |b| {
-            b.iter(|| {
-                list.iter()
-                    .filter(|d| set.contains(black_box(d.as_str())))
-                    .count()
-            })
+            b.iter(|| list.iter().filter(|d| set.contains(black_box(d.as_str()))).count())
         });
         g.finish();
     }

@@ -5,12 +5,7 @@ fn main() {
     let s = AdScanner::new();
     let texts: Vec<String> = include_str!("../tests/fixtures/ads/tune.jsonl")
         .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string())
         .collect();
     let t = std::time::Instant::now();
     let mut bytes = 0usize;
@@ -21,8 +16,5 @@ fn main() {
             n += usize::from(s.scan(x).flagged);
         }
     }
-    println!(
-        "{:.1} MB/s ({n})",
-        bytes as f64 / t.elapsed().as_secs_f64() / 1e6
-    );
+    println!("{:.1} MB/s ({n})", bytes as f64 / t.elapsed().as_secs_f64() / 1e6);
 }

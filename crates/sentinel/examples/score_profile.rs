@@ -8,22 +8,12 @@ use certguard_sentinel::profile::Profile;
 fn main() {
     let p = Profile::default_profile();
     let s = DomainScorer::new(&p);
-    let all: Vec<String> = generate("cx.mem.gov.cn", Mode::All, &p)
-        .unwrap()
-        .into_iter()
-        .map(|c| c.domain)
-        .collect();
+    let all: Vec<String> = generate("cx.mem.gov.cn", Mode::All, &p).unwrap().into_iter().map(|c| c.domain).collect();
     let idn: Vec<&String> = all.iter().filter(|d| d.contains("xn--")).collect();
     let brand_ascii: Vec<&String> = all.iter().filter(|d| !d.contains("xn--")).collect();
-    let plain: Vec<String> = (0..20000)
-        .map(|i| format!("shop{}.cloud-{}.com", i % 97, i % 1013))
-        .collect();
+    let plain: Vec<String> = (0..20000).map(|i| format!("shop{}.cloud-{}.com", i % 97, i % 1013)).collect();
     let plain: Vec<&String> = plain.iter().collect();
-    for (name, list) in [
-        ("idn", &idn),
-        ("brand_ascii", &brand_ascii),
-        ("plain", &plain),
-    ] {
+    for (name, list) in [("idn", &idn), ("brand_ascii", &brand_ascii), ("plain", &plain)] {
         let t = Instant::now();
         let mut n = 0;
         for _ in 0..5 {

@@ -178,9 +178,7 @@ impl AdScanner {
             ac,
             info,
             negators,
-            wechat: re(
-                r"微信(?:号|号码|id)?[^0-9a-z\n]{0,4}([a-z][-_a-z0-9]{5,19}|1[3-9][0-9]{9})",
-            ),
+            wechat: re(r"微信(?:号|号码|id)?[^0-9a-z\n]{0,4}([a-z][-_a-z0-9]{5,19}|1[3-9][0-9]{9})"),
             qq: re(r"qq(?:号|号码)?[^0-9a-z群\n]{0,4}([1-9][0-9]{4,11})"),
             qq_group: re(r"(?:qq群|群号|交流群|群)(?:号|号码)?[^0-9a-z\n]{0,4}([1-9][0-9]{5,11})"),
             url: re(
@@ -215,8 +213,7 @@ impl AdScanner {
             let (ref phrase, kind, pts) = self.info[pid];
             let phrase: &'static str = phrase.as_str();
             let before = &t[..m.start()];
-            let before =
-                before.trim_end_matches(['“', '"', '「', '『', '‘', '\'', '《', '【', '(', '（']);
+            let before = before.trim_end_matches(['“', '"', '「', '『', '‘', '\'', '《', '【', '(', '（']);
             let quoted = t[before.len()..m.start()].contains(['“', '"', '「', '『', '‘']);
             let negated = matches!(kind, PhraseKind::Offer | PhraseKind::Claim)
                 && (quoted || self.negators.iter().any(|ng| before.ends_with(ng.as_str())));
@@ -248,44 +245,23 @@ impl AdScanner {
         let mut contacts: Vec<Contact> = Vec::new();
         let mut push = |kind: ContactKind, value: String, s: usize, e: usize| {
             if !contacts.iter().any(|c| c.kind == kind && c.value == value) {
-                contacts.push(Contact {
-                    kind,
-                    value,
-                    span: Self::span(&n, s, e),
-                });
+                contacts.push(Contact { kind, value, span: Self::span(&n, s, e) });
             }
         };
         let digits = t.bytes().any(|b| b.is_ascii_digit());
-        let caps = |re: &Regex,
-                    kind: ContactKind,
-                    when: bool,
-                    push: &mut dyn FnMut(ContactKind, String, usize, usize)| {
-            if when {
-                for c in re.captures_iter(t) {
-                    if let Some(g) = c.get(1) {
-                        push(kind, g.as_str().to_string(), g.start(), g.end());
+        let caps =
+            |re: &Regex, kind: ContactKind, when: bool, push: &mut dyn FnMut(ContactKind, String, usize, usize)| {
+                if when {
+                    for c in re.captures_iter(t) {
+                        if let Some(g) = c.get(1) {
+                            push(kind, g.as_str().to_string(), g.start(), g.end());
+                        }
                     }
                 }
-            }
-        };
-        caps(
-            &self.wechat,
-            ContactKind::Wechat,
-            t.contains("微信"),
-            &mut push,
-        );
-        caps(
-            &self.qq_group,
-            ContactKind::QqGroup,
-            digits && t.contains('群'),
-            &mut push,
-        );
-        caps(
-            &self.qq,
-            ContactKind::Qq,
-            digits && t.contains("qq"),
-            &mut push,
-        );
+            };
+        caps(&self.wechat, ContactKind::Wechat, t.contains("微信"), &mut push);
+        caps(&self.qq_group, ContactKind::QqGroup, digits && t.contains('群'), &mut push);
+        caps(&self.qq, ContactKind::Qq, digits && t.contains("qq"), &mut push);
         // Mobile numbers: maximal runs of digits of 11 (1[3-9]...) or 13 with the 86 country code. A hand-written
         // pass: cheaper than a regex with captures on every text that has digits.
         if digits {
@@ -317,12 +293,7 @@ impl AdScanner {
         if t.contains('.') {
             for m in self.url.find_iter(t) {
                 let v = m.as_str().trim_end_matches(['.', ')', '）']);
-                push(
-                    ContactKind::Url,
-                    v.to_string(),
-                    m.start(),
-                    m.start() + v.len(),
-                );
+                push(ContactKind::Url, v.to_string(), m.start(), m.start() + v.len());
             }
         }
         let mut prices = Vec::new();
@@ -334,10 +305,7 @@ impl AdScanner {
                     let whole = c.get(0).expect("match");
                     // a price is not a year or a count of days: 50..=50,000 yuan
                     if (50..=50_000).contains(&y) && !t[whole.end()..].starts_with('年') {
-                        prices.push(Price {
-                            yuan: y,
-                            span: Self::span(&n, whole.start(), whole.end()),
-                        });
+                        prices.push(Price { yuan: y, span: Self::span(&n, whole.start(), whole.end()) });
                     }
                 }
             }
@@ -353,14 +321,7 @@ impl AdScanner {
         if offers > 0 && claims > 0 {
             score += 10;
         }
-        AdScan {
-            score,
-            flagged: offers > 0 && score >= AD_FLAG_THRESHOLD,
-            phrases,
-            contacts,
-            certificates,
-            prices,
-        }
+        AdScan { score, flagged: offers > 0 && score >= AD_FLAG_THRESHOLD, phrases, contacts, certificates, prices }
     }
 }
 
@@ -371,32 +332,20 @@ mod tests {
     #[test]
     fn an_obfuscated_offer_is_flagged_with_contacts_and_spans() {
         let s = AdScanner::new();
-        let text = "🔥电工证 焊 工 证 免 考 包过，官网可查！加ＶＸ：zs_8888 或 扣扣 12345678，电话138-0013-8000，只需 800 元";
+        let text =
+            "🔥电工证 焊 工 证 免 考 包过，官网可查！加ＶＸ：zs_8888 或 扣扣 12345678，电话138-0013-8000，只需 800 元";
         let r = s.scan(text);
         assert!(r.flagged, "{r:?}");
         let chars: Vec<char> = text.chars().collect();
         for p in &r.phrases {
-            assert_eq!(
-                chars[p.span[0]..p.span[1]].iter().collect::<String>(),
-                p.text
-            );
+            assert_eq!(chars[p.span[0]..p.span[1]].iter().collect::<String>(), p.text);
         }
         let mk = r.phrases.iter().find(|p| p.phrase == "免考").unwrap();
         assert_eq!(mk.text, "免 考");
-        let kinds: Vec<_> = r
-            .contacts
-            .iter()
-            .map(|c| (c.kind, c.value.as_str()))
-            .collect();
-        assert!(
-            kinds.contains(&(ContactKind::Wechat, "zs_8888")),
-            "{kinds:?}"
-        );
+        let kinds: Vec<_> = r.contacts.iter().map(|c| (c.kind, c.value.as_str())).collect();
+        assert!(kinds.contains(&(ContactKind::Wechat, "zs_8888")), "{kinds:?}");
         assert!(kinds.contains(&(ContactKind::Qq, "12345678")), "{kinds:?}");
-        assert!(
-            kinds.contains(&(ContactKind::Mobile, "13800138000")),
-            "{kinds:?}"
-        );
+        assert!(kinds.contains(&(ContactKind::Mobile, "13800138000")), "{kinds:?}");
         assert_eq!(r.prices.iter().map(|p| p.yuan).collect::<Vec<_>>(), [800]);
         assert_eq!(r.certificates, ["电工证", "焊工证"]);
     }
@@ -418,36 +367,16 @@ mod tests {
     fn contacts_are_normalised() {
         let s = AdScanner::new();
         let r = s.scan("加Q群：６６６８８８９９９ 网址 WWW.Zscx-Query.TOP/cx 联系＋86 15912345678");
-        let kinds: Vec<_> = r
-            .contacts
-            .iter()
-            .map(|c| (c.kind, c.value.as_str()))
-            .collect();
-        assert!(
-            kinds.contains(&(ContactKind::QqGroup, "666888999")),
-            "{kinds:?}"
-        );
-        assert!(
-            kinds.contains(&(ContactKind::Url, "www.zscx-query.top/cx")),
-            "{kinds:?}"
-        );
-        assert!(
-            kinds.contains(&(ContactKind::Mobile, "15912345678")),
-            "{kinds:?}"
-        );
+        let kinds: Vec<_> = r.contacts.iter().map(|c| (c.kind, c.value.as_str())).collect();
+        assert!(kinds.contains(&(ContactKind::QqGroup, "666888999")), "{kinds:?}");
+        assert!(kinds.contains(&(ContactKind::Url, "www.zscx-query.top/cx")), "{kinds:?}");
+        assert!(kinds.contains(&(ContactKind::Mobile, "15912345678")), "{kinds:?}");
     }
 
     #[test]
     fn empty_and_odd_input_do_not_panic() {
         let s = AdScanner::new();
-        for t in [
-            "",
-            " ",
-            "\u{200b}",
-            "🔥🔥",
-            "a\u{0}b",
-            &"免考".repeat(10_000),
-        ] {
+        for t in ["", " ", "\u{200b}", "🔥🔥", "a\u{0}b", &"免考".repeat(10_000)] {
             let _ = s.scan(t);
         }
         assert!(!s.scan("").flagged);

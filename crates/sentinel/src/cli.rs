@@ -139,8 +139,7 @@ pub fn run_lookalike(args: &LookalikeArgs, out: &mut dyn Write) -> anyhow::Resul
         Mode::China => lookalike::china::generate(&args.domain, &profile)?,
         Mode::All => {
             let mut v = dnstwist::generate(&args.domain, &opts)?;
-            let mut seen: std::collections::HashSet<String> =
-                v.iter().map(|c| c.domain.clone()).collect();
+            let mut seen: std::collections::HashSet<String> = v.iter().map(|c| c.domain.clone()).collect();
             for c in lookalike::china::generate(&args.domain, &profile)? {
                 if seen.insert(c.domain.clone()) {
                     v.push(c);
@@ -180,11 +179,7 @@ struct LineReader<'a> {
 
 impl<'a> LineReader<'a> {
     fn new(inner: &'a mut dyn BufRead, follow: bool) -> Self {
-        Self {
-            inner,
-            buf: Vec::with_capacity(256),
-            follow,
-        }
+        Self { inner, buf: Vec::with_capacity(256), follow }
     }
 
     /// Reads one line (without its end of line), keeping at most MAX_LINE bytes of it.
@@ -253,8 +248,7 @@ struct Numbered<'a, T: Serialize> {
 /// Extracts the field from a JSON line, or takes the line as it is.
 fn field_of(line: &str, field: &str) -> Result<String, String> {
     if line.trim_start().starts_with('{') {
-        let v: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
         match v.get(field) {
             Some(serde_json::Value::String(s)) => Ok(s.clone()),
             _ => Err(format!("JSON line without a string `{field}` field")),
@@ -287,11 +281,7 @@ struct Progress {
 
 impl Progress {
     fn new() -> Self {
-        Self {
-            on: std::io::stderr().is_terminal(),
-            n: 0,
-            flagged: 0,
-        }
+        Self { on: std::io::stderr().is_terminal(), n: 0, flagged: 0 }
     }
     fn tick(&mut self, flagged: bool, what: &str) {
         self.n += 1;
@@ -324,12 +314,11 @@ fn run_stream(
     let mut w = std::io::BufWriter::with_capacity(64 * 1024, out);
     let mut progress = Progress::new();
     let mut n = 0u64;
-    let err =
-        |w: &mut dyn Write, line: u64, input: Option<&str>, error: String| -> anyhow::Result<()> {
-            serde_json::to_writer(&mut *w, &ErrorLine { line, input, error })?;
-            w.write_all(b"\n")?;
-            Ok(())
-        };
+    let err = |w: &mut dyn Write, line: u64, input: Option<&str>, error: String| -> anyhow::Result<()> {
+        serde_json::to_writer(&mut *w, &ErrorLine { line, input, error })?;
+        w.write_all(b"\n")?;
+        Ok(())
+    };
     loop {
         let Some(line) = lines.next_line()? else {
             if follow {
@@ -342,12 +331,7 @@ fn run_stream(
         n += 1;
         match line {
             Line::NotUtf8 => err(&mut w, n, None, "line is not valid UTF-8".into())?,
-            Line::TooLong(len) => err(
-                &mut w,
-                n,
-                None,
-                format!("line of {len} bytes exceeds {MAX_LINE}"),
-            )?,
+            Line::TooLong(len) => err(&mut w, n, None, format!("line of {len} bytes exceeds {MAX_LINE}"))?,
             Line::Text(t) if t.trim().is_empty() => err(&mut w, n, Some(&t), "empty line".into())?,
             Line::Text(t) => match field_of(&t, field) {
                 Err(e) => err(&mut w, n, Some(&t), e)?,
@@ -364,62 +348,31 @@ fn run_stream(
 }
 
 /// Runs `scan domains`: reads `args.input` (or `stdin`), writes one JSON line per input line to `out`.
-pub fn run_scan_domains(
-    args: &ScanDomainsArgs,
-    stdin: &mut dyn BufRead,
-    out: &mut dyn Write,
-) -> anyhow::Result<()> {
+pub fn run_scan_domains(args: &ScanDomainsArgs, stdin: &mut dyn BufRead, out: &mut dyn Write) -> anyhow::Result<()> {
     let scorer = DomainScorer::new(&Profile::builtin(&args.profile)?);
-    run_stream(
-        &args.input,
-        args.follow,
-        stdin,
-        out,
-        "names",
-        "domain",
-        |name, n, w| match scorer.score(name) {
-            Ok(s) => {
-                serde_json::to_writer(&mut *w, &Numbered { line: n, item: &s })?;
-                w.write_all(b"\n")?;
-                Ok(s.flagged)
-            }
-            Err(e) => {
-                serde_json::to_writer(
-                    &mut *w,
-                    &ErrorLine {
-                        line: n,
-                        input: Some(name),
-                        error: e.to_string(),
-                    },
-                )?;
-                w.write_all(b"\n")?;
-                Ok(false)
-            }
-        },
-    )
+    run_stream(&args.input, args.follow, stdin, out, "names", "domain", |name, n, w| match scorer.score(name) {
+        Ok(s) => {
+            serde_json::to_writer(&mut *w, &Numbered { line: n, item: &s })?;
+            w.write_all(b"\n")?;
+            Ok(s.flagged)
+        }
+        Err(e) => {
+            serde_json::to_writer(&mut *w, &ErrorLine { line: n, input: Some(name), error: e.to_string() })?;
+            w.write_all(b"\n")?;
+            Ok(false)
+        }
+    })
 }
 
 /// Runs `scan ads`: reads `args.input` (or `stdin`), writes one JSON line per input text to `out`.
-pub fn run_scan_ads(
-    args: &ScanAdsArgs,
-    stdin: &mut dyn BufRead,
-    out: &mut dyn Write,
-) -> anyhow::Result<()> {
+pub fn run_scan_ads(args: &ScanAdsArgs, stdin: &mut dyn BufRead, out: &mut dyn Write) -> anyhow::Result<()> {
     let scanner = AdScanner::new();
-    run_stream(
-        &args.input,
-        false,
-        stdin,
-        out,
-        "texts",
-        "text",
-        |text, n, w| {
-            let r = scanner.scan(text);
-            serde_json::to_writer(&mut *w, &Numbered { line: n, item: &r })?;
-            w.write_all(b"\n")?;
-            Ok(r.flagged)
-        },
-    )
+    run_stream(&args.input, false, stdin, out, "texts", "text", |text, n, w| {
+        let r = scanner.scan(text);
+        serde_json::to_writer(&mut *w, &Numbered { line: n, item: &r })?;
+        w.write_all(b"\n")?;
+        Ok(r.flagged)
+    })
 }
 
 /// Runs `scan page`: fetches `args.url` safely, judges it against the profile, writes one JSON document to `out`.

@@ -21,16 +21,13 @@ pub const MAX_INPUT_LEN: usize = 1024;
 /// TLDs and suffixes commonly abused by the fake query sites (cheap, lax registries) and Chinese look-alike
 /// suffixes that are not `.gov.cn`.
 pub const SUSPICIOUS_SUFFIXES: &[&str] = &[
-    "top", "xyz", "vip", "icu", "cc", "tk", "ml", "ga", "cf", "gq", "club", "work", "online",
-    "site", "shop", "wang", "ltd", "live", "fun", "buzz", "cyou", "rest", "asia", "info", "pw",
-    "win", "bid", "loan", "link", "store", "tech", "ink", "red", "kim", "xin", "ren", "cn.com",
-    "com.cn", "net.cn", "org.cn",
+    "top", "xyz", "vip", "icu", "cc", "tk", "ml", "ga", "cf", "gq", "club", "work", "online", "site", "shop", "wang",
+    "ltd", "live", "fun", "buzz", "cyou", "rest", "asia", "info", "pw", "win", "bid", "loan", "link", "store", "tech",
+    "ink", "red", "kim", "xin", "ren", "cn.com", "com.cn", "net.cn", "org.cn",
 ];
 
 /// Chinese look-alike suffixes for an official label (mem.cn, mem.com.cn ...).
-const CHINA_SUFFIXES: &[&str] = &[
-    "cn", "com.cn", "net.cn", "org.cn", "cn.com", "com", "net", "org",
-];
+const CHINA_SUFFIXES: &[&str] = &["cn", "com.cn", "net.cn", "org.cn", "cn.com", "com", "net", "org"];
 
 /// One reason, with the points it adds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -163,10 +160,7 @@ pub fn skeleton(s: &str) -> String {
         return out;
     }
     // Whole-script Cyrillic first (the skeleton maps e.g. 'м' to 'ʍ', not to 'm'), then the skeleton.
-    let pre: String = s
-        .chars()
-        .map(|c| cyrillic_to_latin(c).unwrap_or(c))
-        .collect();
+    let pre: String = s.chars().map(|c| cyrillic_to_latin(c).unwrap_or(c)).collect();
     for c in unicode_security::skeleton(&pre) {
         for l in c.to_lowercase() {
             out.push(match l {
@@ -218,10 +212,7 @@ pub struct CleanName {
 /// converts with IDNA (UTS #46) and checks DNS lengths.
 pub fn clean_name(input: &str) -> Result<CleanName, Error> {
     if input.len() > MAX_INPUT_LEN {
-        return Err(Error::InvalidDomain(format!(
-            "input of {} bytes is too long",
-            input.len()
-        )));
+        return Err(Error::InvalidDomain(format!("input of {} bytes is too long", input.len())));
     }
     let mut s = input.trim();
     if let Some(p) = s.find("://") {
@@ -242,51 +233,34 @@ pub fn clean_name(input: &str) -> Result<CleanName, Error> {
     if s.is_empty() {
         return Err(Error::InvalidDomain("empty name".into()));
     }
-    let fast = s
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-        && !s
-            .split('.')
-            .any(|l| l.len() >= 4 && l[..4].eq_ignore_ascii_case("xn--"));
+    let fast = s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        && !s.split('.').any(|l| l.len() >= 4 && l[..4].eq_ignore_ascii_case("xn--"));
     let (ascii, unicode) = if fast {
         let a = s.to_ascii_lowercase();
         (a.clone(), a)
     } else {
-        let ascii = idna::domain_to_ascii(s)
-            .map_err(|_| Error::InvalidDomain(format!("IDNA conversion failed: {s:?}")))?;
+        let ascii =
+            idna::domain_to_ascii(s).map_err(|_| Error::InvalidDomain(format!("IDNA conversion failed: {s:?}")))?;
         let (unicode, r) = idna::domain_to_unicode(&ascii);
         r.map_err(|_| Error::InvalidDomain(format!("invalid punycode: {s:?}")))?;
-        if !ascii
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
-        {
-            return Err(Error::InvalidDomain(format!(
-                "characters not allowed in a host name: {s:?}"
-            )));
+        if !ascii.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_') {
+            return Err(Error::InvalidDomain(format!("characters not allowed in a host name: {s:?}")));
         }
         (ascii, unicode)
     };
     if ascii.len() > 253 {
-        return Err(Error::InvalidDomain(format!(
-            "name of {} bytes exceeds 253",
-            ascii.len()
-        )));
+        return Err(Error::InvalidDomain(format!("name of {} bytes exceeds 253", ascii.len())));
     }
     for label in ascii.split('.') {
         if label.is_empty() {
             return Err(Error::InvalidDomain("empty label".into()));
         }
         if label.len() > 63 {
-            return Err(Error::InvalidDomain(format!(
-                "label of {} bytes exceeds 63",
-                label.len()
-            )));
+            return Err(Error::InvalidDomain(format!("label of {} bytes exceeds 63", label.len())));
         }
     }
     if !ascii.contains('.') {
-        return Err(Error::InvalidDomain(format!(
-            "{ascii:?} has a single label"
-        )));
+        return Err(Error::InvalidDomain(format!("{ascii:?} has a single label")));
     }
     Ok(CleanName { ascii, unicode })
 }
@@ -317,10 +291,8 @@ impl DomainScorer {
     pub fn new(profile: &Profile) -> Self {
         let official_hosts = profile.official_domains.clone();
         let official_registrable = profile.official_registrable();
-        let official_labels: Vec<String> = official_registrable
-            .iter()
-            .filter_map(|r| r.split('.').next().map(str::to_string))
-            .collect();
+        let official_labels: Vec<String> =
+            official_registrable.iter().filter_map(|r| r.split('.').next().map(str::to_string)).collect();
         let mut pats = Vec::new();
         let mut embedded_info = Vec::new();
         for h in &official_hosts {
@@ -346,11 +318,7 @@ impl DomainScorer {
         }
         for p in ["gov-cn", "govcn", "gov.cn.", "gov_cn", "gov.cn-"] {
             pats.push(p.to_string());
-            embedded_info.push((
-                "gov_cn_mimic",
-                30,
-                p.trim_end_matches(['.', '-']).to_string(),
-            ));
+            embedded_info.push(("gov_cn_mimic", 30, p.trim_end_matches(['.', '-']).to_string()));
         }
         let embedded = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
@@ -361,10 +329,7 @@ impl DomainScorer {
         let mut short_tokens = Vec::new();
         let mut long_tokens = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for (strong, list) in [
-            (true, &profile.strong_tokens),
-            (false, &profile.weak_tokens),
-        ] {
+        for (strong, list) in [(true, &profile.strong_tokens), (false, &profile.weak_tokens)] {
             for t in list {
                 if !seen.insert(t.clone()) {
                     continue;
@@ -384,12 +349,8 @@ impl DomainScorer {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&token_pats)
             .expect("token patterns build");
-        let mut chinese_names: Vec<String> = profile
-            .chinese_names
-            .iter()
-            .chain(&profile.traditional_names)
-            .cloned()
-            .collect();
+        let mut chinese_names: Vec<String> =
+            profile.chinese_names.iter().chain(&profile.traditional_names).cloned().collect();
         chinese_names.sort();
         chinese_names.dedup();
         let chinese = AhoCorasickBuilder::new()
@@ -428,9 +389,7 @@ impl DomainScorer {
             });
         let mut reasons = Vec::new();
         let official = match &registrable {
-            Some(r) => {
-                self.official_registrable.iter().any(|o| o == r) || is_government_suffix(suffix)
-            }
+            Some(r) => self.official_registrable.iter().any(|o| o == r) || is_government_suffix(suffix),
             None => is_government_suffix(suffix) || self.official_hosts.contains(&clean.ascii),
         };
         if official {
@@ -439,11 +398,7 @@ impl DomainScorer {
             } else {
                 "under an official registrable domain".to_string()
             };
-            reasons.push(Reason {
-                code: "official",
-                points: 0,
-                detail: why,
-            });
+            reasons.push(Reason { code: "official", points: 0, detail: why });
             return Ok(DomainScore {
                 domain: input.to_string(),
                 ascii: clean.ascii,
@@ -457,11 +412,7 @@ impl DomainScorer {
         }
         let mut brand = false;
         // The part in front of the public suffix: where impersonation happens.
-        let head_ascii = clean
-            .ascii
-            .strip_suffix(suffix)
-            .unwrap_or(&clean.ascii)
-            .trim_end_matches('.');
+        let head_ascii = clean.ascii.strip_suffix(suffix).unwrap_or(&clean.ascii).trim_end_matches('.');
         let head_unicode: &str = if clean.unicode == clean.ascii {
             head_ascii
         } else {
@@ -478,11 +429,7 @@ impl DomainScorer {
         let mut best_embedded: Option<(&'static str, i32, &str)> = None;
         let mut gov_mimic = false;
         // One skeleton of the part in front of the suffix; the suffix itself is kept as it is.
-        let skel = if clean.ascii == clean.unicode {
-            skeleton(head_ascii)
-        } else {
-            skeleton(head_unicode)
-        };
+        let skel = if clean.ascii == clean.unicode { skeleton(head_ascii) } else { skeleton(head_unicode) };
         let full_skel = format!("{skel}.{suffix}");
         for m in self.embedded.find_iter(&full_skel) {
             let (code, pts, ref what) = self.embedded_info[m.pattern().as_usize()];
@@ -495,11 +442,7 @@ impl DomainScorer {
             }
         }
         if let Some((code, pts, what)) = best_embedded {
-            reasons.push(Reason {
-                code,
-                points: pts,
-                detail: what.to_string(),
-            });
+            reasons.push(Reason { code, points: pts, detail: what.to_string() });
             brand = true;
         } else if gov_mimic {
             reasons.push(Reason {
@@ -512,10 +455,7 @@ impl DomainScorer {
         // 2. Labels: skeleton equal to an official label, or one edit away from a long token.
         let mut homoglyph_done = false;
         let mut edit_done = false;
-        let reg_label = registrable
-            .as_deref()
-            .and_then(|r| r.split('.').next())
-            .unwrap_or("");
+        let reg_label = registrable.as_deref().and_then(|r| r.split('.').next()).unwrap_or("");
         for (raw, sk) in head_ascii.split('.').zip(skel.split('.')) {
             let raw_lc = raw;
             for off in &self.official_labels {
@@ -531,11 +471,7 @@ impl DomainScorer {
             }
             if !edit_done && sk.len() >= 5 {
                 for t in self.long_tokens.iter().chain(&self.official_labels) {
-                    if t.len() >= 5
-                        && sk != t
-                        && sk.len().abs_diff(t.len()) <= 1
-                        && one_edit_apart(sk, t)
-                    {
+                    if t.len() >= 5 && sk != t && sk.len().abs_diff(t.len()) <= 1 && one_edit_apart(sk, t) {
                         reasons.push(Reason {
                             code: "edit_distance",
                             points: 40,
@@ -550,11 +486,7 @@ impl DomainScorer {
         }
         // The official label on another suffix (mem.cn, mem.com.cn, mem.cn.com ...).
         if self.official_labels.iter().any(|l| l == reg_label) {
-            let pts = if CHINA_SUFFIXES.contains(&suffix) {
-                60
-            } else {
-                45
-            };
+            let pts = if CHINA_SUFFIXES.contains(&suffix) { 60 } else { 45 };
             reasons.push(Reason {
                 code: "official_label_other_suffix",
                 points: pts,
@@ -587,20 +519,12 @@ impl DomainScorer {
         strong.retain(|t| !(self.official_labels.iter().any(|l| l == t) && reg_label == *t));
         if !strong.is_empty() {
             let pts = 30 + 15 * (strong.len() as i32 - 1).min(2);
-            reasons.push(Reason {
-                code: "brand_token",
-                points: pts,
-                detail: strong.join(","),
-            });
+            reasons.push(Reason { code: "brand_token", points: pts, detail: strong.join(",") });
             brand = true;
         }
         if !weak.is_empty() {
             let pts = (10 * weak.len() as i32).min(30);
-            reasons.push(Reason {
-                code: "generic_token",
-                points: pts,
-                detail: weak.join(","),
-            });
+            reasons.push(Reason { code: "generic_token", points: pts, detail: weak.join(",") });
         }
         if !strong.is_empty() && !weak.is_empty() {
             reasons.push(Reason {
@@ -621,11 +545,7 @@ impl DomainScorer {
             }
             if !found.is_empty() {
                 let pts = 60 + 15 * (found.len() as i32 - 1).min(2);
-                reasons.push(Reason {
-                    code: "chinese_official_name",
-                    points: pts,
-                    detail: found.join(","),
-                });
+                reasons.push(Reason { code: "chinese_official_name", points: pts, detail: found.join(",") });
                 brand = true;
             }
             // Mixed scripts in one label (Latin with Cyrillic or Greek).
@@ -633,11 +553,7 @@ impl DomainScorer {
                 let latin = label.chars().any(|c| c.is_ascii_alphabetic());
                 let other = label.chars().any(|c| matches!(c as u32, 0x0370..=0x052F));
                 if latin && other {
-                    reasons.push(Reason {
-                        code: "mixed_script",
-                        points: 30,
-                        detail: label.to_string(),
-                    });
+                    reasons.push(Reason { code: "mixed_script", points: 30, detail: label.to_string() });
                     break;
                 }
             }
@@ -645,25 +561,13 @@ impl DomainScorer {
 
         // 5. Weak structural signals.
         if SUSPICIOUS_SUFFIXES.contains(&suffix) {
-            reasons.push(Reason {
-                code: "suspicious_tld",
-                points: 15,
-                detail: suffix.to_string(),
-            });
+            reasons.push(Reason { code: "suspicious_tld", points: 15, detail: suffix.to_string() });
         }
         // Entropy of punycode says nothing about the name: only ASCII labels.
-        let h = if reg_label.starts_with("xn--") {
-            0.0
-        } else {
-            shannon_entropy(reg_label)
-        };
+        let h = if reg_label.starts_with("xn--") { 0.0 } else { shannon_entropy(reg_label) };
         if h > 3.3 {
             let pts = (((h - 3.3) * 10.0).round() as i32).clamp(1, 10);
-            reasons.push(Reason {
-                code: "entropy",
-                points: pts,
-                detail: format!("{h:.2} bits/char"),
-            });
+            reasons.push(Reason { code: "entropy", points: pts, detail: format!("{h:.2} bits/char") });
         }
         let dashes = head_ascii.matches('-').count() - head_ascii.matches("xn--").count() * 2;
         if dashes >= 3 {
@@ -730,10 +634,7 @@ fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
 
 /// Government-only suffixes: .gov.cn and .政务 (xn--zfr164b), and their sub-suffixes.
 fn is_government_suffix(suffix: &str) -> bool {
-    suffix == "gov.cn"
-        || suffix.ends_with(".gov.cn")
-        || suffix == "xn--zfr164b"
-        || suffix.ends_with(".xn--zfr164b")
+    suffix == "gov.cn" || suffix.ends_with(".gov.cn") || suffix == "xn--zfr164b" || suffix.ends_with(".xn--zfr164b")
 }
 
 /// Splits "mem2024" into "mem" and "2024", "12zs" into "12" and "zs".
@@ -806,11 +707,7 @@ mod tests {
         for (n, code) in cases {
             let r = s.score(n).unwrap();
             assert!(r.flagged, "{n} not flagged: {r:?}");
-            assert!(
-                codes(&r).contains(&code),
-                "{n}: expected {code} in {:?}",
-                codes(&r)
-            );
+            assert!(codes(&r).contains(&code), "{n}: expected {code} in {:?}", codes(&r));
             assert_eq!(r.score, r.reasons.iter().map(|x| x.points).sum::<i32>());
         }
     }
@@ -820,11 +717,7 @@ mod tests {
         let s = scorer();
         for n in ["rnem.cn", "мем.com", "mеm.com.cn"] {
             let r = s.score(n).unwrap();
-            assert!(
-                codes(&r).contains(&"homoglyph_of_official"),
-                "{n}: {:?}",
-                r.reasons
-            );
+            assert!(codes(&r).contains(&"homoglyph_of_official"), "{n}: {:?}", r.reasons);
             assert!(r.flagged, "{n}");
         }
         assert!(codes(&s.score("mеm.com.cn").unwrap()).contains(&"mixed_script"));
@@ -856,20 +749,8 @@ mod tests {
     #[test]
     fn registrable_domain_uses_the_public_suffix_list() {
         let s = scorer();
-        assert_eq!(
-            s.score("a.b.example.com.cn")
-                .unwrap()
-                .registrable
-                .as_deref(),
-            Some("example.com.cn")
-        );
-        assert_eq!(
-            s.score("cx.mem.gov.cn.x.top")
-                .unwrap()
-                .registrable
-                .as_deref(),
-            Some("x.top")
-        );
+        assert_eq!(s.score("a.b.example.com.cn").unwrap().registrable.as_deref(), Some("example.com.cn"));
+        assert_eq!(s.score("cx.mem.gov.cn.x.top").unwrap().registrable.as_deref(), Some("x.top"));
         assert_eq!(s.score("com.cn").unwrap().registrable, None);
     }
 
@@ -892,27 +773,19 @@ mod tests {
             "a b.com",
             "\u{0}.com",
         ] {
-            assert!(
-                matches!(s.score(n), Err(Error::InvalidDomain(_))),
-                "{n:?} -> {:?}",
-                s.score(n)
-            );
+            assert!(matches!(s.score(n), Err(Error::InvalidDomain(_))), "{n:?} -> {:?}", s.score(n));
         }
     }
 
     #[test]
     fn one_edit_matches_damerau_levenshtein() {
         let words = [
-            "mem", "men", "mme", "meme", "em", "yingji", "yingij", "yinji", "yingjl", "xyingji",
-            "abc", "", "a", "ba", "ab", "应急", "急应", "应",
+            "mem", "men", "mme", "meme", "em", "yingji", "yingij", "yinji", "yingjl", "xyingji", "abc", "", "a", "ba",
+            "ab", "应急", "急应", "应",
         ];
         for a in words {
             for b in words {
-                assert_eq!(
-                    one_edit_apart(a, b),
-                    strsim::damerau_levenshtein(a, b) == 1,
-                    "{a} {b}"
-                );
+                assert_eq!(one_edit_apart(a, b), strsim::damerau_levenshtein(a, b) == 1, "{a} {b}");
             }
         }
     }
@@ -921,9 +794,6 @@ mod tests {
     fn entropy_and_splitting() {
         assert_eq!(shannon_entropy(""), 0.0);
         assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
-        assert_eq!(
-            split_digits("mem2024x").collect::<Vec<_>>(),
-            ["mem", "2024", "x"]
-        );
+        assert_eq!(split_digits("mem2024x").collect::<Vec<_>>(), ["mem", "2024", "x"]);
     }
 }

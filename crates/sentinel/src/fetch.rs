@@ -123,18 +123,13 @@ pub fn is_private(ip: IpAddr) -> bool {
 }
 
 fn check_host(url: &Url, opts: &FetchOptions) -> Result<Option<SocketAddr>, Error> {
-    let host = url
-        .host_str()
-        .ok_or_else(|| Error::Fetch(format!("no host in {url}")))?;
+    let host = url.host_str().ok_or_else(|| Error::Fetch(format!("no host in {url}")))?;
     let port = url.port_or_known_default().unwrap_or(80);
     let addrs: Vec<SocketAddr> = match &opts.resolve {
         Some((h, a)) if h.eq_ignore_ascii_case(host) && url.scheme() == "http" => vec![*a],
         _ => {
             let h = host.trim_start_matches('[').trim_end_matches(']');
-            (h, port)
-                .to_socket_addrs()
-                .map_err(|e| Error::Fetch(format!("cannot resolve {host}: {e}")))?
-                .collect()
+            (h, port).to_socket_addrs().map_err(|e| Error::Fetch(format!("cannot resolve {host}: {e}")))?.collect()
         }
     };
     if addrs.is_empty() {
@@ -143,10 +138,7 @@ fn check_host(url: &Url, opts: &FetchOptions) -> Result<Option<SocketAddr>, Erro
     if !opts.allow_private
         && let Some(a) = addrs.iter().find(|a| is_private(a.ip()))
     {
-        return Err(Error::Fetch(format!(
-            "refusing {host}: address {} is private or loopback",
-            a.ip()
-        )));
+        return Err(Error::Fetch(format!("refusing {host}: address {} is private or loopback", a.ip())));
     }
     Ok(match &opts.resolve {
         Some((h, a)) if h.eq_ignore_ascii_case(host) && url.scheme() == "http" => Some(*a),
@@ -158,16 +150,12 @@ fn looks_like_html(body: &[u8]) -> bool {
     let head = &body[..body.len().min(1024)];
     let s = String::from_utf8_lossy(head).to_ascii_lowercase();
     let t = s.trim_start_matches('\u{feff}').trim_start();
-    t.starts_with("<!doctype html")
-        || t.starts_with("<html")
-        || t.contains("<head")
-        || t.contains("<body")
+    t.starts_with("<!doctype html") || t.starts_with("<html") || t.contains("<head") || t.contains("<body")
 }
 
 /// Fetches `url` under the rules of the module docs.
 pub fn fetch(url: &str, opts: &FetchOptions) -> Result<Fetched, Error> {
-    let mut current =
-        Url::parse(url.trim()).map_err(|e| Error::Fetch(format!("invalid URL {url:?}: {e}")))?;
+    let mut current = Url::parse(url.trim()).map_err(|e| Error::Fetch(format!("invalid URL {url:?}: {e}")))?;
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .max_redirects(0)
         .http_status_as_error(false)
@@ -179,19 +167,14 @@ pub fn fetch(url: &str, opts: &FetchOptions) -> Result<Fetched, Error> {
     let mut hops: Vec<Hop> = Vec::new();
     loop {
         if !matches!(current.scheme(), "http" | "https") {
-            return Err(Error::Fetch(format!(
-                "scheme {} is not fetched",
-                current.scheme()
-            )));
+            return Err(Error::Fetch(format!("scheme {} is not fetched", current.scheme())));
         }
         let over = check_host(&current, opts)?;
         let (req_url, host_header) = match over {
             Some(addr) => {
                 let mut u = current.clone();
-                u.set_ip_host(addr.ip())
-                    .map_err(|_| Error::Fetch("bad override address".into()))?;
-                u.set_port(Some(addr.port()))
-                    .map_err(|_| Error::Fetch("bad override port".into()))?;
+                u.set_ip_host(addr.ip()).map_err(|_| Error::Fetch("bad override address".into()))?;
+                u.set_port(Some(addr.port())).map_err(|_| Error::Fetch("bad override port".into()))?;
                 let h = match current.port() {
                     Some(p) => format!("{}:{p}", current.host_str().unwrap_or("")),
                     None => current.host_str().unwrap_or("").to_string(),
@@ -200,64 +183,37 @@ pub fn fetch(url: &str, opts: &FetchOptions) -> Result<Fetched, Error> {
             }
             None => (current.clone(), None),
         };
-        let mut req = agent
-            .get(req_url.as_str())
-            .header("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1");
+        let mut req = agent.get(req_url.as_str()).header("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1");
         if let Some(h) = &host_header {
             req = req.header("Host", h);
         }
-        let mut resp = req
-            .call()
-            .map_err(|e| Error::Fetch(format!("{current}: {e}")))?;
+        let mut resp = req.call().map_err(|e| Error::Fetch(format!("{current}: {e}")))?;
         let status = resp.status().as_u16();
         if (300..400).contains(&status)
             && let Some(loc) = resp.headers().get("location").and_then(|v| v.to_str().ok())
         {
-            let next = current
-                .join(loc)
-                .map_err(|e| Error::Fetch(format!("bad redirect {loc:?}: {e}")))?;
-            hops.push(Hop {
-                url: current.to_string(),
-                status,
-                location: Some(next.to_string()),
-            });
+            let next = current.join(loc).map_err(|e| Error::Fetch(format!("bad redirect {loc:?}: {e}")))?;
+            hops.push(Hop { url: current.to_string(), status, location: Some(next.to_string()) });
             if hops.iter().any(|h| h.url == next.as_str()) {
                 return Err(Error::Fetch(format!("redirect loop at {next}")));
             }
             if hops.len() > opts.max_redirects {
-                return Err(Error::Fetch(format!(
-                    "more than {} redirects",
-                    opts.max_redirects
-                )));
+                return Err(Error::Fetch(format!("more than {} redirects", opts.max_redirects)));
             }
             current = next;
             continue;
         }
-        let header = |n: &str| {
-            resp.headers()
-                .get(n)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
+        let header = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
         let content_type = header("content-type").unwrap_or_default();
         if let Some(len) = header("content-length").and_then(|l| l.trim().parse::<u64>().ok())
             && len > opts.max_bytes as u64
         {
-            return Err(Error::Fetch(format!(
-                "body of {len} bytes exceeds the cap of {} bytes",
-                opts.max_bytes
-            )));
+            return Err(Error::Fetch(format!("body of {len} bytes exceeds the cap of {} bytes", opts.max_bytes)));
         }
-        let headers: Vec<(String, String)> = [
-            "content-type",
-            "content-length",
-            "server",
-            "last-modified",
-            "date",
-        ]
-        .iter()
-        .filter_map(|n| header(n).map(|v| (n.to_string(), v)))
-        .collect();
+        let headers: Vec<(String, String)> = ["content-type", "content-length", "server", "last-modified", "date"]
+            .iter()
+            .filter_map(|n| header(n).map(|v| (n.to_string(), v)))
+            .collect();
         let mut body = Vec::new();
         resp.body_mut()
             .as_reader()
@@ -265,29 +221,16 @@ pub fn fetch(url: &str, opts: &FetchOptions) -> Result<Fetched, Error> {
             .read_to_end(&mut body)
             .map_err(|e| Error::Fetch(format!("{current}: reading body: {e}")))?;
         if body.len() > opts.max_bytes {
-            return Err(Error::Fetch(format!(
-                "body exceeds the cap of {} bytes",
-                opts.max_bytes
-            )));
+            return Err(Error::Fetch(format!("body exceeds the cap of {} bytes", opts.max_bytes)));
         }
         let ct = content_type.to_ascii_lowercase();
-        let html = ct.contains("text/html")
-            || ct.contains("application/xhtml")
-            || (ct.is_empty() && looks_like_html(&body));
+        let html =
+            ct.contains("text/html") || ct.contains("application/xhtml") || (ct.is_empty() && looks_like_html(&body));
         if !html {
-            return Err(Error::Fetch(format!(
-                "not an HTML page (content-type {content_type:?})"
-            )));
+            return Err(Error::Fetch(format!("not an HTML page (content-type {content_type:?})")));
         }
-        hops.push(Hop {
-            url: current.to_string(),
-            status,
-            location: None,
-        });
-        let fetched_at = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
+        hops.push(Hop { url: current.to_string(), status, location: None });
+        let fetched_at = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         return Ok(Fetched {
             url: url.to_string(),
             final_url: current.to_string(),

@@ -29,10 +29,7 @@ impl Normalized {
         if bstart >= bend || bend > self.char_map.len() {
             return (0, 0);
         }
-        (
-            self.char_map[bstart] as usize,
-            self.char_map[bend - 1] as usize + 1,
-        )
+        (self.char_map[bstart] as usize, self.char_map[bend - 1] as usize + 1)
     }
 
     /// Original text of the normalised byte range `[bstart, bend)`.
@@ -142,21 +139,7 @@ struct Norm {
 fn is_variant_trigger(c: char) -> bool {
     matches!(
         c,
-        '薇' | '威'
-            | '徽'
-            | '芯'
-            | '维'
-            | 'v'
-            | 'w'
-            | '扣'
-            | '企'
-            | 'q'
-            | '君'
-            | '電'
-            | '話'
-            | '証'
-            | '證'
-            | '+'
+        '薇' | '威' | '徽' | '芯' | '维' | 'v' | 'w' | '扣' | '企' | 'q' | '君' | '電' | '話' | '証' | '證' | '+'
     )
 }
 
@@ -250,28 +233,14 @@ pub fn normalize(original: &str) -> Normalized {
             }
         }
     }
-    let Norm {
-        text: joined,
-        cmap,
-        bmap,
-        trigger,
-        ..
-    } = n;
+    let Norm { text: joined, cmap, bmap, trigger, .. } = n;
     if !trigger {
-        return Normalized {
-            text: joined,
-            char_map: cmap,
-            byte_map: bmap,
-        };
+        return Normalized { text: joined, char_map: cmap, byte_map: bmap };
     }
     // 3. Variants (rare: most texts have none, and keep their maps as they are).
     let ac = variants();
     if ac.find(&joined).is_none() {
-        return Normalized {
-            text: joined,
-            char_map: cmap,
-            byte_map: bmap,
-        };
+        return Normalized { text: joined, char_map: cmap, byte_map: bmap };
     }
     let mut text = String::with_capacity(joined.len() + 16);
     let mut char_map = Vec::with_capacity(cmap.len() + 16);
@@ -297,11 +266,7 @@ pub fn normalize(original: &str) -> Normalized {
     text.push_str(&joined[last..]);
     char_map.extend_from_slice(&cmap[last..]);
     byte_map.extend_from_slice(&bmap[last..]);
-    Normalized {
-        text,
-        char_map,
-        byte_map,
-    }
+    Normalized { text, char_map, byte_map }
 }
 
 #[cfg(test)]

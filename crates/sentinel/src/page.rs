@@ -143,37 +143,11 @@ fn sel(s: &str) -> Selector {
 fn field_kind(hay: &str) -> &'static str {
     let h = hay.to_lowercase();
     let any = |ws: &[&str]| ws.iter().any(|w| h.contains(w));
-    if any(&[
-        "验证码",
-        "captcha",
-        "yzm",
-        "vcode",
-        "checkcode",
-        "verifycode",
-    ]) {
+    if any(&["验证码", "captcha", "yzm", "vcode", "checkcode", "verifycode"]) {
         "captcha"
-    } else if any(&[
-        "身份证",
-        "证件号",
-        "sfz",
-        "idcard",
-        "id_card",
-        "idno",
-        "zjhm",
-        "cardno",
-        "identity",
-    ]) {
+    } else if any(&["身份证", "证件号", "sfz", "idcard", "id_card", "idno", "zjhm", "cardno", "identity"]) {
         "id_number"
-    } else if any(&[
-        "证书编号",
-        "证号",
-        "证书号",
-        "zsbh",
-        "certno",
-        "cert_no",
-        "certnum",
-        "zh",
-    ]) {
+    } else if any(&["证书编号", "证号", "证书号", "zsbh", "certno", "cert_no", "certnum", "zh"]) {
         "cert_number"
     } else if any(&["姓名", "xm", "realname", "username", "name"]) {
         "person_name"
@@ -193,8 +167,12 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        icp: Regex::new(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]ICP[备证][0-9]{4,12}号(?:-[0-9]+)?").expect("re"),
-        psb: Regex::new(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]公网安备\s*[0-9]{8,16}号?").expect("re"),
+        icp: Regex::new(
+            r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]ICP[备证][0-9]{4,12}号(?:-[0-9]+)?",
+        )
+        .expect("re"),
+        psb: Regex::new(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]公网安备\s*[0-9]{8,16}号?")
+            .expect("re"),
         code: Regex::new(r"(?i)政府网站标识码\s*[:：]?\s*([a-z0-9]{6,20})").expect("re"),
     })
 }
@@ -205,23 +183,14 @@ pub fn extract(html: &str, profile: &Profile) -> PageSignals {
     let title = doc
         .select(&sel("title"))
         .next()
-        .map(|t| {
-            t.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(|t| t.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
         .unwrap_or_default();
     // visible text: text nodes not under script/style/noscript/template/head
     let mut parts: Vec<&str> = Vec::new();
     for node in doc.tree.nodes() {
         if let Node::Text(t) = node.value() {
             let hidden = node.ancestors().any(|a| match a.value() {
-                Node::Element(e) => matches!(
-                    e.name(),
-                    "script" | "style" | "noscript" | "template" | "head"
-                ),
+                Node::Element(e) => matches!(e.name(), "script" | "style" | "noscript" | "template" | "head"),
                 _ => false,
             });
             if !hidden {
@@ -251,10 +220,7 @@ pub fn extract(html: &str, profile: &Profile) -> PageSignals {
     let mut labels: HashMap<String, String> = HashMap::new();
     for l in doc.select(&sel("label[for]")) {
         if let Some(f) = l.value().attr("for") {
-            labels.insert(
-                f.to_string(),
-                l.text().collect::<String>().trim().to_string(),
-            );
+            labels.insert(f.to_string(), l.text().collect::<String>().trim().to_string());
         }
     }
     let field_of = |e: scraper::ElementRef| -> Option<Field> {
@@ -264,10 +230,7 @@ pub fn extract(html: &str, profile: &Profile) -> PageSignals {
         } else {
             v.name().to_string()
         };
-        if matches!(
-            ty.as_str(),
-            "hidden" | "submit" | "button" | "reset" | "image"
-        ) {
+        if matches!(ty.as_str(), "hidden" | "submit" | "button" | "reset" | "image") {
             return None;
         }
         let name = v.attr("name").or(v.attr("id")).unwrap_or("").to_string();
@@ -276,12 +239,7 @@ pub fn extract(html: &str, profile: &Profile) -> PageSignals {
             label = format!("{l} {label}").trim().to_string();
         }
         let kind = field_kind(&format!("{label} {name}"));
-        Some(Field {
-            name,
-            r#type: ty,
-            label,
-            kind,
-        })
+        Some(Field { name, r#type: ty, label, kind })
     };
     let mut forms = Vec::new();
     let input_sel = sel("input, select, textarea");
@@ -289,92 +247,44 @@ pub fn extract(html: &str, profile: &Profile) -> PageSignals {
         let fields: Vec<Field> = f.select(&input_sel).filter_map(field_of).collect();
         forms.push(Form {
             action: f.value().attr("action").unwrap_or("").to_string(),
-            method: f
-                .value()
-                .attr("method")
-                .unwrap_or("get")
-                .to_ascii_lowercase(),
+            method: f.value().attr("method").unwrap_or("get").to_ascii_lowercase(),
             fields,
         });
     }
     let loose: Vec<Field> = doc
         .select(&input_sel)
-        .filter(|e| {
-            !e.ancestors()
-                .any(|a| matches!(a.value(), Node::Element(x) if x.name() == "form"))
-        })
+        .filter(|e| !e.ancestors().any(|a| matches!(a.value(), Node::Element(x) if x.name() == "form")))
         .filter_map(field_of)
         .collect();
     if !loose.is_empty() {
-        forms.push(Form {
-            action: String::new(),
-            method: String::new(),
-            fields: loose,
-        });
+        forms.push(Form { action: String::new(), method: String::new(), fields: loose });
     }
     let hay = format!("{title} {text}");
     let mut official_names: Vec<String> = Vec::new();
-    for n in profile
-        .chinese_names
-        .iter()
-        .chain(&profile.traditional_names)
-    {
+    for n in profile.chinese_names.iter().chain(&profile.traditional_names) {
         if hay.contains(n.as_str()) && !official_names.contains(n) {
             official_names.push(n.clone());
         }
     }
     let p = patterns();
     let mut footer = Footer {
-        icp: p
-            .icp
-            .find_iter(&hay)
-            .map(|m| m.as_str().to_string())
-            .collect(),
-        public_security: p
-            .psb
-            .find_iter(&hay)
-            .map(|m| m.as_str().to_string())
-            .collect(),
-        gov_site_code: p
-            .code
-            .captures_iter(&hay)
-            .filter_map(|c| c.get(1))
-            .map(|m| m.as_str().to_string())
-            .collect(),
+        icp: p.icp.find_iter(&hay).map(|m| m.as_str().to_string()).collect(),
+        public_security: p.psb.find_iter(&hay).map(|m| m.as_str().to_string()).collect(),
+        gov_site_code: p.code.captures_iter(&hay).filter_map(|c| c.get(1)).map(|m| m.as_str().to_string()).collect(),
         party_gov_mark: hay.contains("党政机关"),
     };
     for img in doc.select(&sel("img, a")) {
         let v = img.value();
-        let attrs = [
-            v.attr("src"),
-            v.attr("alt"),
-            v.attr("title"),
-            v.attr("href"),
-        ];
-        if attrs
-            .iter()
-            .flatten()
-            .any(|a| a.contains("党政机关") || a.contains("dzjg"))
-        {
+        let attrs = [v.attr("src"), v.attr("alt"), v.attr("title"), v.attr("href")];
+        if attrs.iter().flatten().any(|a| a.contains("党政机关") || a.contains("dzjg")) {
             footer.party_gov_mark = true;
         }
     }
-    for l in [
-        &mut footer.icp,
-        &mut footer.public_security,
-        &mut footer.gov_site_code,
-    ] {
+    for l in [&mut footer.icp, &mut footer.public_security, &mut footer.gov_site_code] {
         l.dedup();
     }
     let tlsh = tlsh_of(&text).map(|h| String::from_utf8_lossy(&h).into_owned());
-    PageSignals {
-        title,
-        text,
-        forms,
-        official_names,
-        footer,
-        tlsh,
-    }
+    PageSignals { title, text, forms, official_names, footer, tlsh }
 }
 
 fn tlsh_of(text: &str) -> Option<[u8; 72]> {
@@ -402,10 +312,7 @@ pub fn text_similarity(a: &str, b: &str) -> f64 {
     if nx + ny == 0 {
         return 0.0;
     }
-    let common: u32 = x
-        .iter()
-        .map(|(k, v)| (*v).min(*y.get(k).unwrap_or(&0)))
-        .sum();
+    let common: u32 = x.iter().map(|(k, v)| (*v).min(*y.get(k).unwrap_or(&0))).sum();
     2.0 * f64::from(common) / f64::from(nx + ny)
 }
 
@@ -415,10 +322,7 @@ pub fn judge_signals(
     final_url: &str,
     profile: &Profile,
 ) -> (Verdict, i32, Vec<Reason>, bool, f64, Option<i32>) {
-    let host = url::Url::parse(final_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_default();
+    let host = url::Url::parse(final_url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
     let scorer = DomainScorer::new(profile);
     let domain = scorer.score(&host).ok();
     let official_host = domain.as_ref().is_some_and(|d| d.official);
@@ -426,26 +330,14 @@ pub fn judge_signals(
     let r = profile.reference.clone();
     if !signals.official_names.is_empty() {
         let pts = 20 + 10 * (signals.official_names.len() as i32 - 1).min(2);
-        reasons.push(Reason {
-            code: "official_name",
-            points: pts,
-            detail: signals.official_names.join(","),
-        });
+        reasons.push(Reason { code: "official_name", points: pts, detail: signals.official_names.join(",") });
     }
     if !signals.title.is_empty()
         && (signals.title.contains(&r.title) || text_similarity(&signals.title, &r.title) >= 0.6)
     {
-        reasons.push(Reason {
-            code: "reference_title",
-            points: 15,
-            detail: signals.title.clone(),
-        });
+        reasons.push(Reason { code: "reference_title", points: 15, detail: signals.title.clone() });
     }
-    let kinds: Vec<&str> = signals
-        .forms
-        .iter()
-        .flat_map(|f| f.fields.iter().map(|x| x.kind))
-        .collect();
+    let kinds: Vec<&str> = signals.forms.iter().flat_map(|f| f.fields.iter().map(|x| x.kind)).collect();
     let has = |k: &str| kinds.contains(&k);
     if has("id_number") && (has("person_name") || has("cert_number")) {
         reasons.push(Reason {
@@ -454,51 +346,26 @@ pub fn judge_signals(
             detail: "ID number with name or certificate number".into(),
         });
         if has("captcha") {
-            reasons.push(Reason {
-                code: "captcha_field",
-                points: 5,
-                detail: "captcha like the official form".into(),
-            });
+            reasons.push(Reason { code: "captcha_field", points: 5, detail: "captcha like the official form".into() });
         }
     } else if has("cert_number") || has("id_number") {
-        reasons.push(Reason {
-            code: "query_field",
-            points: 10,
-            detail: "a certificate or ID number field".into(),
-        });
+        reasons.push(Reason { code: "query_field", points: 10, detail: "a certificate or ID number field".into() });
     }
     let f = &signals.footer;
     if !f.gov_site_code.is_empty() {
-        reasons.push(Reason {
-            code: "gov_site_code",
-            points: 30,
-            detail: f.gov_site_code.join(","),
-        });
+        reasons.push(Reason { code: "gov_site_code", points: 30, detail: f.gov_site_code.join(",") });
     }
     if f.party_gov_mark {
-        reasons.push(Reason {
-            code: "party_gov_mark",
-            points: 25,
-            detail: "党政机关网站标识".into(),
-        });
+        reasons.push(Reason { code: "party_gov_mark", points: 25, detail: "党政机关网站标识".into() });
     }
     if !f.public_security.is_empty() || !f.icp.is_empty() {
-        let copied = f
-            .icp
-            .iter()
-            .chain(&f.public_security)
-            .any(|x| r.footer.iter().any(|rf| x.starts_with(rf.as_str())));
+        let copied =
+            f.icp.iter().chain(&f.public_security).any(|x| r.footer.iter().any(|rf| x.starts_with(rf.as_str())));
         let pts = if copied { 10 } else { 0 };
         reasons.push(Reason {
             code: "filing_numbers",
             points: pts,
-            detail: f
-                .icp
-                .iter()
-                .chain(&f.public_security)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(","),
+            detail: f.icp.iter().chain(&f.public_security).cloned().collect::<Vec<_>>().join(","),
         });
     }
     let sim = text_similarity(&signals.text, &r.text);
@@ -519,11 +386,7 @@ pub fn judge_signals(
             0
         };
         if pts > 0 {
-            reasons.push(Reason {
-                code: "tlsh",
-                points: pts,
-                detail: format!("TLSH distance {d}"),
-            });
+            reasons.push(Reason { code: "tlsh", points: pts, detail: format!("TLSH distance {d}") });
         }
     }
     if let Some(d) = &domain
@@ -592,11 +455,7 @@ mod tests {
         let p = Profile::default_profile();
         let s = extract(FAKE, &p);
         assert!(s.title.contains("特种作业操作证"), "{}", s.title);
-        let kinds: Vec<&str> = s
-            .forms
-            .iter()
-            .flat_map(|f| f.fields.iter().map(|x| x.kind))
-            .collect();
+        let kinds: Vec<&str> = s.forms.iter().flat_map(|f| f.fields.iter().map(|x| x.kind)).collect();
         for k in ["id_number", "person_name", "captcha"] {
             assert!(kinds.contains(&k), "{k} in {kinds:?}");
         }
@@ -611,17 +470,14 @@ mod tests {
     fn verdicts_depend_on_the_host() {
         let p = Profile::default_profile();
         let s = extract(FAKE, &p);
-        let (v, score, reasons, off, _, _) =
-            judge_signals(&s, "http://cx.mem.gov.cn.zscx.top/", &p);
+        let (v, score, reasons, off, _, _) = judge_signals(&s, "http://cx.mem.gov.cn.zscx.top/", &p);
         assert_eq!(v, Verdict::Impersonates, "{score} {reasons:?}");
         assert!(!off);
         assert_eq!(score, reasons.iter().map(|r| r.points).sum::<i32>());
         let (v, score, _, off, _, _) = judge_signals(&s, "https://cx.mem.gov.cn/", &p);
         assert_eq!((v, score, off), (Verdict::Unrelated, 0, true));
-        let plain = extract(
-            "<html><head><title>Shop</title></head><body><p>Buy shoes online today</p></body></html>",
-            &p,
-        );
+        let plain =
+            extract("<html><head><title>Shop</title></head><body><p>Buy shoes online today</p></body></html>", &p);
         let (v, _, _, _, _, _) = judge_signals(&plain, "https://shoes.example.com/", &p);
         assert_eq!(v, Verdict::Unrelated);
     }
@@ -636,13 +492,7 @@ mod tests {
     #[test]
     fn garbage_html_does_not_panic() {
         let p = Profile::default_profile();
-        for h in [
-            "",
-            "<",
-            "<form><input name=",
-            "\u{0}\u{1}<<<>>>",
-            &"<div>".repeat(5000),
-        ] {
+        for h in ["", "<", "<form><input name=", "\u{0}\u{1}<<<>>>", &"<div>".repeat(5000)] {
             let _ = extract(h, &p);
         }
     }

@@ -61,19 +61,12 @@ impl Profile {
     pub fn from_toml(text: &str) -> Result<Self, Error> {
         let mut p: Profile = toml::from_str(text).map_err(|e| Error::Profile(e.to_string()))?;
         if p.official_domains.is_empty() {
-            return Err(Error::Profile(
-                "a profile needs at least one official domain".into(),
-            ));
+            return Err(Error::Profile("a profile needs at least one official domain".into()));
         }
         for d in &mut p.official_domains {
             *d = d.trim().trim_end_matches('.').to_ascii_lowercase();
         }
-        for t in p
-            .strong_tokens
-            .iter_mut()
-            .chain(p.weak_tokens.iter_mut())
-            .chain(p.pinyin.iter_mut())
-        {
+        for t in p.strong_tokens.iter_mut().chain(p.weak_tokens.iter_mut()).chain(p.pinyin.iter_mut()) {
             *t = t.to_ascii_lowercase();
         }
         Ok(p)
@@ -102,11 +95,8 @@ impl Profile {
 
     /// The official registrable domains (public-suffix aware), e.g. `mem.gov.cn`.
     pub fn official_registrable(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .official_domains
-            .iter()
-            .filter_map(|d| crate::domains::registrable_domain(d))
-            .collect();
+        let mut v: Vec<String> =
+            self.official_domains.iter().filter_map(|d| crate::domains::registrable_domain(d)).collect();
         v.sort();
         v.dedup();
         v
@@ -140,18 +130,10 @@ mod tests {
 
     #[test]
     fn unknown_and_invalid_profiles_are_errors() {
-        assert!(matches!(
-            Profile::builtin("nope"),
-            Err(Error::UnknownProfile(_))
-        ));
-        assert!(matches!(
-            Profile::from_toml("name = 1"),
-            Err(Error::Profile(_))
-        ));
-        let empty = include_str!("../data/profiles/mem.toml").replace(
-            r#"official_domains = ["mem.gov.cn", "cx.mem.gov.cn"]"#,
-            "official_domains = []",
-        );
+        assert!(matches!(Profile::builtin("nope"), Err(Error::UnknownProfile(_))));
+        assert!(matches!(Profile::from_toml("name = 1"), Err(Error::Profile(_))));
+        let empty = include_str!("../data/profiles/mem.toml")
+            .replace(r#"official_domains = ["mem.gov.cn", "cx.mem.gov.cn"]"#, "official_domains = []");
         assert!(matches!(Profile::from_toml(&empty), Err(Error::Profile(_))));
     }
 }

@@ -13,13 +13,7 @@ struct Counts {
 
 fn evaluate(jsonl: &str) -> Counts {
     let s = AdScanner::new();
-    let mut c = Counts {
-        tp: 0,
-        fp: 0,
-        fn_: 0,
-        tn: 0,
-        misses: Vec::new(),
-    };
+    let mut c = Counts { tp: 0, fp: 0, fn_: 0, tn: 0, misses: Vec::new() };
     for line in jsonl.lines().filter(|l| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let text = v["text"].as_str().unwrap();
@@ -42,10 +36,7 @@ fn evaluate(jsonl: &str) -> Counts {
 }
 
 fn pr(c: &Counts) -> (f64, f64) {
-    (
-        f64::from(c.tp) / f64::from(c.tp + c.fp),
-        f64::from(c.tp) / f64::from(c.tp + c.fn_),
-    )
+    (f64::from(c.tp) / f64::from(c.tp + c.fp), f64::from(c.tp) / f64::from(c.tp + c.fn_))
 }
 
 #[test]
@@ -60,10 +51,7 @@ fn corpus_is_big_enough_and_balanced() {
 fn precision_and_recall_on_the_tuning_part() {
     let c = evaluate(include_str!("fixtures/ads/tune.jsonl"));
     let (p, r) = pr(&c);
-    eprintln!(
-        "tune: tp={} fp={} fn={} tn={} precision={p:.3} recall={r:.3}",
-        c.tp, c.fp, c.fn_, c.tn
-    );
+    eprintln!("tune: tp={} fp={} fn={} tn={} precision={p:.3} recall={r:.3}", c.tp, c.fp, c.fn_, c.tn);
     for m in &c.misses {
         eprintln!("  {m}");
     }
@@ -74,9 +62,6 @@ fn precision_and_recall_on_the_tuning_part() {
 fn precision_and_recall_on_the_held_out_part() {
     let c = evaluate(include_str!("fixtures/ads/heldout.jsonl"));
     let (p, r) = pr(&c);
-    eprintln!(
-        "held-out: tp={} fp={} fn={} tn={} precision={p:.3} recall={r:.3}",
-        c.tp, c.fp, c.fn_, c.tn
-    );
+    eprintln!("held-out: tp={} fp={} fn={} tn={} precision={p:.3} recall={r:.3}", c.tp, c.fp, c.fn_, c.tn);
     assert!(p >= 0.90 && r >= 0.85, "precision {p:.3} recall {r:.3}");
 }

@@ -6,18 +6,14 @@ use std::collections::BTreeSet;
 use std::io::Cursor;
 
 use certguard_sentinel::cli::{
-    JsonFormat, JsonlFormat, ListFormat, LookalikeArgs, ScanAdsArgs, ScanDomainsArgs, ScanPageArgs,
-    run_lookalike, run_scan_ads, run_scan_domains, run_scan_page,
+    JsonFormat, JsonlFormat, ListFormat, LookalikeArgs, ScanAdsArgs, ScanDomainsArgs, ScanPageArgs, run_lookalike,
+    run_scan_ads, run_scan_domains, run_scan_page,
 };
 use certguard_sentinel::lookalike::Mode;
 use serde_json::Value;
 
 fn lines(out: &[u8]) -> Vec<Value> {
-    String::from_utf8(out.to_vec())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    String::from_utf8(out.to_vec()).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 #[test]
@@ -32,11 +28,7 @@ fn lookalike_list_in_dnstwist_mode_prints_dnstwists_list() {
     };
     let mut out = Vec::new();
     run_lookalike(&args, &mut out).unwrap();
-    let got: Vec<String> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect();
+    let got: Vec<String> = String::from_utf8(out).unwrap().lines().map(str::to_string).collect();
     // dnstwist's list is sorted by (fuzzer, domain): the fixture rows in that order
     let mut fixture: Vec<(String, String)> = include_str!("fixtures/dnstwist/mem.gov.cn.tsv")
         .lines()
@@ -71,10 +63,7 @@ fn lookalike_jsonl_has_the_fields() {
     assert_eq!(idn["domain"], "xn--extu8ah31brfhgw1a.com");
     assert_eq!(idn["punycode"], "xn--extu8ah31brfhgw1a.com");
     assert_eq!(idn["registrable"], "xn--extu8ah31brfhgw1a.com");
-    let bad = LookalikeArgs {
-        domain: "not a domain".into(),
-        ..args
-    };
+    let bad = LookalikeArgs { domain: "not a domain".into(), ..args };
     assert!(run_lookalike(&bad, &mut Vec::new()).is_err());
 }
 
@@ -89,12 +78,7 @@ fn scan_domains_one_line_per_input_in_order_with_errors_inline() {
     input.extend_from_slice(b"{\"nope\": 1}\n");
     input.extend_from_slice(&vec![b'a'; 100_000]);
     input.extend_from_slice(b"\nyjglj.beijing.gov.cn\nexample.com");
-    let args = ScanDomainsArgs {
-        input: None,
-        format: JsonlFormat::Jsonl,
-        profile: "mem".into(),
-        follow: false,
-    };
+    let args = ScanDomainsArgs { input: None, format: JsonlFormat::Jsonl, profile: "mem".into(), follow: false };
     let mut out = Vec::new();
     run_scan_domains(&args, &mut Cursor::new(input), &mut out).unwrap();
     let v = lines(&out);
@@ -105,21 +89,12 @@ fn scan_domains_one_line_per_input_in_order_with_errors_inline() {
     assert_eq!(v[0]["domain"], "cx.mem.gov.cn.zscx.top");
     assert_eq!(v[0]["registrable"], "zscx.top");
     assert_eq!(v[0]["flagged"], true);
-    assert!(
-        v[0]["reasons"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["points"].is_i64())
-    );
+    assert!(v[0]["reasons"].as_array().unwrap().iter().all(|r| r["points"].is_i64()));
     assert!(v[1]["error"].as_str().unwrap().contains("empty"));
     assert_eq!(v[2]["domain"], "mem-gov-cn.com");
     assert_eq!(v[2]["flagged"], true);
     assert!(v[3]["error"].as_str().unwrap().contains("UTF-8"));
-    assert!(
-        v[4]["error"].as_str().unwrap().contains("punycode")
-            || v[4]["error"].as_str().unwrap().contains("IDNA")
-    );
+    assert!(v[4]["error"].as_str().unwrap().contains("punycode") || v[4]["error"].as_str().unwrap().contains("IDNA"));
     assert!(v[5]["error"].as_str().unwrap().contains("domain"));
     assert!(v[6]["error"].is_string());
     assert_eq!(v[7]["flagged"], false);
@@ -134,19 +109,12 @@ fn scan_domains_reads_a_file_and_rejects_unknown_profiles() {
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join("names.txt");
     std::fs::write(&p, "memgovcn.top\nbaidu.com\n").unwrap();
-    let args = ScanDomainsArgs {
-        input: Some(p.clone()),
-        format: JsonlFormat::Jsonl,
-        profile: "samr".into(),
-        follow: false,
-    };
+    let args =
+        ScanDomainsArgs { input: Some(p.clone()), format: JsonlFormat::Jsonl, profile: "samr".into(), follow: false };
     let mut out = Vec::new();
     run_scan_domains(&args, &mut Cursor::new(Vec::new()), &mut out).unwrap();
     assert_eq!(lines(&out).len(), 2);
-    let bad = ScanDomainsArgs {
-        profile: "nope".into(),
-        ..args
-    };
+    let bad = ScanDomainsArgs { profile: "nope".into(), ..args };
     assert!(run_scan_domains(&bad, &mut Cursor::new(Vec::new()), &mut Vec::new()).is_err());
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -154,10 +122,7 @@ fn scan_domains_reads_a_file_and_rejects_unknown_profiles() {
 #[test]
 fn scan_ads_text_and_json_lines() {
     let input = "电工证免考包过，官网可查，加薇 dg_888\n{\"text\": \"警方提醒：所谓免考包过均为诈骗\"}\n\n{bad json\n";
-    let args = ScanAdsArgs {
-        input: Some("-".into()),
-        format: JsonlFormat::Jsonl,
-    };
+    let args = ScanAdsArgs { input: Some("-".into()), format: JsonlFormat::Jsonl };
     let mut out = Vec::new();
     run_scan_ads(&args, &mut Cursor::new(input.as_bytes().to_vec()), &mut out).unwrap();
     let v = lines(&out);
@@ -167,12 +132,7 @@ fn scan_ads_text_and_json_lines() {
     assert_eq!(v[0]["contacts"][0]["value"], "dg_888");
     assert_eq!(v[0]["certificates"][0], "电工证");
     assert_eq!(v[0]["phrases"][0]["span"], serde_json::json!([0, 3]));
-    let p = v[0]["phrases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["phrase"] == "免考")
-        .unwrap();
+    let p = v[0]["phrases"].as_array().unwrap().iter().find(|p| p["phrase"] == "免考").unwrap();
     assert_eq!(p["kind"], "offer");
     assert_eq!(p["span"], serde_json::json!([3, 5]));
     assert_eq!(p["text"], "免考");
@@ -194,16 +154,10 @@ fn scan_page_judges_a_local_page_or_reports_the_error() {
     let mut out = Vec::new();
     run_scan_page(&args, &mut out).unwrap();
     let v: Value = serde_json::from_slice(&out).unwrap();
-    assert!(
-        matches!(v["verdict"].as_str(), Some("impersonates" | "suspicious")),
-        "{v}"
-    );
+    assert!(matches!(v["verdict"].as_str(), Some("impersonates" | "suspicious")), "{v}");
     assert_eq!(v["evidence"]["status"], 200);
     assert_eq!(v["evidence"]["body_sha256"].as_str().unwrap().len(), 64);
-    let refused = ScanPageArgs {
-        allow_private: false,
-        ..args
-    };
+    let refused = ScanPageArgs { allow_private: false, ..args };
     let mut out = Vec::new();
     run_scan_page(&refused, &mut out).unwrap();
     let v: Value = serde_json::from_slice(&out).unwrap();

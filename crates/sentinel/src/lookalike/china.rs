@@ -20,20 +20,16 @@ use crate::{Error, profile::Profile};
 
 /// Suffixes that look Chinese-official or are cheap and commonly abused.
 pub const LOOKALIKE_SUFFIXES: &[&str] = &[
-    "com", "cn", "com.cn", "net.cn", "org.cn", "cn.com", "net", "org", "top", "xyz", "vip", "cc",
-    "site", "online", "icu", "wang", "ltd", "shop", "info", "work",
+    "com", "cn", "com.cn", "net.cn", "org.cn", "cn.com", "net", "org", "top", "xyz", "vip", "cc", "site", "online",
+    "icu", "wang", "ltd", "shop", "info", "work",
 ];
 /// Suffixes for IDN names (registries that take Chinese labels).
-const IDN_SUFFIXES: &[&str] = &[
-    "com", "cn", "net", "中国", "公司", "网络", "top", "xyz", "vip", "cc",
-];
+const IDN_SUFFIXES: &[&str] = &["com", "cn", "net", "中国", "公司", "网络", "top", "xyz", "vip", "cc"];
 /// Suffixes where Cyrillic labels are registrable.
 const CYRILLIC_SUFFIXES: &[&str] = &["com", "net", "org", "top", "xyz"];
 const SEPARATORS: &[&str] = &["", "-"];
 const DIGITS: &[&str] = &["", "1", "8", "365", "2024", "2025"];
-const PREFIX_WORDS: &[&str] = &[
-    "zscx", "cx", "chaxun", "query", "cert", "zs", "www", "verify",
-];
+const PREFIX_WORDS: &[&str] = &["zscx", "cx", "chaxun", "query", "cert", "zs", "www", "verify"];
 const ASCII_GLYPHS: &[(&str, &str)] = &[
     ("m", "rn"),
     ("m", "nn"),
@@ -102,8 +98,8 @@ impl Out<'_> {
 pub fn generate(seed: &str, profile: &Profile) -> Result<Vec<Candidate>, Error> {
     let clean = crate::domains::clean_name(seed)?;
     let host = clean.ascii;
-    let reg = psl::domain_str(&host)
-        .ok_or_else(|| Error::InvalidDomain(format!("{seed:?} has no registrable domain")))?;
+    let reg =
+        psl::domain_str(&host).ok_or_else(|| Error::InvalidDomain(format!("{seed:?} has no registrable domain")))?;
     let suffix = psl::suffix_str(&host).unwrap_or("");
     let label = reg.split('.').next().unwrap_or(reg).to_string();
     let official = {
@@ -111,11 +107,7 @@ pub fn generate(seed: &str, profile: &Profile) -> Result<Vec<Candidate>, Error> 
         o.push(reg.to_string());
         o
     };
-    let mut out = Out {
-        seen: HashSet::new(),
-        v: Vec::new(),
-        official: &official,
-    };
+    let mut out = Out { seen: HashSet::new(), v: Vec::new(), official: &official };
     let mut hosts: Vec<String> = vec![host.clone()];
     if host != reg {
         hosts.push(reg.to_string());
@@ -161,12 +153,7 @@ pub fn generate(seed: &str, profile: &Profile) -> Result<Vec<Candidate>, Error> 
     }
     // pinyin: the seed's own labels plus the profile's tokens, in pairs
     let mut toks: Vec<String> = Vec::new();
-    for t in host
-        .strip_suffix(suffix)
-        .unwrap_or(&host)
-        .split('.')
-        .chain(profile.pinyin.iter().map(String::as_str))
-    {
+    for t in host.strip_suffix(suffix).unwrap_or(&host).split('.').chain(profile.pinyin.iter().map(String::as_str)) {
         if !t.is_empty() && !toks.iter().any(|x| x == t) {
             toks.push(t.to_string());
         }
@@ -221,10 +208,8 @@ pub fn generate(seed: &str, profile: &Profile) -> Result<Vec<Candidate>, Error> 
         }
     }
     // Chinese IDNs
-    for (names, fuzzer) in [
-        (&profile.chinese_names, "idn-simplified"),
-        (&profile.traditional_names, "idn-traditional"),
-    ] {
+    for (names, fuzzer) in [(&profile.chinese_names, "idn-simplified"), (&profile.traditional_names, "idn-traditional")]
+    {
         for n in names {
             for extra in ["", "查询", "证书查询", "官网"] {
                 let extra = if fuzzer == "idn-traditional" {
@@ -290,10 +275,7 @@ mod tests {
             for c in &v {
                 let reg = c.registrable.as_deref().expect("registrable");
                 assert!(!reg.ends_with(".gov.cn") && reg != "mem.gov.cn", "{c:?}");
-                assert!(
-                    c.domain.is_ascii() && seen.insert(c.domain.clone()),
-                    "{c:?}"
-                );
+                assert!(c.domain.is_ascii() && seen.insert(c.domain.clone()), "{c:?}");
                 assert_eq!(c.domain, c.punycode);
                 if c.fuzzer.starts_with("idn") {
                     assert!(c.domain.contains("xn--"), "{c:?}");
@@ -306,16 +288,9 @@ mod tests {
     fn the_scorer_flags_the_brand_specific_candidates() {
         let scorer = crate::domains::DomainScorer::new(&Profile::default_profile());
         let v = gen_set("cx.mem.gov.cn");
-        for c in v
-            .iter()
-            .filter(|c| matches!(c.fuzzer, "gov-fold" | "official-prefix" | "idn-simplified"))
-        {
+        for c in v.iter().filter(|c| matches!(c.fuzzer, "gov-fold" | "official-prefix" | "idn-simplified")) {
             let r = scorer.score(&c.domain).unwrap();
-            assert!(
-                r.flagged,
-                "{} ({}) not flagged: {:?}",
-                c.unicode, c.fuzzer, r.reasons
-            );
+            assert!(r.flagged, "{} ({}) not flagged: {:?}", c.unicode, c.fuzzer, r.reasons);
         }
     }
 }

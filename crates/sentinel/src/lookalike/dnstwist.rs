@@ -26,8 +26,7 @@ struct Tables {
 fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
     T.get_or_init(|| {
-        serde_json::from_str(include_str!("../../data/dnstwist_tables.json"))
-            .expect("shipped tables parse")
+        serde_json::from_str(include_str!("../../data/dnstwist_tables.json")).expect("shipped tables parse")
     })
 }
 
@@ -63,9 +62,7 @@ pub const FUZZERS: &[&str] = &[
 
 /// dnstwist's split of a host into (subdomain, domain, tld) without the `tld` package.
 fn domain_tld(domain: &str) -> (String, String, String) {
-    const CTLD: &[&str] = &[
-        "org", "com", "net", "gov", "edu", "co", "mil", "nom", "ac", "info", "biz", "ne",
-    ];
+    const CTLD: &[&str] = &["org", "com", "net", "gov", "edu", "co", "mil", "nom", "ac", "info", "biz", "ne"];
     // rsplit('.', 3)
     let mut parts: Vec<&str> = domain.rsplitn(4, '.').collect();
     parts.reverse();
@@ -74,17 +71,9 @@ fn domain_tld(domain: &str) -> (String, String, String) {
         2 => (String::new(), parts[0].to_string(), parts[1].to_string()),
         n => {
             if CTLD.contains(&parts[n - 2]) {
-                (
-                    parts[..n - 3].join("."),
-                    parts[n - 3].to_string(),
-                    parts[n - 2..].join("."),
-                )
+                (parts[..n - 3].join("."), parts[n - 3].to_string(), parts[n - 2..].join("."))
             } else {
-                (
-                    parts[..n - 2].join("."),
-                    parts[n - 2].to_string(),
-                    parts[n - 1].to_string(),
-                )
+                (parts[..n - 2].join("."), parts[n - 2].to_string(), parts[n - 1].to_string())
             }
         }
     }
@@ -112,10 +101,7 @@ fn idna2008_encode(name: &str) -> Option<String> {
             return None;
         }
         let enc = if label.is_ascii() {
-            if !label
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            {
+            if !label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
                 return None;
             }
             if let Some(rest) = label.strip_prefix("xn--") {
@@ -168,8 +154,7 @@ fn valid_fqdn(d: &str) -> bool {
     if !(2..=63).contains(&last.len()) || !ok(last) {
         return false;
     }
-    rest.iter()
-        .all(|l| (1..=63).contains(&l.len()) && ok(l) && !l.starts_with('-') && !l.ends_with('-'))
+    rest.iter().all(|l| (1..=63).contains(&l.len()) && ok(l) && !l.starts_with('-') && !l.ends_with('-'))
 }
 
 struct Fuzz {
@@ -207,10 +192,7 @@ impl Fuzz {
 
     fn glyphs(&self) -> HashMap<S, Vec<S>> {
         let t = tables();
-        let uni = t
-            .glyphs_idn_by_tld
-            .get(&self.tld)
-            .unwrap_or(&t.glyphs_unicode);
+        let uni = t.glyphs_idn_by_tld.get(&self.tld).unwrap_or(&t.glyphs_unicode);
         let mut g: HashMap<S, Vec<S>> = HashMap::new();
         for table in [&t.glyphs_ascii, uni] {
             for (k, v) in table {
@@ -379,11 +361,7 @@ impl Fuzz {
             let parts: Vec<&str> = d.split('-').collect();
             for c in Self::alnum() {
                 for p in 1..parts.len() {
-                    out.push(
-                        format!("{}{}-{}", parts[..p].join("-"), c, parts[p..].join("-"))
-                            .chars()
-                            .collect(),
-                    );
+                    out.push(format!("{}{}-{}", parts[..p].join("-"), c, parts[p..].join("-")).chars().collect());
                 }
             }
         }
@@ -398,12 +376,7 @@ impl Fuzz {
         let d = s(&self.dom);
         for w in words {
             if !(d.starts_with(w.as_str()) && d.ends_with(w.as_str())) {
-                for x in [
-                    format!("{d}-{w}"),
-                    format!("{d}{w}"),
-                    format!("{w}-{d}"),
-                    format!("{w}{d}"),
-                ] {
+                for x in [format!("{d}-{w}"), format!("{d}{w}"), format!("{w}-{d}"), format!("{w}{d}")] {
                     out.push(x.chars().collect());
                 }
             }
@@ -411,23 +384,14 @@ impl Fuzz {
         if d.contains('-') {
             let parts: Vec<&str> = d.split('-').collect();
             for w in words {
-                out.push(
-                    format!("{}-{w}", parts[..parts.len() - 1].join("-"))
-                        .chars()
-                        .collect(),
-                );
+                out.push(format!("{}-{w}", parts[..parts.len() - 1].join("-")).chars().collect());
                 out.push(format!("{w}-{}", parts[1..].join("-")).chars().collect());
             }
         }
     }
 
     fn join(&self, parts: &[&str]) -> String {
-        parts
-            .iter()
-            .filter(|p| !p.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(".")
+        parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(".")
     }
 }
 
@@ -466,22 +430,11 @@ fn parse_seed(seed: &str) -> Result<String, Error> {
 pub fn generate(seed: &str, opts: &Options) -> Result<Vec<Candidate>, Error> {
     let ascii = parse_seed(seed)?;
     let (sub, dom, tld) = domain_tld(&ascii);
-    let dom_u = if dom.contains("xn--") {
-        idna::domain_to_unicode(&dom).0
-    } else {
-        dom.clone()
-    };
-    let f = Fuzz {
-        sub: sub.clone(),
-        dom: dom_u.chars().collect(),
-        tld: tld.clone(),
-    };
+    let dom_u = if dom.contains("xn--") { idna::domain_to_unicode(&dom).0 } else { dom.clone() };
+    let f = Fuzz { sub: sub.clone(), dom: dom_u.chars().collect(), tld: tld.clone() };
     let mut seen: HashSet<String> = HashSet::new();
     let mut out: Vec<Candidate> = Vec::new();
-    let add = |name: String,
-               fuzzer: &'static str,
-               seen: &mut HashSet<String>,
-               out: &mut Vec<Candidate>| {
+    let add = |name: String, fuzzer: &'static str, seen: &mut HashSet<String>, out: &mut Vec<Candidate>| {
         // dnstwist dedups on the Unicode name first, then punycodes, then filters.
         if !seen.insert(name.clone()) {
             return;
@@ -493,12 +446,7 @@ pub fn generate(seed: &str, opts: &Options) -> Result<Vec<Candidate>, Error> {
         }
     };
     let dom_s = s(&f.dom);
-    add(
-        f.join(&[&sub, &dom_s, &tld]),
-        "*original",
-        &mut seen,
-        &mut out,
-    );
+    add(f.join(&[&sub, &dom_s, &tld]), "*original", &mut seen, &mut out);
     type Gen = fn(&Fuzz, &mut Vec<S>);
     let gens: [(&'static str, Gen); 13] = [
         ("addition", Fuzz::addition),
@@ -526,12 +474,7 @@ pub fn generate(seed: &str, opts: &Options) -> Result<Vec<Candidate>, Error> {
     buf.clear();
     f.dictionary(&opts.dictionary, &mut buf);
     for d in &buf {
-        add(
-            f.join(&[&sub, &s(d), &tld]),
-            "dictionary",
-            &mut seen,
-            &mut out,
-        );
+        add(f.join(&[&sub, &s(d), &tld]), "dictionary", &mut seen, &mut out);
     }
     for t in &opts.tlds {
         if *t != tld {
@@ -572,8 +515,7 @@ pub fn filter_dictionary(text: &str) -> Vec<String> {
             let ok = |l: &str| {
                 !l.is_empty()
                     && l.len() <= 63
-                    && l.bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             };
             match x.strip_prefix("xn--") {
                 Some(r) => (3..=59).contains(&r.len()) && ok(r),
@@ -590,9 +532,7 @@ pub fn filter_dictionary(text: &str) -> Vec<String> {
 /// Filters a TLD file's lines as dnstwist does (`--tld`).
 pub fn filter_tlds(text: &str) -> Vec<String> {
     let label = |l: &str| {
-        (2..=63).contains(&l.len())
-            && l.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        (2..=63).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     };
     let mut v: Vec<String> = text
         .to_lowercase()
@@ -616,26 +556,14 @@ mod tests {
     fn dnstwist_suffix_split() {
         let t = |d: &str| domain_tld(d);
         assert_eq!(t("mem.gov.cn"), ("".into(), "mem".into(), "gov.cn".into()));
-        assert_eq!(
-            t("cx.mem.gov.cn"),
-            ("cx".into(), "mem".into(), "gov.cn".into())
-        );
-        assert_eq!(
-            t("a.b.example.com"),
-            ("a.b".into(), "example".into(), "com".into())
-        );
-        assert_eq!(
-            t("osta.org.cn"),
-            ("".into(), "osta".into(), "org.cn".into())
-        );
+        assert_eq!(t("cx.mem.gov.cn"), ("cx".into(), "mem".into(), "gov.cn".into()));
+        assert_eq!(t("a.b.example.com"), ("a.b".into(), "example".into(), "com".into()));
+        assert_eq!(t("osta.org.cn"), ("".into(), "osta".into(), "org.cn".into()));
     }
 
     #[test]
     fn idna2008_rules() {
-        assert_eq!(
-            idna2008_encode("应急管理部.com").as_deref(),
-            Some("xn--extu8ah31brfhgw1a.com")
-        );
+        assert_eq!(idna2008_encode("应急管理部.com").as_deref(), Some("xn--extu8ah31brfhgw1a.com"));
         assert_eq!(idna2008_encode("ab--c.com"), None);
         assert_eq!(idna2008_encode("-ab.com"), None);
         assert_eq!(idna2008_encode("a_b.com"), None);

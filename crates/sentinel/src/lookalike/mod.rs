@@ -43,35 +43,20 @@ pub struct Candidate {
 
 impl Candidate {
     pub(crate) fn new(ascii: String, fuzzer: &'static str) -> Self {
-        let unicode = if ascii.contains("xn--") {
-            idna::domain_to_unicode(&ascii).0
-        } else {
-            ascii.clone()
-        };
+        let unicode = if ascii.contains("xn--") { idna::domain_to_unicode(&ascii).0 } else { ascii.clone() };
         let registrable = psl::domain_str(&ascii).map(str::to_string);
-        Candidate {
-            punycode: ascii.clone(),
-            domain: ascii,
-            unicode,
-            registrable,
-            fuzzer,
-        }
+        Candidate { punycode: ascii.clone(), domain: ascii, unicode, registrable, fuzzer }
     }
 }
 
 /// Generates look-alikes of `seed` in the given mode. `profile` feeds the China generator.
-pub fn generate(
-    seed: &str,
-    mode: Mode,
-    profile: &crate::profile::Profile,
-) -> Result<Vec<Candidate>, crate::Error> {
+pub fn generate(seed: &str, mode: Mode, profile: &crate::profile::Profile) -> Result<Vec<Candidate>, crate::Error> {
     match mode {
         Mode::Dnstwist => dnstwist::generate(seed, &dnstwist::Options::default()),
         Mode::China => china::generate(seed, profile),
         Mode::All => {
             let mut v = dnstwist::generate(seed, &dnstwist::Options::default())?;
-            let mut seen: std::collections::HashSet<String> =
-                v.iter().map(|c| c.domain.clone()).collect();
+            let mut seen: std::collections::HashSet<String> = v.iter().map(|c| c.domain.clone()).collect();
             for c in china::generate(seed, profile)? {
                 if seen.insert(c.domain.clone()) {
                     v.push(c);

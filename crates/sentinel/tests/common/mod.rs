@@ -26,10 +26,7 @@ fn respond(mut s: TcpStream) {
     let path = req.split_whitespace().nth(1).unwrap_or("/").to_string();
     let host = req
         .lines()
-        .find_map(|l| {
-            l.strip_prefix("Host: ")
-                .or_else(|| l.strip_prefix("host: "))
-        })
+        .find_map(|l| l.strip_prefix("Host: ").or_else(|| l.strip_prefix("host: ")))
         .unwrap_or("")
         .to_string();
     let send = |s: &mut TcpStream, status: &str, ctype: &str, extra: &str, body: &[u8]| {
@@ -41,39 +38,15 @@ fn respond(mut s: TcpStream) {
         let _ = s.write_all(body);
     };
     match path.as_str() {
-        "/fake" => send(
-            &mut s,
-            "200 OK",
-            "text/html; charset=utf-8",
-            "Server: nginx\r\n",
-            FAKE.as_bytes(),
-        ),
+        "/fake" => send(&mut s, "200 OK", "text/html; charset=utf-8", "Server: nginx\r\n", FAKE.as_bytes()),
         "/genuine" => {
             // the same page, served under whatever host asked (the test points cx.mem.gov.cn here)
             let body = FAKE.replace("/api/query.php", &format!("//{host}/api/query"));
-            send(
-                &mut s,
-                "200 OK",
-                "text/html; charset=utf-8",
-                "",
-                body.as_bytes(),
-            )
+            send(&mut s, "200 OK", "text/html; charset=utf-8", "", body.as_bytes())
         }
         "/to-fake" => send(&mut s, "302 Found", "text/html", "Location: /fake\r\n", b""),
-        "/loop1" => send(
-            &mut s,
-            "302 Found",
-            "text/html",
-            "Location: /loop2\r\n",
-            b"",
-        ),
-        "/loop2" => send(
-            &mut s,
-            "301 Moved",
-            "text/html",
-            "Location: /loop1\r\n",
-            b"",
-        ),
+        "/loop1" => send(&mut s, "302 Found", "text/html", "Location: /loop2\r\n", b""),
+        "/loop2" => send(&mut s, "301 Moved", "text/html", "Location: /loop1\r\n", b""),
         "/slow" => {
             thread::sleep(Duration::from_secs(4));
             send(&mut s, "200 OK", "text/html", "", b"<html>late</html>")
@@ -91,13 +64,7 @@ fn respond(mut s: TcpStream) {
         "/huge-declared" => {
             let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 50000000\r\nConnection: close\r\n\r\n<html>");
         }
-        "/json" => send(
-            &mut s,
-            "200 OK",
-            "application/json",
-            "",
-            br#"{"valid": true}"#,
-        ),
+        "/json" => send(&mut s, "200 OK", "application/json", "", br#"{"valid": true}"#),
         "/plain" => send(
             &mut s,
             "200 OK",
@@ -105,13 +72,7 @@ fn respond(mut s: TcpStream) {
             "",
             b"<!DOCTYPE html><html><head><title>x</title></head><body>hello</body></html>",
         ),
-        _ => send(
-            &mut s,
-            "404 Not Found",
-            "text/html",
-            "",
-            b"<html>not found</html>",
-        ),
+        _ => send(&mut s, "404 Not Found", "text/html", "", b"<html>not found</html>"),
     }
 }
 

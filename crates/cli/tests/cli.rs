@@ -1,0 +1,104 @@
+//! The `certguard` binary as a user runs it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn certguard(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_certguard"))
+        .args(args)
+        .env_remove("CERTGUARD_CONFIG")
+        .env("CERTGUARD_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    if let Some(input) = stdin {
+        pipe.write_all(input.as_bytes()).unwrap();
+    }
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+#[test]
+fn demo_import_export_and_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let out = certguard(&["demo", "--data-dir", data, "--count", "200", "--no-serve"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("suzhou") && stdout.contains("demo-issuer-2021") && stdout.contains("try the lookup"));
+
+    let csv = dir.path().join("roster.csv");
+    std::fs::write(
+        &csv,
+        "姓名,身份证号,作业类别,操作项目,有效期开始日期,签发机关\n\
+         王五,11010519491231002X,电工作业,低压电工作业,2023-01-01,CN-320500\n\
+         坏行,110105194912310021,电工作业,低压电工作业,2023-01-01,CN-320500\n",
+    )
+    .unwrap();
+    let out = certguard(&["import", csv.to_str().unwrap(), "--data-dir", data], None);
+    assert_eq!(out.status.code(), Some(2), "rejected rows give exit code 2: {}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("added 1"));
+    let report = std::fs::read_to_string(dir.path().join("roster.csv.errors.csv")).unwrap();
+    assert!(report.contains("3,身份证号") && report.contains("check character"), "{report}");
+    // Idempotent.
+    let out = certguard(&["import", csv.to_str().unwrap(), "--data-dir", data], None);
+    assert!(text(&out.stdout).contains("added 0  already stored 1"), "{}", text(&out.stdout));
+
+    let export = dir.path().join("out.csv");
+    let out = certguard(&["export", export.to_str().unwrap(), "--data-dir", data], None);
+    assert!(out.status.success());
+    let exported = std::fs::read_to_string(&export).unwrap();
+    assert_eq!(exported.lines().count(), 202, "header + 200 demo + 1 imported");
+    assert!(exported.contains("110105********002X") && !exported.contains("11010519491231002X"));
+
+    let out = certguard(
+        &["user", "add", "clerk2", "--role", "issuer", "--authority", "CN-320582", "--data-dir", data],
+        Some("a-long-password-1\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = certguard(
+        &["user", "add", "clerk3", "--role", "issuer", "--authority", "CN-999999", "--data-dir", data],
+        Some("a-long-password-1\n"),
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("unknown authority"));
+    let out = certguard(&["user", "list", "--data-dir", data], None);
+    assert!(text(&out.stdout).contains("clerk2"));
+    let out = certguard(&["token", "add", "clerk2", "--data-dir", data], None);
+    assert!(text(&out.stdout).starts_with("cgt_"));
+}
+
+#[test]
+fn config_default_and_bad_config() {
+    let out = certguard(&["config", "default"], None);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("lookup_per_minute = 30"));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("c.toml");
+    std::fs::write(&bad, "listn = 1\n").unwrap();
+    let out = certguard(&["--config", bad.to_str().unwrap(), "config", "show"], None);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("listn"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn sentinel_commands_stream_json_lines() {
+    let out = certguard(&["scan", "domains"], Some("cx.mem.gov.cn.zscx.top\nyjglj.beijing.gov.cn\n\n"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines[0]["flagged"], true);
+    assert_eq!(lines[1]["flagged"], false);
+    let out = certguard(&["scan", "ads"], Some("电 工 证 免考包过，加薇 zs8888\n警方提醒：谨防“免考包过”诈骗\n"));
+    let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!((lines[0]["flagged"].as_bool(), lines[1]["flagged"].as_bool()), (Some(true), Some(false)));
+    let out = certguard(&["lookalike", "--mode", "china", "cx.mem.gov.cn"], None);
+    assert!(text(&out.stdout).lines().any(|l| l == "cx-mem-gov-cn.com"));
+}
