@@ -11,11 +11,17 @@ pub mod cbor;
 pub mod cose;
 pub mod envelope;
 pub mod keys;
+pub mod status_list;
+pub mod trust_list;
+pub mod verify;
 
 pub use alg::{Algorithm, PublicKey, Signer};
 pub use body::{BodyV1, CertKind, Claims, StatusRef};
 pub use envelope::issue;
 pub use keys::SigningKey;
+pub use status_list::{StatusList, StatusListToken, StatusStore};
+pub use trust_list::{TrustEntry, TrustList, TrustStore};
+pub use verify::{Check, CheckName, Context, Outcome, Verdict, Verification, verify};
 
 #[cfg(any(test, feature = "testutil"))]
 pub mod testutil;
