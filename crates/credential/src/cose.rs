@@ -71,7 +71,17 @@ impl CoseSign1 {
         Self::from_value(v)
     }
 
+    /// Like [`Self::from_slice`], but a label in both buckets is tolerated and the protected
+    /// one wins (HCERT's rule for kid); AQ1 never uses this.
+    pub fn from_slice_lenient(bytes: &[u8]) -> Result<Self, CoseError> {
+        Self::parse(cbor::decode(bytes)?, true)
+    }
+
     pub fn from_value(v: Value) -> Result<Self, CoseError> {
+        Self::parse(v, false)
+    }
+
+    fn parse(v: Value, lenient: bool) -> Result<Self, CoseError> {
         let mut tags = Vec::new();
         let mut v = v;
         while let Value::Tag(t, inner) = v {
@@ -105,7 +115,7 @@ impl CoseSign1 {
         check_unique(&protected)?;
         check_unique(&unprotected)?;
         for (k, _) in &protected {
-            if unprotected.iter().any(|(k2, _)| k2 == k) {
+            if !lenient && unprotected.iter().any(|(k2, _)| k2 == k) {
                 return Err(CoseError::DuplicateLabel(k.to_string()));
             }
         }

@@ -335,7 +335,10 @@ impl TrustStore {
     }
 
     /// Every entry with this kid (kids are 8 bytes and can collide: try each).
-    pub fn entries_for_kid<'a>(&'a self, kid: &'a [u8]) -> impl Iterator<Item = &'a TrustEntry> {
+    pub fn entries_for_kid<'a, 'k>(
+        &'a self,
+        kid: &'k [u8],
+    ) -> impl Iterator<Item = &'a TrustEntry> + use<'a, 'k> {
         self.list
             .iter()
             .flat_map(|l| l.entries.iter())

@@ -6,7 +6,7 @@
 use crate::alg::Algorithm;
 use crate::body::{BodyV1, Claims, claims_from_value};
 use crate::cbor;
-use crate::cose::CoseError;
+use crate::cose::CoseSign1;
 use crate::envelope::{self, AQ1, EnvelopeError, Profile};
 use crate::status_list::{INVALID, SUSPENDED, StatusStore, VALID};
 use crate::trust_list::{CLOCK_SKEW, TrustEntry, TrustStore};
@@ -200,6 +200,113 @@ pub fn as_url(text: &str) -> Option<String> {
     is_url.then(|| t.to_owned())
 }
 
+/// The signer of a COSE_Sign1 found in a trust store, with the checks passed on the way.
+#[derive(Debug)]
+pub struct SignerFound<'a> {
+    pub entry: &'a TrustEntry,
+    pub alg: Algorithm,
+    pub kid: Vec<u8>,
+    pub passed: Vec<(CheckName, String)>,
+}
+
+/// Where finding the signer stopped.
+#[derive(Debug)]
+pub struct SignerFailed {
+    pub passed: Vec<(CheckName, String)>,
+    pub check: CheckName,
+    pub detail: String,
+}
+
+/// COSE header, kid lookup (every entry with the kid), algorithm and curve binding, signature.
+pub fn find_signer<'a>(
+    cose: &CoseSign1,
+    trust: &'a TrustStore,
+) -> Result<SignerFound<'a>, SignerFailed> {
+    let mut passed = Vec::new();
+    let fail = |passed, check, detail: String| SignerFailed {
+        passed,
+        check,
+        detail,
+    };
+    let alg = match cose.alg() {
+        Ok((a, _)) => a,
+        Err(e) => return Err(fail(passed, CheckName::CoseStructure, e.to_string())),
+    };
+    let kid = match cose.kid() {
+        (Some(k), _) => k.to_vec(),
+        (None, _) => {
+            return Err(fail(
+                passed,
+                CheckName::CoseStructure,
+                "no kid in the header".into(),
+            ));
+        }
+    };
+    passed.push((
+        CheckName::CoseStructure,
+        format!("COSE_Sign1, {alg}, kid {}", hex::encode(&kid)),
+    ));
+    // kid known.
+    let candidates: Vec<&TrustEntry> = trust.entries_for_kid(&kid).collect();
+    if candidates.is_empty() {
+        let why = if trust.list().is_none() {
+            "no trust list loaded".to_owned()
+        } else {
+            format!("kid {} is not in the trust list", hex::encode(&kid))
+        };
+        return Err(fail(passed, CheckName::KidKnown, why));
+    }
+    let n = candidates.len();
+    passed.push((
+        CheckName::KidKnown,
+        format!(
+            "{n} trust-list entr{} with this kid",
+            if n == 1 { "y" } else { "ies" }
+        ),
+    ));
+    // algorithm and curve bound to the entry.
+    let matching: Vec<&TrustEntry> = candidates
+        .iter()
+        .copied()
+        .filter(|e| e.alg == alg && e.key.kind() == alg.required_key())
+        .collect();
+    if matching.is_empty() {
+        let e = candidates[0];
+        let detail = format!(
+            "header says {alg} but the trust list binds this key to {} with a {} key",
+            e.alg,
+            e.key.kind()
+        );
+        return Err(fail(passed, CheckName::AlgCurve, detail));
+    }
+    passed.push((
+        CheckName::AlgCurve,
+        format!("{alg} with a {} key", alg.required_key()),
+    ));
+    // signature: try each candidate (kid collisions).
+    let tbs = cose.tbs(&[]);
+    let Some(entry) = matching
+        .into_iter()
+        .find(|e| e.key.verify(alg, &tbs, &cose.signature).is_ok())
+    else {
+        let detail = "signature does not verify with any key of this kid".to_owned();
+        return Err(fail(passed, CheckName::Signature, detail));
+    };
+    passed.push((
+        CheckName::Signature,
+        format!(
+            "signed by {} ({})",
+            entry.authority_name, entry.authority_code
+        ),
+    ));
+    Ok(SignerFound {
+        entry,
+        alg,
+        kid,
+        passed,
+    })
+}
+
 /// Verifies AQ1 text offline.
 pub fn verify(text: &str, ctx: &Context<'_>) -> Verification {
     verify_with_profile(text, ctx, &AQ1)
@@ -285,80 +392,20 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
         format!("{} bytes inflated", unwrapped.cose_bytes.len()),
     );
     let cose = &unwrapped.cose;
-    let alg = match cose.alg() {
-        Ok((a, _)) => a,
-        Err(e) => return run.fail(CheckName::CoseStructure, e.to_string()),
-    };
-    let kid = match cose.kid() {
-        (Some(k), _) => k.to_vec(),
-        (None, _) => {
-            return run.fail(
-                CheckName::CoseStructure,
-                CoseError::KidNotProtected.to_string(),
-            );
+    let (entry, alg, kid) = match find_signer(cose, ctx.trust) {
+        Ok(found) => {
+            for (name, detail) in found.passed {
+                run.pass(name, detail);
+            }
+            (found.entry, found.alg, found.kid)
+        }
+        Err(failed) => {
+            for (name, detail) in failed.passed {
+                run.pass(name, detail);
+            }
+            return run.fail(failed.check, failed.detail);
         }
     };
-    run.pass(
-        CheckName::CoseStructure,
-        format!("COSE_Sign1, {alg}, kid {}", hex::encode(&kid)),
-    );
-    // 6. kid known.
-    let candidates: Vec<&TrustEntry> = ctx.trust.entries_for_kid(&kid).collect();
-    if candidates.is_empty() {
-        let why = if ctx.trust.list().is_none() {
-            "no trust list loaded".to_owned()
-        } else {
-            format!("kid {} is not in the trust list", hex::encode(&kid))
-        };
-        return run.fail(CheckName::KidKnown, why);
-    }
-    run.pass(
-        CheckName::KidKnown,
-        format!(
-            "{} trust-list entr{} with this kid",
-            candidates.len(),
-            if candidates.len() == 1 { "y" } else { "ies" }
-        ),
-    );
-    // 7. algorithm and curve bound to the entry.
-    let matching: Vec<&TrustEntry> = candidates
-        .iter()
-        .copied()
-        .filter(|e| e.alg == alg && e.key.kind() == alg.required_key())
-        .collect();
-    if matching.is_empty() {
-        let e = candidates[0];
-        return run.fail(
-            CheckName::AlgCurve,
-            format!(
-                "header says {alg} but the trust list binds this key to {} with a {} key",
-                e.alg,
-                e.key.kind()
-            ),
-        );
-    }
-    run.pass(
-        CheckName::AlgCurve,
-        format!("{alg} with a {} key", alg.required_key()),
-    );
-    // 8. signature: try each candidate (kid collisions).
-    let tbs = cose.tbs(&[]);
-    let Some(entry) = matching
-        .into_iter()
-        .find(|e| e.key.verify(alg, &tbs, &cose.signature).is_ok())
-    else {
-        return run.fail(
-            CheckName::Signature,
-            "signature does not verify with any key of this kid",
-        );
-    };
-    run.pass(
-        CheckName::Signature,
-        format!(
-            "signed by {} ({})",
-            entry.authority_name, entry.authority_code
-        ),
-    );
     // 9. Only now interpret the payload.
     let (claims, body) = match cbor::decode(&cose.payload)
         .map_err(|e| e.to_string())
