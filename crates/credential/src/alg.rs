@@ -266,6 +266,30 @@ impl PublicKey {
         Self::from_spki_der(&der)
     }
 
+    /// A NIST-curve key from its SEC1 uncompressed point.
+    pub fn ec_from_sec1(kind: KeyKind, point: &[u8]) -> Result<Self, KeyError> {
+        let (curve_oid, len): (&[u8], usize) = match kind {
+            KeyKind::P256 => (
+                &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07],
+                65,
+            ),
+            KeyKind::P384 => (&[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22], 97),
+            KeyKind::P521 => (&[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23], 133),
+            other => return Err(KeyError::BadKey(format!("{other} is not a NIST curve"))),
+        };
+        if point.len() != len || point[0] != 4 {
+            return Err(KeyError::BadKey(format!(
+                "{kind} point must be {len} bytes, uncompressed"
+            )));
+        }
+        let ec_oid = [0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+        let alg = der_tlv(0x30, &[&ec_oid[..], curve_oid].concat());
+        let mut bits = vec![0u8];
+        bits.extend_from_slice(point);
+        let spki = der_tlv(0x30, &[alg, der_tlv(0x03, &bits)].concat());
+        Self::from_spki_der(&spki)
+    }
+
     /// An Ed25519 key from its 32 bytes.
     pub fn ed25519_from_bytes(bytes: &[u8; 32]) -> Result<Self, KeyError> {
         let mut der = SPKI_ED25519_PREFIX.to_vec();
@@ -360,6 +384,21 @@ fn fixed_to_der(sig: &[u8]) -> Option<Vec<u8>> {
     out.extend(ri);
     out.extend(si);
     Some(out)
+}
+
+/// DER tag-length-value.
+fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let n = content.len();
+    if n < 128 {
+        out.push(n as u8);
+    } else if n < 256 {
+        out.extend_from_slice(&[0x81, n as u8]);
+    } else {
+        out.extend_from_slice(&[0x82, (n >> 8) as u8, n as u8]);
+    }
+    out.extend_from_slice(content);
+    out
 }
 
 fn strip_zeros(b: &[u8]) -> &[u8] {

@@ -165,8 +165,15 @@ impl CoseSign1 {
     }
 
     /// Sig_structure = ["Signature1", protected, external_aad, payload].
+    /// An empty protected map (even if sent as `h'a0'`) is signed as a zero-length string, as
+    /// the cose-wg examples (sign-pass-01) expect.
     pub fn tbs(&self, external_aad: &[u8]) -> Vec<u8> {
-        sig_structure(&self.protected_bytes, external_aad, &self.payload)
+        let prot: &[u8] = if self.protected.is_empty() {
+            &[]
+        } else {
+            &self.protected_bytes
+        };
+        sig_structure(prot, external_aad, &self.payload)
     }
 
     /// Checks the signature with `key` for the header's algorithm.
