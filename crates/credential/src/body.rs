@@ -113,6 +113,35 @@ pub fn id_commitment(salt: &[u8], full_id: &str) -> Vec<u8> {
     h.finalize().to_vec()
 }
 
+/// Draws a 16-byte salt and commits to the full ID: (salt, SHA-256(salt ‖ ID)).
+pub fn commit_id(full_id: &str, rng: &mut impl rand_core::CryptoRng) -> (Vec<u8>, Vec<u8>) {
+    let mut salt = vec![0u8; 16];
+    rng.fill_bytes(&mut salt);
+    let c = id_commitment(&salt, full_id);
+    (salt, c)
+}
+
+impl Claims {
+    /// Claims with a fresh random 16-byte cti (never derived from the ID number).
+    pub fn new(
+        iss: &str,
+        iat: i64,
+        exp: i64,
+        status: Option<StatusRef>,
+        rng: &mut impl rand_core::CryptoRng,
+    ) -> Self {
+        let mut cti = vec![0u8; 16];
+        rng.fill_bytes(&mut cti);
+        Claims {
+            iss: iss.to_owned(),
+            iat,
+            exp,
+            cti,
+            status,
+        }
+    }
+}
+
 impl BodyV1 {
     /// Does the full ID number an inspector typed match the certificate's commitment?
     pub fn id_matches(&self, typed_full_id: &str) -> bool {

@@ -8,6 +8,7 @@ pub mod alg;
 pub mod base45;
 pub mod body;
 pub mod cbor;
+pub mod cli;
 pub mod conformance;
 pub mod cose;
 pub mod envelope;

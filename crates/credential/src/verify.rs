@@ -16,6 +16,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckName {
+    /// Finding the QR code in a photo.
+    Qr,
     Format,
     Prefix,
     Base45,
@@ -35,6 +37,7 @@ pub enum CheckName {
 impl CheckName {
     pub fn as_str(self) -> &'static str {
         match self {
+            CheckName::Qr => "qr",
             CheckName::Format => "format",
             CheckName::Prefix => "prefix",
             CheckName::Base45 => "base45",
@@ -305,6 +308,26 @@ pub fn find_signer<'a>(
         kid,
         passed,
     })
+}
+
+/// Finds the QR code in a PNG/JPEG photo, then verifies its text. A photo without a code,
+/// with two or more, or unreadable gives `Invalid { check: qr }` with the precise reason.
+pub fn verify_image(bytes: &[u8], ctx: &Context<'_>) -> Verification {
+    match crate::qr::decode_image(bytes) {
+        Ok(text) => {
+            let mut v = verify(&text, ctx);
+            v.checks.insert(
+                0,
+                Check {
+                    name: CheckName::Qr,
+                    outcome: Outcome::Pass,
+                    detail: "one QR code found".into(),
+                },
+            );
+            v
+        }
+        Err(e) => Run { checks: Vec::new() }.fail(CheckName::Qr, e.to_string()),
+    }
 }
 
 /// Verifies AQ1 text offline.
