@@ -192,8 +192,7 @@ enum Attempt {
     None,
 }
 
-fn attempt(pixels: &[u8], w: usize, h: usize) -> Attempt {
-    let t = otsu(pixels);
+fn attempt(pixels: &[u8], w: usize, h: usize, t: u8) -> Attempt {
     let mut img = rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| pixels[y * w + x] <= t);
     let grids = img.detect_grids();
     if grids.is_empty() {
@@ -218,31 +217,43 @@ fn attempt(pixels: &[u8], w: usize, h: usize) -> Attempt {
     }
 }
 
+/// Threshold bias towards white: JPEG blur and ink spread thicken dark modules, and a slightly
+/// lower threshold keeps the white separators around the finder patterns open (measured on
+/// photos at 4 px per module after downscaling).
+const WHITE_BIAS: u8 = 20;
+
 /// Finds exactly one QR code in a greyscale image and returns its text.
+///
+/// Attempts, cheapest first: downscaled with the biased threshold, downscaled with Otsu's, full
+/// resolution with Otsu's, full resolution biased.
 pub fn decode_grey(img: &image::GrayImage) -> Result<String, QrError> {
     let (w, h) = (img.width() as usize, img.height() as usize);
     let pixels = img.as_raw();
-    let mut unreadable = None;
     let factor = (w.min(h) / 450).clamp(1, 3);
-    if factor > 1 {
-        let (small, sw, sh) = downscale(pixels, w, h, factor);
-        match attempt(&small, sw, sh) {
-            Attempt::Found(t) if t.len() == 1 => {
-                return Ok(t.into_iter().next().unwrap_or_default());
+    let small = (factor > 1).then(|| downscale(pixels, w, h, factor));
+    let mut plans: Vec<(&[u8], usize, usize, u8)> = Vec::with_capacity(4);
+    if let Some((s, sw, sh)) = &small {
+        let t = otsu(s);
+        plans.push((s, *sw, *sh, t.saturating_sub(WHITE_BIAS)));
+        plans.push((s, *sw, *sh, t));
+    }
+    let t = otsu(pixels);
+    plans.push((pixels, w, h, t));
+    plans.push((pixels, w, h, t.saturating_sub(WHITE_BIAS)));
+    let mut unreadable = None;
+    for (p, pw, ph, t) in plans {
+        match attempt(p, pw, ph, t) {
+            Attempt::Found(texts) if texts.len() == 1 => {
+                return Ok(texts.into_iter().next().unwrap_or_default());
             }
-            Attempt::Found(t) => return Err(QrError::MultipleCodes(t.len())),
+            Attempt::Found(texts) => return Err(QrError::MultipleCodes(texts.len())),
             Attempt::Unreadable(e) => unreadable = Some(e),
             Attempt::None => {}
         }
     }
-    match attempt(pixels, w, h) {
-        Attempt::Found(t) if t.len() == 1 => Ok(t.into_iter().next().unwrap_or_default()),
-        Attempt::Found(t) => Err(QrError::MultipleCodes(t.len())),
-        Attempt::Unreadable(e) => Err(QrError::Unreadable(e)),
-        Attempt::None => match unreadable {
-            Some(e) => Err(QrError::Unreadable(e)),
-            None => Err(QrError::NoCode),
-        },
+    match unreadable {
+        Some(e) => Err(QrError::Unreadable(e)),
+        None => Err(QrError::NoCode),
     }
 }
 
@@ -292,5 +303,18 @@ mod tests {
             decode_image(b"not an image"),
             Err(QrError::Image(_))
         ));
+    }
+}
+
+#[cfg(test)]
+mod photo_tests {
+    #[test]
+    fn decodes_a_synthetic_1000px_jpeg_photo() {
+        let text = format!(
+            "AQ1:{}",
+            "6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N IOP-IA%NH$RSC9SX%5CNC".repeat(7)
+        );
+        let photo = crate::testutil::synthetic_photo(&text, 1000, 8, 3);
+        assert_eq!(super::decode_image(&photo).unwrap(), text);
     }
 }
