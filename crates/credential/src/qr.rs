@@ -277,6 +277,27 @@ mod tests {
     }
 
     #[test]
+    fn aq1_text_uses_alphanumeric_mode_at_ecc_q() {
+        // A 598-character credential (ES256, status reference) fits version 19 in alphanumeric
+        // mode; the same length forced into byte mode (lower case) needs a much larger code.
+        let text = format!(
+            "AQ1:{}",
+            "6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N IOP-IA%NH$RSC".repeat(12)
+        )[..598]
+            .to_owned();
+        let v = version(&text).unwrap();
+        assert_eq!(v, 19);
+        let byte_mode = version(&text.to_ascii_lowercase()).unwrap();
+        assert!(byte_mode >= v + 4, "byte mode version {byte_mode}");
+        assert_eq!(
+            QrCode::with_error_correction_level(text.as_bytes(), EcLevel::Q)
+                .unwrap()
+                .error_correction_level(),
+            EcLevel::Q
+        );
+    }
+
+    #[test]
     fn no_code_and_two_codes() {
         let blank = image::GrayImage::from_pixel(300, 300, image::Luma([255]));
         assert_eq!(decode_grey(&blank), Err(QrError::NoCode));

@@ -184,14 +184,15 @@ fn check_bits(b: i128) -> Result<u8, StatusListError> {
 }
 
 /// Draws a random unused index in `0..len` (uniform, by rejection). `taken` says whether an
-/// index is already assigned. Returns None after `max_tries` collisions (the list is too full).
+/// index is already assigned. Returns None for a list shorter than [`MIN_ENTRIES`] (too small
+/// to hide a holder among others) or after `max_tries` collisions (the list is too full).
 pub fn allocate_index(
     rng: &mut impl CryptoRng,
     len: u64,
     taken: impl Fn(u64) -> bool,
     max_tries: u32,
 ) -> Option<u64> {
-    if len == 0 {
+    if len < MIN_ENTRIES {
         return None;
     }
     // Largest multiple of len below 2^64: reject above it so that every index is equally likely.
@@ -395,7 +396,21 @@ mod tests {
             let i = allocate_index(&mut rng, MIN_ENTRIES, |i| taken.contains(&i), 100).unwrap();
             assert!(i < MIN_ENTRIES && i % 2 == 1);
         }
-        assert_eq!(allocate_index(&mut rng, 4, |_| true, 10), None);
+        assert_eq!(allocate_index(&mut rng, MIN_ENTRIES, |_| true, 10), None);
+        assert_eq!(
+            allocate_index(&mut rng, MIN_ENTRIES - 1, |_| false, 10),
+            None
+        );
+        // Roughly uniform: 4,000 draws over 4 quarters of the list.
+        let mut quarters = [0u32; 4];
+        for _ in 0..4000 {
+            let i = allocate_index(&mut rng, MIN_ENTRIES, |_| false, 1).unwrap();
+            quarters[(i * 4 / MIN_ENTRIES) as usize] += 1;
+        }
+        assert!(
+            quarters.iter().all(|&q| (850..1150).contains(&q)),
+            "{quarters:?}"
+        );
     }
 
     #[test]
