@@ -85,7 +85,7 @@ pub fn strip_prefix<'a>(text: &'a str, p: &Profile) -> Result<&'a str, EnvelopeE
 
 /// Inflates zlib data, refusing output above `cap`.
 pub fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>, EnvelopeError> {
-    let mut out = Vec::with_capacity(data.len() * 3);
+    let mut out = Vec::with_capacity(data.len().saturating_mul(3).min(cap));
     let dec = flate2::read::ZlibDecoder::new(data);
     dec.take(cap as u64 + 1)
         .read_to_end(&mut out)

@@ -185,22 +185,27 @@ impl Run {
     }
 }
 
-/// Looks like a web address (the usual bait of fake "query websites").
+/// Looks like a web address (the usual bait of fake "query websites"): a scheme, `www.`, or a
+/// bare `host.tld/...` whose host has no ':' (so Base45 text is never taken for one).
 pub fn as_url(text: &str) -> Option<String> {
     let t = text.trim();
     let lower = t.to_ascii_lowercase();
-    let is_url = lower.starts_with("http://")
-        || lower.starts_with("https://")
-        || lower.starts_with("www.")
-        || (lower.contains('.')
-            && !lower.contains(' ')
-            && lower.split('/').next().is_some_and(|h| {
-                h.contains('.')
-                    && h.rsplit('.').next().is_some_and(|tld| {
-                        tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
-                    })
-            }));
-    is_url.then(|| t.to_owned())
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.") {
+        return Some(t.to_owned());
+    }
+    if lower.contains(char::is_whitespace) {
+        return None;
+    }
+    let host = lower.split('/').next().unwrap_or_default();
+    let labels: Vec<&str> = host.split('.').collect();
+    let domain_like = labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+    domain_like.then(|| t.to_owned())
 }
 
 /// The signer of a COSE_Sign1 found in a trust store, with the checks passed on the way.
@@ -739,6 +744,15 @@ mod tests {
                 kind: ForeignKind::Url(_)
             }
         ));
+        let v = verify("zhengshu-chaxun.example.cn/q?no=1", &ctx);
+        assert!(matches!(
+            v.verdict,
+            Verdict::NotOurFormat {
+                kind: ForeignKind::Url(_)
+            }
+        ));
+        // Base45 text with dots and slashes is not a URL.
+        assert_eq!(as_url("AQ1:ABC.DE/FG"), None);
         let v = verify("HC1:6BFOXN", &ctx);
         assert_eq!(
             v.verdict,
@@ -792,5 +806,20 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+        #[test]
+        fn verify_never_panics(text in "\\PC{0,200}", bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let w = world(VALID);
+            let ctx = Context { trust: &w.trust, status: &w.status, now: NOW };
+            let v = verify(&text, &ctx);
+            proptest::prop_assert!(v.verdict != Verdict::Valid);
+            let wrapped = crate::envelope::wrap(&bytes, &AQ1);
+            let v = verify(&wrapped, &ctx);
+            let invalid = matches!(v.verdict, Verdict::Invalid { .. });
+            proptest::prop_assert!(invalid);
+        }
     }
 }
