@@ -7,7 +7,7 @@ use crate::alg::Signer;
 use crate::base45::{self, Base45Error};
 use crate::body::{BodyV1, Claims, claims_to_value};
 use crate::cose::{CoseError, CoseSign1};
-use std::io::{Read, Write};
+use std::io::Write;
 
 /// Text cap (characters of the QR payload).
 pub const MAX_TEXT: usize = 4096;
@@ -83,17 +83,15 @@ pub fn strip_prefix<'a>(text: &'a str, p: &Profile) -> Result<&'a str, EnvelopeE
     })
 }
 
-/// Inflates zlib data, refusing output above `cap`.
+/// Inflates zlib data, refusing output above `cap`. Uses miniz_oxide's one-shot inflater,
+/// which works in the output buffer (no separate 32 KiB window to allocate and clear per call:
+/// measurably cheaper than a streaming decoder for 600-byte QR payloads).
 pub fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>, EnvelopeError> {
-    let mut out = Vec::with_capacity(data.len().saturating_mul(3).min(cap));
-    let dec = flate2::read::ZlibDecoder::new(data);
-    dec.take(cap as u64 + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| EnvelopeError::Zlib(e.to_string()))?;
-    if out.len() > cap {
-        return Err(EnvelopeError::InflateCap(cap));
-    }
-    Ok(out)
+    use miniz_oxide::inflate::{TINFLStatus, decompress_to_vec_zlib_with_limit};
+    decompress_to_vec_zlib_with_limit(data, cap).map_err(|e| match e.status {
+        TINFLStatus::HasMoreOutput => EnvelopeError::InflateCap(cap),
+        other => EnvelopeError::Zlib(format!("{other:?}")),
+    })
 }
 
 pub fn deflate(data: &[u8]) -> Vec<u8> {
