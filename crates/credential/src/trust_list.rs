@@ -1,0 +1,427 @@
+//! The trust list: a COSE_Sign1/CWT signed by the offline trust anchor, listing the signing keys.
+//!
+//! Protected header: `{1: alg, 4: kid, 16: "application/certguard-trust-list+cwt"}` (the type
+//! keeps a credential or status list from being taken for a trust list). Payload (CWT claims):
+//! ```text
+//! { 1: iss, 6: iat, 4: exp,
+//!   -65538: { 1: sequence (uint), 2: [ entry, ... ] } }
+//! entry = { 1: kid (bstr), 2: alg (int), 3: public key (DER SubjectPublicKeyInfo, bstr),
+//!           4: authority code, 5: authority name, 6: not_before, 7: not_after,
+//!           ? 8: { ? 1: [category codes], ? 2: [region codes] } }      (times: Unix seconds)
+//! ```
+
+use crate::alg::{Algorithm, PublicKey, Signer};
+use crate::cbor::{self, Value, int_map};
+use crate::cose::{CoseSign1, HDR_TYP};
+
+pub const TRUST_LIST_TYP: &str = "application/certguard-trust-list+cwt";
+const CLAIM_TRUST: i128 = -65538;
+/// Cap on a trust-list document (bytes).
+pub const MAX_TRUST_LIST: usize = 4 * 1024 * 1024;
+
+/// What a key may sign for (empty = anything).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Scope {
+    #[serde(default)]
+    pub categories: Vec<String>,
+    #[serde(default)]
+    pub regions: Vec<String>,
+}
+
+impl Scope {
+    pub fn allows_category(&self, c: &str) -> bool {
+        self.categories.is_empty() || self.categories.iter().any(|x| x == c)
+    }
+}
+
+/// One signing key of an issuing authority.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrustEntry {
+    pub kid: Vec<u8>,
+    pub alg: Algorithm,
+    pub key: PublicKey,
+    pub authority_code: String,
+    pub authority_name: String,
+    pub not_before: i64,
+    pub not_after: i64,
+    pub scope: Scope,
+}
+
+impl TrustEntry {
+    /// An entry for a signer's public key (kid computed from its SubjectPublicKeyInfo).
+    pub fn for_key(
+        alg: Algorithm,
+        key: PublicKey,
+        authority_code: &str,
+        authority_name: &str,
+        not_before: i64,
+        not_after: i64,
+    ) -> Self {
+        TrustEntry {
+            kid: key.kid(),
+            alg,
+            key,
+            authority_code: authority_code.to_owned(),
+            authority_name: authority_name.to_owned(),
+            not_before,
+            not_after,
+            scope: Scope::default(),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        let mut m = vec![
+            (1, Value::Bytes(self.kid.clone())),
+            (2, Value::from(self.alg.cose_id())),
+            (3, Value::Bytes(self.key.spki_der().to_vec())),
+            (4, self.authority_code.as_str().into()),
+            (5, self.authority_name.as_str().into()),
+            (6, self.not_before.into()),
+            (7, self.not_after.into()),
+        ];
+        if self.scope != Scope::default() {
+            let list = |v: &[String]| Value::Array(v.iter().map(|s| s.as_str().into()).collect());
+            m.push((
+                8,
+                int_map(vec![
+                    (1, list(&self.scope.categories)),
+                    (2, list(&self.scope.regions)),
+                ]),
+            ));
+        }
+        int_map(m)
+    }
+
+    fn from_value(v: &Value, i: usize) -> Result<Self, TrustListError> {
+        let bad = |what: &str| TrustListError::BadEntry(i, what.to_owned());
+        let get = |k| v.get_int(k);
+        let kid = get(1).and_then(Value::as_bytes).ok_or_else(|| bad("kid"))?;
+        let alg = get(2)
+            .and_then(Value::as_i64)
+            .and_then(Algorithm::from_cose_id)
+            .ok_or_else(|| bad("alg"))?;
+        let key = get(3)
+            .and_then(Value::as_bytes)
+            .ok_or_else(|| bad("public key"))
+            .and_then(|d| PublicKey::from_spki_der(d).map_err(|e| bad(&e.to_string())))?;
+        let text = |k, w| {
+            get(k)
+                .and_then(Value::as_text)
+                .map(str::to_owned)
+                .ok_or_else(|| bad(w))
+        };
+        let int = |k, w| get(k).and_then(Value::as_i64).ok_or_else(|| bad(w));
+        let strings = |s: &Value, k| -> Vec<String> {
+            s.get_int(k)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_text().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let scope = match get(8) {
+            Some(s) => Scope {
+                categories: strings(s, 1),
+                regions: strings(s, 2),
+            },
+            None => Scope::default(),
+        };
+        Ok(TrustEntry {
+            kid: kid.to_vec(),
+            alg,
+            key,
+            authority_code: text(4, "authority code")?,
+            authority_name: text(5, "authority name")?,
+            not_before: int(6, "not_before")?,
+            not_after: int(7, "not_after")?,
+            scope,
+        })
+    }
+}
+
+/// The content of a trust list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrustList {
+    pub issuer: String,
+    pub sequence: u64,
+    pub iat: i64,
+    pub exp: i64,
+    pub entries: Vec<TrustEntry>,
+}
+
+/// Why a trust list was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TrustListError {
+    #[error("trust list is larger than {MAX_TRUST_LIST} bytes")]
+    TooLarge,
+    #[error("trust list is not a COSE_Sign1: {0}")]
+    Cose(String),
+    #[error("trust list type is not {TRUST_LIST_TYP}")]
+    WrongType,
+    #[error("trust list signature does not verify with the pinned trust anchor: {0}")]
+    Signature(String),
+    #[error("trust list payload is malformed: {0}")]
+    Malformed(String),
+    #[error("trust list entry {0} is malformed: {1}")]
+    BadEntry(usize, String),
+    #[error("trust list expired at {exp} (now {now})")]
+    Expired { exp: i64, now: i64 },
+    #[error("trust list issued in the future (iat {iat}, now {now})")]
+    NotYetValid { iat: i64, now: i64 },
+    #[error("rollback refused: sequence {offered} is lower than the held {held}")]
+    Rollback { offered: u64, held: u64 },
+    #[error("sequence {0} is already held with different content")]
+    SameSequenceDifferent(u64),
+}
+
+impl TrustList {
+    fn to_payload(&self) -> Vec<u8> {
+        Value::Map(vec![
+            (Value::Int(1), self.issuer.as_str().into()),
+            (Value::Int(6), self.iat.into()),
+            (Value::Int(4), self.exp.into()),
+            (
+                Value::Int(CLAIM_TRUST),
+                int_map(vec![
+                    (1, self.sequence.into()),
+                    (
+                        2,
+                        Value::Array(self.entries.iter().map(TrustEntry::to_value).collect()),
+                    ),
+                ]),
+            ),
+        ])
+        .to_vec()
+    }
+
+    /// Signs the list with the trust-anchor key: the bytes to publish at /trust-list.
+    pub fn sign(&self, anchor: &dyn Signer) -> Vec<u8> {
+        CoseSign1::sign(
+            &self.to_payload(),
+            anchor,
+            vec![(Value::Int(HDR_TYP), TRUST_LIST_TYP.into())],
+        )
+    }
+
+    /// Verifies a signed list against the pinned anchor key and decodes it (no time checks).
+    pub fn verify(bytes: &[u8], anchor: &PublicKey) -> Result<Self, TrustListError> {
+        if bytes.len() > MAX_TRUST_LIST {
+            return Err(TrustListError::TooLarge);
+        }
+        let cose = CoseSign1::from_slice(bytes).map_err(|e| TrustListError::Cose(e.to_string()))?;
+        let typ = cose
+            .protected
+            .iter()
+            .find(|(k, _)| k.as_int() == Some(HDR_TYP))
+            .and_then(|(_, v)| v.as_text());
+        if typ != Some(TRUST_LIST_TYP) {
+            return Err(TrustListError::WrongType);
+        }
+        let (_, prot) = cose
+            .alg()
+            .map_err(|e| TrustListError::Cose(e.to_string()))?;
+        if !prot {
+            return Err(TrustListError::Cose("alg not protected".into()));
+        }
+        cose.verify(anchor, &[])
+            .map_err(|e| TrustListError::Signature(e.to_string()))?;
+        // Signature checked: now interpret the payload.
+        let v =
+            cbor::decode(&cose.payload).map_err(|e| TrustListError::Malformed(e.to_string()))?;
+        let m = |w: &str| TrustListError::Malformed(w.to_owned());
+        let t = v.get_int(CLAIM_TRUST).ok_or_else(|| m("no trust claim"))?;
+        let entries = t
+            .get_int(2)
+            .and_then(Value::as_array)
+            .ok_or_else(|| m("no entries"))?
+            .iter()
+            .enumerate()
+            .map(|(i, e)| TrustEntry::from_value(e, i))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(TrustList {
+            issuer: v
+                .get_int(1)
+                .and_then(Value::as_text)
+                .unwrap_or_default()
+                .to_owned(),
+            sequence: t
+                .get_int(1)
+                .and_then(Value::as_int)
+                .and_then(|i| u64::try_from(i).ok())
+                .ok_or_else(|| m("sequence"))?,
+            iat: v
+                .get_int(6)
+                .and_then(Value::as_i64)
+                .ok_or_else(|| m("iat"))?,
+            exp: v
+                .get_int(4)
+                .and_then(Value::as_i64)
+                .ok_or_else(|| m("exp"))?,
+            entries,
+        })
+    }
+}
+
+/// Allowed clock skew for "issued in the future" (seconds).
+pub const CLOCK_SKEW: i64 = 300;
+
+/// The verifier's trust state: the pinned anchor key and the newest accepted list.
+#[derive(Debug, Clone)]
+pub struct TrustStore {
+    anchor: PublicKey,
+    list: Option<TrustList>,
+    raw: Option<Vec<u8>>,
+}
+
+impl TrustStore {
+    pub fn new(anchor: PublicKey) -> Self {
+        TrustStore {
+            anchor,
+            list: None,
+            raw: None,
+        }
+    }
+
+    /// A store holding entries directly, without a signed list (conformance profiles, tests).
+    pub fn from_entries(anchor: PublicKey, entries: Vec<TrustEntry>, exp: i64) -> Self {
+        TrustStore {
+            anchor,
+            list: Some(TrustList {
+                issuer: "local".into(),
+                sequence: 0,
+                iat: i64::MIN,
+                exp,
+                entries,
+            }),
+            raw: None,
+        }
+    }
+
+    /// Verifies and installs a newer list; refuses expired, future and rolled-back lists.
+    pub fn update(&mut self, bytes: &[u8], now: i64) -> Result<&TrustList, TrustListError> {
+        let list = TrustList::verify(bytes, &self.anchor)?;
+        if list.exp <= now {
+            return Err(TrustListError::Expired { exp: list.exp, now });
+        }
+        if list.iat > now + CLOCK_SKEW {
+            return Err(TrustListError::NotYetValid { iat: list.iat, now });
+        }
+        if let Some(held) = &self.list {
+            if list.sequence < held.sequence {
+                return Err(TrustListError::Rollback {
+                    offered: list.sequence,
+                    held: held.sequence,
+                });
+            }
+            if list.sequence == held.sequence && self.raw.as_deref() != Some(bytes) {
+                return Err(TrustListError::SameSequenceDifferent(list.sequence));
+            }
+        }
+        self.raw = Some(bytes.to_vec());
+        Ok(self.list.insert(list))
+    }
+
+    pub fn anchor(&self) -> &PublicKey {
+        &self.anchor
+    }
+    pub fn list(&self) -> Option<&TrustList> {
+        self.list.as_ref()
+    }
+    /// The signed bytes of the held list (what to re-publish or cache).
+    pub fn raw(&self) -> Option<&[u8]> {
+        self.raw.as_deref()
+    }
+
+    /// Every entry with this kid (kids are 8 bytes and can collide: try each).
+    pub fn entries_for_kid<'a, 'k>(
+        &'a self,
+        kid: &'k [u8],
+    ) -> impl Iterator<Item = &'a TrustEntry> + use<'a, 'k> {
+        self.list
+            .iter()
+            .flat_map(|l| l.entries.iter())
+            .filter(move |e| e.kid == kid)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::SigningKey;
+    use crate::testutil::TestRng;
+
+    fn list(seq: u64, exp: i64, keys: &[&SigningKey]) -> TrustList {
+        TrustList {
+            issuer: "CN-MEM".into(),
+            sequence: seq,
+            iat: 1000,
+            exp,
+            entries: keys
+                .iter()
+                .map(|k| {
+                    let mut e = TrustEntry::for_key(
+                        k.algorithm(),
+                        k.public_key(),
+                        "CN-320582",
+                        "张家港",
+                        0,
+                        9999,
+                    );
+                    e.scope.categories = vec!["1".into()];
+                    e
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn sign_verify_rollback_expiry() {
+        let mut rng = TestRng::new(5);
+        let anchor = SigningKey::generate(Algorithm::EdDSA, &mut rng).unwrap();
+        let k1 = SigningKey::generate(Algorithm::ES256, &mut rng).unwrap();
+        let mut store = TrustStore::new(anchor.public_key());
+        let l5 = list(5, 5000, &[&k1]).sign(&anchor);
+        let got = store.update(&l5, 2000).unwrap();
+        assert_eq!(got.sequence, 5);
+        assert_eq!(got.entries[0].scope.categories, vec!["1".to_string()]);
+        assert_eq!(store.entries_for_kid(&k1.kid()).count(), 1);
+        // Same bytes again: idempotent.
+        store.update(&l5, 2001).unwrap();
+        let l4 = list(4, 5000, &[&k1]).sign(&anchor);
+        assert_eq!(
+            store.update(&l4, 2000).unwrap_err(),
+            TrustListError::Rollback {
+                offered: 4,
+                held: 5
+            }
+        );
+        let l6 = list(6, 1500, &[&k1]).sign(&anchor);
+        assert!(matches!(
+            store.update(&l6, 2000),
+            Err(TrustListError::Expired { .. })
+        ));
+        // Signed by another key: refused.
+        let l7 = list(7, 5000, &[&k1]).sign(&k1);
+        assert!(matches!(
+            store.update(&l7, 2000),
+            Err(TrustListError::Signature(_))
+        ));
+        // A credential-like COSE (no typ) is not a trust list.
+        let other = CoseSign1::sign(&list(8, 5000, &[]).to_payload(), &anchor, vec![]);
+        assert_eq!(
+            store.update(&other, 2000).unwrap_err(),
+            TrustListError::WrongType
+        );
+        assert_eq!(store.list().unwrap().sequence, 5);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn verify_never_panics(b in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            let anchor = SigningKey::from_seed(Algorithm::EdDSA, &[1; 32]).unwrap();
+            let _ = TrustList::verify(&b, &anchor.public_key());
+        }
+    }
+}
