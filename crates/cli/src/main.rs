@@ -104,11 +104,45 @@ enum Command {
     /// Configuration helpers.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Verify signed QR certificates (AQ1 text, photos, or directories of them) offline.
+    Verify(certguard_credential::cli::VerifyArgs),
+    /// Conformance suites of the verifier.
+    #[command(subcommand)]
+    Conformance(ConformanceCommand),
+    /// Trust-list tools (signing happens offline with the trust-anchor key).
+    #[command(subcommand, name = "trust-list")]
+    TrustList(TrustListCommand),
+    /// Create a signing or trust-anchor key file (mode 0600, optionally encrypted).
+    Keygen(certguard_credential::cli::KeygenArgs),
     /// Generate look-alike domains of an official site (dnstwist-compatible and China government modes).
     Lookalike(certguard_sentinel::cli::LookalikeArgs),
     /// Sentinel scans: score a stream of domains, judge a page, scan ads for fake-certificate offers.
     #[command(subcommand)]
     Scan(ScanCommand),
+}
+
+#[derive(Subcommand)]
+enum ConformanceCommand {
+    /// Run a folder in the dgc-testdata layout through the HCERT profile of the verifier: one JSON line per
+    /// case and flag, then a summary; non-zero exit if a difference has no reason the data explains.
+    Dgc(certguard_credential::cli::ConformanceDgcArgs),
+}
+
+#[derive(Subcommand)]
+enum TrustListCommand {
+    /// Sign a trust-list draft (JSON) with the offline trust-anchor key.
+    Sign(certguard_credential::cli::TrustListSignArgs),
+}
+
+/// Runs a credential command that answers with an exit code.
+fn credential_exit(r: Result<i32, certguard_credential::cli::CliError>) -> Result<i32> {
+    match r {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(certguard_credential::cli::EXIT_ERROR)
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -532,6 +566,27 @@ async fn run() -> Result<i32> {
         }
         Command::Config(ConfigCommand::Default) => print!("{}", config::DEFAULT_TOML),
         Command::Config(ConfigCommand::Show) => println!("{c:#?}"),
+        Command::Verify(args) => {
+            let now = chrono::Utc::now().timestamp();
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            return credential_exit(certguard_credential::cli::run_verify(&args, now, &mut out));
+        }
+        Command::Conformance(ConformanceCommand::Dgc(args)) => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            return credential_exit(certguard_credential::cli::run_conformance_dgc(&args, &mut out));
+        }
+        Command::TrustList(TrustListCommand::Sign(args)) => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            return credential_exit(certguard_credential::cli::run_trust_list_sign(&args, &mut out));
+        }
+        Command::Keygen(args) => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            return credential_exit(certguard_credential::cli::run_keygen(&args, &mut rand::rng(), &mut out));
+        }
         Command::Lookalike(args) => sentinel(move |_, out| certguard_sentinel::cli::run_lookalike(&args, out)).await?,
         Command::Scan(ScanCommand::Domains(args)) => {
             sentinel(move |input, out| certguard_sentinel::cli::run_scan_domains(&args, input, out)).await?

@@ -41,39 +41,15 @@ fn body() -> BodyV1 {
 fn bench_alg(c: &mut Criterion, alg: Algorithm) {
     let mut rng = TestRng::new(1);
     let key = SigningKey::generate(alg, &mut rng).unwrap();
-    let entry = TrustEntry::for_key(
-        alg,
-        key.public_key(),
-        "CN-320582",
-        "张家港市应急管理局",
-        NOW - 1000,
-        NOW + 1000,
-    );
+    let entry = TrustEntry::for_key(alg, key.public_key(), "CN-320582", "张家港市应急管理局", NOW - 1000, NOW + 1000);
     let trust = TrustStore::from_entries(key.public_key(), vec![entry], NOW + 86_400);
     let list = StatusList::new(2, 131_072).unwrap();
     let mut status = StatusStore::new();
-    status
-        .insert(
-            &StatusListToken::sign(URI, &list, NOW - 10, None, 3600, &key),
-            &trust,
-        )
-        .unwrap();
-    let claims = Claims::new(
-        "CN-320582",
-        NOW - 100,
-        NOW + 86_400,
-        Some(StatusRef {
-            idx: 4242,
-            uri: URI.into(),
-        }),
-        &mut rng,
-    );
+    status.insert(&StatusListToken::sign(URI, &list, NOW - 10, None, 3600, &key), &trust).unwrap();
+    let claims =
+        Claims::new("CN-320582", NOW - 100, NOW + 86_400, Some(StatusRef { idx: 4242, uri: URI.into() }), &mut rng);
     let text = issue(&body(), &claims, &key);
-    let ctx = Context {
-        trust: &trust,
-        status: &status,
-        now: NOW,
-    };
+    let ctx = Context { trust: &trust, status: &status, now: NOW };
     assert_eq!(verify(&text, &ctx).verdict, Verdict::Valid);
     eprintln!("{alg}: AQ1 text {} characters", text.len());
 
@@ -82,12 +58,8 @@ fn bench_alg(c: &mut Criterion, alg: Algorithm) {
     let sig = cose.signature.clone();
     let pk = key.public_key();
     let mut g = c.benchmark_group(alg.name());
-    g.bench_function("aq1_offline_verify", |b| {
-        b.iter(|| verify(black_box(&text), &ctx))
-    });
-    g.bench_function("bare_signature_check", |b| {
-        b.iter(|| pk.verify(alg, black_box(&tbs), black_box(&sig)).unwrap())
-    });
+    g.bench_function("aq1_offline_verify", |b| b.iter(|| verify(black_box(&text), &ctx)));
+    g.bench_function("bare_signature_check", |b| b.iter(|| pk.verify(alg, black_box(&tbs), black_box(&sig)).unwrap()));
     match alg {
         Algorithm::ES256 => {
             // The pure-Rust alternative, for the record.
@@ -97,22 +69,16 @@ fn bench_alg(c: &mut Criterion, alg: Algorithm) {
                 SigningKey::Ed25519(_) => unreachable!(),
             };
             let s = p256::ecdsa::Signature::from_slice(&sig).unwrap();
-            g.bench_function("bare_p256_crate", |b| {
-                b.iter(|| vk.verify(black_box(&tbs), &s).unwrap())
-            });
+            g.bench_function("bare_p256_crate", |b| b.iter(|| vk.verify(black_box(&tbs), &s).unwrap()));
         }
         Algorithm::EdDSA => {
             let pkb: [u8; 32] = pk.spki_der()[12..].try_into().unwrap();
             let rk = ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, pkb);
-            g.bench_function("bare_ring_ed25519", |b| {
-                b.iter(|| rk.verify(black_box(&tbs), &sig).unwrap())
-            });
+            g.bench_function("bare_ring_ed25519", |b| b.iter(|| rk.verify(black_box(&tbs), &sig).unwrap()));
         }
         _ => {}
     }
-    g.bench_function("decode_only_no_signature", |b| {
-        b.iter(|| unwrap(black_box(&text), &AQ1).unwrap())
-    });
+    g.bench_function("decode_only_no_signature", |b| b.iter(|| unwrap(black_box(&text), &AQ1).unwrap()));
     g.finish();
 }
 

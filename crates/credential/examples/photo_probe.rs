@@ -6,10 +6,8 @@ use certguard_credential::testutil::synthetic_photo;
 use std::time::Instant;
 
 fn main() {
-    let text = format!(
-        "AQ1:{}",
-        "6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N IOP-IA%NH$RSC9SX%5CNC".repeat(7)
-    )[..464]
+    let text = format!("AQ1:{}", "6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N IOP-IA%NH$RSC9SX%5CNC".repeat(7))
+        [..464]
         .to_owned();
     let photo = synthetic_photo(&text, 1000, 8, 1);
     let t = Instant::now();
@@ -22,9 +20,7 @@ fn main() {
     );
     for (name, w) in [("full 1000x1000", 1000usize), ("subsampled 500x500", 500)] {
         let f = 1000 / w;
-        let px: Vec<u8> = (0..w * w)
-            .map(|i| g.as_raw()[(i / w) * f * 1000 + (i % w) * f])
-            .collect();
+        let px: Vec<u8> = (0..w * w).map(|i| g.as_raw()[(i / w) * f * 1000 + (i % w) * f]).collect();
         let t0 = Instant::now();
         let mut img = rqrr::PreparedImage::prepare_from_bitmap(w, w, |x, y| px[y * w + x] <= 121);
         let t1 = Instant::now();

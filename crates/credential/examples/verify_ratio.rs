@@ -52,39 +52,15 @@ fn main() {
     for alg in [Algorithm::ES256, Algorithm::EdDSA] {
         let mut rng = TestRng::new(1);
         let key = SigningKey::generate(alg, &mut rng).unwrap();
-        let entry = TrustEntry::for_key(
-            alg,
-            key.public_key(),
-            "CN-320582",
-            "x",
-            NOW - 1000,
-            NOW + 1000,
-        );
+        let entry = TrustEntry::for_key(alg, key.public_key(), "CN-320582", "x", NOW - 1000, NOW + 1000);
         let trust = TrustStore::from_entries(key.public_key(), vec![entry], NOW + 86_400);
         let list = StatusList::new(2, 131_072).unwrap();
         let mut status = StatusStore::new();
-        status
-            .insert(
-                &StatusListToken::sign(URI, &list, NOW - 10, None, 3600, &key),
-                &trust,
-            )
-            .unwrap();
-        let claims = Claims::new(
-            "CN-320582",
-            NOW - 100,
-            NOW + 86_400,
-            Some(StatusRef {
-                idx: 4242,
-                uri: URI.into(),
-            }),
-            &mut rng,
-        );
+        status.insert(&StatusListToken::sign(URI, &list, NOW - 10, None, 3600, &key), &trust).unwrap();
+        let claims =
+            Claims::new("CN-320582", NOW - 100, NOW + 86_400, Some(StatusRef { idx: 4242, uri: URI.into() }), &mut rng);
         let text = issue(&body(), &claims, &key);
-        let ctx = Context {
-            trust: &trust,
-            status: &status,
-            now: NOW,
-        };
+        let ctx = Context { trust: &trust, status: &status, now: NOW };
         assert_eq!(verify(&text, &ctx).verdict, Verdict::Valid);
         let cose = unwrap(&text, &AQ1).unwrap().cose;
         let (tbs, sig, pk) = (cose.tbs(&[]), cose.signature.clone(), key.public_key());
@@ -111,18 +87,13 @@ fn main() {
                 for _ in 0..2000 {
                     f();
                 }
-                println!(
-                    "  {name}: {:.2} us",
-                    t.elapsed().as_secs_f64() / 2000.0 * 1e6
-                );
+                println!("  {name}: {:.2} us", t.elapsed().as_secs_f64() / 2000.0 * 1e6);
             };
             time("unwrap", &|| {
                 black_box(unwrap(black_box(&text), &AQ1).unwrap());
             });
             time("find_signer", &|| {
-                black_box(
-                    certguard_credential::verify::find_signer(black_box(&cose), &trust).unwrap(),
-                );
+                black_box(certguard_credential::verify::find_signer(black_box(&cose), &trust).unwrap());
             });
             time("claims", &|| {
                 let v = certguard_credential::cbor::decode(black_box(&cose.payload)).unwrap();

@@ -57,15 +57,9 @@ impl Algorithm {
         }
     }
     pub fn from_name(s: &str) -> Option<Self> {
-        [
-            Algorithm::ES256,
-            Algorithm::ES384,
-            Algorithm::ES512,
-            Algorithm::EdDSA,
-            Algorithm::PS256,
-        ]
-        .into_iter()
-        .find(|a| a.name().eq_ignore_ascii_case(s))
+        [Algorithm::ES256, Algorithm::ES384, Algorithm::ES512, Algorithm::EdDSA, Algorithm::PS256]
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(s))
     }
     /// The key type this algorithm requires.
     pub fn required_key(self) -> KeyKind {
@@ -114,11 +108,7 @@ impl fmt::Display for KeyKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SigError {
     #[error("algorithm {alg} requires a {required} key, but the key is {actual}")]
-    AlgKeyMismatch {
-        alg: Algorithm,
-        required: KeyKind,
-        actual: KeyKind,
-    },
+    AlgKeyMismatch { alg: Algorithm, required: KeyKind, actual: KeyKind },
     #[error("signature does not verify")]
     BadSignature,
     #[error("algorithm {0} is not supported by this verifier")]
@@ -156,12 +146,7 @@ enum Material {
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "PublicKey({}, kid {})",
-            self.kind,
-            hex::encode(self.kid())
-        )
+        write!(f, "PublicKey({}, kid {})", self.kind, hex::encode(self.kid()))
     }
 }
 
@@ -180,12 +165,10 @@ const OID_RSA: &str = "1.2.840.113549.1.1.1";
 const OID_RSA_PSS: &str = "1.2.840.113549.1.1.10";
 
 const SPKI_P256_PREFIX: [u8; 26] = [
-    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a,
-    0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce,
+    0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
 ];
-const SPKI_ED25519_PREFIX: [u8; 12] = [
-    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
-];
+const SPKI_ED25519_PREFIX: [u8; 12] = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
 
 /// kid = first 8 bytes of SHA-256 over DER bytes (SubjectPublicKeyInfo or certificate).
 pub fn kid_of(der: &[u8]) -> Vec<u8> {
@@ -195,18 +178,14 @@ pub fn kid_of(der: &[u8]) -> Vec<u8> {
 impl PublicKey {
     /// Parses a DER SubjectPublicKeyInfo.
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
-        let (rest, spki) =
-            SubjectPublicKeyInfo::from_der(der).map_err(|e| KeyError::BadSpki(e.to_string()))?;
+        let (rest, spki) = SubjectPublicKeyInfo::from_der(der).map_err(|e| KeyError::BadSpki(e.to_string()))?;
         if !rest.is_empty() {
             return Err(KeyError::BadSpki("trailing bytes".into()));
         }
         Self::from_parsed_spki(&spki, der[..der.len() - rest.len()].to_vec())
     }
 
-    pub(crate) fn from_parsed_spki(
-        spki: &SubjectPublicKeyInfo<'_>,
-        spki_der: Vec<u8>,
-    ) -> Result<Self, KeyError> {
+    pub(crate) fn from_parsed_spki(spki: &SubjectPublicKeyInfo<'_>, spki_der: Vec<u8>) -> Result<Self, KeyError> {
         let oid = spki.algorithm.algorithm.to_id_string();
         let data = spki.subject_public_key.data.to_vec();
         let (kind, material) = match oid.as_str() {
@@ -227,39 +206,28 @@ impl PublicKey {
                 (kind, Material::Ec(data))
             }
             OID_ED25519 => {
-                let bytes: [u8; 32] = data
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| KeyError::BadKey("Ed25519 key is not 32 bytes".into()))?;
-                let vk = ed25519_dalek::VerifyingKey::from_bytes(&bytes)
-                    .map_err(|e| KeyError::BadKey(e.to_string()))?;
+                let bytes: [u8; 32] =
+                    data.as_slice().try_into().map_err(|_| KeyError::BadKey("Ed25519 key is not 32 bytes".into()))?;
+                let vk =
+                    ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|e| KeyError::BadKey(e.to_string()))?;
                 (KeyKind::Ed25519, Material::Ed25519(vk))
             }
             OID_RSA | OID_RSA_PSS => match spki.parsed() {
                 Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => (
                     KeyKind::Rsa,
-                    Material::Rsa {
-                        n: strip_zeros(rsa.modulus).to_vec(),
-                        e: strip_zeros(rsa.exponent).to_vec(),
-                    },
+                    Material::Rsa { n: strip_zeros(rsa.modulus).to_vec(), e: strip_zeros(rsa.exponent).to_vec() },
                 ),
                 _ => return Err(KeyError::BadKey("malformed RSA public key".into())),
             },
             _ => (KeyKind::Other, Material::None),
         };
-        Ok(PublicKey {
-            kind,
-            spki_der,
-            material,
-        })
+        Ok(PublicKey { kind, spki_der, material })
     }
 
     /// A P-256 key from its SEC1 uncompressed point (65 bytes).
     pub fn p256_from_sec1(point: &[u8]) -> Result<Self, KeyError> {
         if point.len() != 65 || point[0] != 4 {
-            return Err(KeyError::BadKey(
-                "P-256 point must be 65 bytes, uncompressed".into(),
-            ));
+            return Err(KeyError::BadKey("P-256 point must be 65 bytes, uncompressed".into()));
         }
         let mut der = SPKI_P256_PREFIX.to_vec();
         der.extend_from_slice(point);
@@ -269,18 +237,13 @@ impl PublicKey {
     /// A NIST-curve key from its SEC1 uncompressed point.
     pub fn ec_from_sec1(kind: KeyKind, point: &[u8]) -> Result<Self, KeyError> {
         let (curve_oid, len): (&[u8], usize) = match kind {
-            KeyKind::P256 => (
-                &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07],
-                65,
-            ),
+            KeyKind::P256 => (&[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07], 65),
             KeyKind::P384 => (&[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22], 97),
             KeyKind::P521 => (&[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23], 133),
             other => return Err(KeyError::BadKey(format!("{other} is not a NIST curve"))),
         };
         if point.len() != len || point[0] != 4 {
-            return Err(KeyError::BadKey(format!(
-                "{kind} point must be {len} bytes, uncompressed"
-            )));
+            return Err(KeyError::BadKey(format!("{kind} point must be {len} bytes, uncompressed")));
         }
         let ec_oid = [0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
         let alg = der_tlv(0x30, &[&ec_oid[..], curve_oid].concat());
@@ -312,11 +275,7 @@ impl PublicKey {
     pub fn verify(&self, alg: Algorithm, msg: &[u8], sig: &[u8]) -> Result<(), SigError> {
         let required = alg.required_key();
         if required != self.kind {
-            return Err(SigError::AlgKeyMismatch {
-                alg,
-                required,
-                actual: self.kind,
-            });
+            return Err(SigError::AlgKeyMismatch { alg, required, actual: self.kind });
         }
         self.verify_unbound(alg, msg, sig)
     }
@@ -328,25 +287,22 @@ impl PublicKey {
         use ring::signature as rs;
         match (&self.material, alg) {
             (Material::Ec(point), Algorithm::ES256 | Algorithm::ES384) => {
-                let (params, der): (&dyn rs::VerificationAlgorithm, Option<Vec<u8>>) =
-                    match (self.kind, alg) {
-                        (KeyKind::P256, Algorithm::ES256) => (&rs::ECDSA_P256_SHA256_FIXED, None),
-                        (KeyKind::P384, Algorithm::ES384) => (&rs::ECDSA_P384_SHA384_FIXED, None),
-                        // ring has no fixed-width form for this pair: re-encode as ASN.1.
-                        (KeyKind::P384, Algorithm::ES256) => (
-                            &rs::ECDSA_P384_SHA256_ASN1,
-                            Some(fixed_to_der(sig).ok_or(SigError::BadSignature)?),
-                        ),
-                        _ => return Err(SigError::Unsupported(alg)),
-                    };
+                let (params, der): (&dyn rs::VerificationAlgorithm, Option<Vec<u8>>) = match (self.kind, alg) {
+                    (KeyKind::P256, Algorithm::ES256) => (&rs::ECDSA_P256_SHA256_FIXED, None),
+                    (KeyKind::P384, Algorithm::ES384) => (&rs::ECDSA_P384_SHA384_FIXED, None),
+                    // ring has no fixed-width form for this pair: re-encode as ASN.1.
+                    (KeyKind::P384, Algorithm::ES256) => {
+                        (&rs::ECDSA_P384_SHA256_ASN1, Some(fixed_to_der(sig).ok_or(SigError::BadSignature)?))
+                    }
+                    _ => return Err(SigError::Unsupported(alg)),
+                };
                 rs::UnparsedPublicKey::new(params, point)
                     .verify(msg, der.as_deref().unwrap_or(sig))
                     .map_err(|_| SigError::BadSignature)
             }
             (Material::Ed25519(vk), Algorithm::EdDSA) => {
                 let sig: [u8; 64] = sig.try_into().map_err(|_| SigError::BadSignature)?;
-                vk.verify_strict(msg, &ed25519_dalek::Signature::from_bytes(&sig))
-                    .map_err(|_| SigError::BadSignature)
+                vk.verify_strict(msg, &ed25519_dalek::Signature::from_bytes(&sig)).map_err(|_| SigError::BadSignature)
             }
             (Material::Rsa { n, e }, Algorithm::PS256) => rs::RsaPublicKeyComponents { n, e }
                 .verify(&rs::RSA_PSS_2048_8192_SHA256, msg, sig)
@@ -438,13 +394,7 @@ mod tests {
 
     #[test]
     fn algorithm_ids_roundtrip() {
-        for a in [
-            Algorithm::ES256,
-            Algorithm::ES384,
-            Algorithm::ES512,
-            Algorithm::EdDSA,
-            Algorithm::PS256,
-        ] {
+        for a in [Algorithm::ES256, Algorithm::ES384, Algorithm::ES512, Algorithm::EdDSA, Algorithm::PS256] {
             assert_eq!(Algorithm::from_cose_id(a.cose_id()), Some(a));
             assert_eq!(Algorithm::from_name(a.name()), Some(a));
         }

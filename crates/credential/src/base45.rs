@@ -54,10 +54,7 @@ pub fn decode(text: &str) -> Result<Vec<u8>, Base45Error> {
         let mut n = 0u32;
         for (i, &c) in group.iter().enumerate().rev() {
             let v = value(c).ok_or_else(|| Base45Error::BadChar {
-                ch: text
-                    .get(pos + i..)
-                    .and_then(|s| s.chars().next())
-                    .unwrap_or('\u{fffd}'),
+                ch: text.get(pos + i..).and_then(|s| s.chars().next()).unwrap_or('\u{fffd}'),
                 pos: pos + i,
             })?;
             n = n * 45 + v;
@@ -90,10 +87,7 @@ mod tests {
         assert_eq!(decode("QED8WEX0").unwrap(), b"ietf!");
         assert_eq!(decode("GGW"), Err(Base45Error::Overflow(0)));
         assert_eq!(decode("A"), Err(Base45Error::BadLength(1)));
-        assert!(matches!(
-            decode("ab8"),
-            Err(Base45Error::BadChar { ch: 'b', pos: 1 })
-        ));
+        assert!(matches!(decode("ab8"), Err(Base45Error::BadChar { ch: 'b', pos: 1 })));
     }
 
     proptest::proptest! {

@@ -123,22 +123,10 @@ pub fn commit_id(full_id: &str, rng: &mut impl rand_core::CryptoRng) -> (Vec<u8>
 
 impl Claims {
     /// Claims with a fresh random 16-byte cti (never derived from the ID number).
-    pub fn new(
-        iss: &str,
-        iat: i64,
-        exp: i64,
-        status: Option<StatusRef>,
-        rng: &mut impl rand_core::CryptoRng,
-    ) -> Self {
+    pub fn new(iss: &str, iat: i64, exp: i64, status: Option<StatusRef>, rng: &mut impl rand_core::CryptoRng) -> Self {
         let mut cti = vec![0u8; 16];
         rng.fill_bytes(&mut cti);
-        Claims {
-            iss: iss.to_owned(),
-            iat,
-            exp,
-            cti,
-            status,
-        }
+        Claims { iss: iss.to_owned(), iat, exp, cti, status }
     }
 }
 
@@ -191,12 +179,8 @@ impl BodyV1 {
         if v.as_map().is_none() {
             return Err(BodyError::Field { key: 0 });
         }
-        let text = |k: i128| {
-            v.get_int(k)
-                .and_then(Value::as_text)
-                .map(str::to_owned)
-                .ok_or(BodyError::Field { key: k })
-        };
+        let text =
+            |k: i128| v.get_int(k).and_then(Value::as_text).map(str::to_owned).ok_or(BodyError::Field { key: k });
         let bytes = |k: i128, len: usize| {
             v.get_int(k)
                 .and_then(Value::as_bytes)
@@ -204,11 +188,7 @@ impl BodyV1 {
                 .map(<[u8]>::to_vec)
                 .ok_or(BodyError::Field { key: k })
         };
-        let int = |k: i128| {
-            v.get_int(k)
-                .and_then(Value::as_i64)
-                .ok_or(BodyError::Field { key: k })
-        };
+        let int = |k: i128| v.get_int(k).and_then(Value::as_i64).ok_or(BodyError::Field { key: k });
         let date = |k: i128| days_to_date(int(k)?).ok_or(BodyError::Value { key: k });
         let kind = match int(1)? {
             1 => CertKind::SpecialOperation,
@@ -298,10 +278,7 @@ pub fn claims_to_value(claims: &Claims, body: &BodyV1) -> Value {
             Value::Int(CLAIM_STATUS),
             Value::Map(vec![(
                 "status_list".into(),
-                Value::Map(vec![
-                    ("idx".into(), s.idx.into()),
-                    ("uri".into(), s.uri.as_str().into()),
-                ]),
+                Value::Map(vec![("idx".into(), s.idx.into()), ("uri".into(), s.uri.as_str().into())]),
             )]),
         ));
     }
@@ -313,58 +290,28 @@ pub fn claims_from_value(v: &Value) -> Result<(Claims, BodyV1), ClaimsError> {
     if v.as_map().is_none() {
         return Err(ClaimsError::NotMap);
     }
-    let int = |k| {
-        v.get_int(k)
-            .and_then(Value::as_i64)
-            .ok_or(ClaimsError::Claim(k))
-    };
-    let iss = v
-        .get_int(CLAIM_ISS)
-        .and_then(Value::as_text)
-        .ok_or(ClaimsError::Claim(CLAIM_ISS))?
-        .to_owned();
-    let cti = v
-        .get_int(CLAIM_CTI)
-        .and_then(Value::as_bytes)
-        .ok_or(ClaimsError::Claim(CLAIM_CTI))?;
+    let int = |k| v.get_int(k).and_then(Value::as_i64).ok_or(ClaimsError::Claim(k));
+    let iss = v.get_int(CLAIM_ISS).and_then(Value::as_text).ok_or(ClaimsError::Claim(CLAIM_ISS))?.to_owned();
+    let cti = v.get_int(CLAIM_CTI).and_then(Value::as_bytes).ok_or(ClaimsError::Claim(CLAIM_CTI))?;
     if cti.len() != 16 {
         return Err(ClaimsError::Cti);
     }
     let status = match v.get_int(CLAIM_STATUS) {
         None => None,
         Some(s) => {
-            let sl = s
-                .get_text("status_list")
-                .ok_or(ClaimsError::Claim(CLAIM_STATUS))?;
+            let sl = s.get_text("status_list").ok_or(ClaimsError::Claim(CLAIM_STATUS))?;
             let idx = sl
                 .get_text("idx")
                 .and_then(Value::as_int)
                 .and_then(|i| u64::try_from(i).ok())
                 .ok_or(ClaimsError::Claim(CLAIM_STATUS))?;
-            let uri = sl
-                .get_text("uri")
-                .and_then(Value::as_text)
-                .ok_or(ClaimsError::Claim(CLAIM_STATUS))?
-                .to_owned();
+            let uri = sl.get_text("uri").and_then(Value::as_text).ok_or(ClaimsError::Claim(CLAIM_STATUS))?.to_owned();
             Some(StatusRef { idx, uri })
         }
     };
-    let body_v = v
-        .get_int(CLAIM_BODY)
-        .ok_or(ClaimsError::Claim(CLAIM_BODY))?
-        .get_int(1)
-        .ok_or(BodyError::Version)?;
+    let body_v = v.get_int(CLAIM_BODY).ok_or(ClaimsError::Claim(CLAIM_BODY))?.get_int(1).ok_or(BodyError::Version)?;
     let body = BodyV1::from_value(body_v)?;
-    Ok((
-        Claims {
-            iss,
-            iat: int(CLAIM_IAT)?,
-            exp: int(CLAIM_EXP)?,
-            cti: cti.to_vec(),
-            status,
-        },
-        body,
-    ))
+    Ok((Claims { iss, iat: int(CLAIM_IAT)?, exp: int(CLAIM_EXP)?, cti: cti.to_vec(), status }, body))
 }
 
 #[cfg(test)]
@@ -405,14 +352,8 @@ mod tests {
         assert!(!b.id_matches("320582199003071239"));
         let mut with_review = b.clone();
         with_review.last_review = NaiveDate::from_ymd_opt(2026, 2, 1);
-        assert_eq!(
-            BodyV1::from_value(&with_review.to_value()).unwrap(),
-            with_review
-        );
-        assert_eq!(
-            date_to_days(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()),
-            1
-        );
+        assert_eq!(BodyV1::from_value(&with_review.to_value()).unwrap(), with_review);
+        assert_eq!(date_to_days(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()), 1);
     }
 
     #[test]

@@ -81,17 +81,11 @@ impl Value {
     }
     /// Looks up an integer key in a map.
     pub fn get_int(&self, key: i128) -> Option<&Value> {
-        self.as_map()?
-            .iter()
-            .find(|(k, _)| k.as_int() == Some(key))
-            .map(|(_, v)| v)
+        self.as_map()?.iter().find(|(k, _)| k.as_int() == Some(key)).map(|(_, v)| v)
     }
     /// Looks up a text key in a map.
     pub fn get_text(&self, key: &str) -> Option<&Value> {
-        self.as_map()?
-            .iter()
-            .find(|(k, _)| k.as_text() == Some(key))
-            .map(|(_, v)| v)
+        self.as_map()?.iter().find(|(k, _)| k.as_text() == Some(key)).map(|(_, v)| v)
     }
     /// Deterministic encoding of this value.
     pub fn to_vec(&self) -> Vec<u8> {
@@ -236,9 +230,7 @@ impl Decoder<'_> {
                 return Ok(out);
             }
             if ib >> 5 != major {
-                return Err(CborError::Malformed(
-                    "indefinite string chunk of another type",
-                ));
+                return Err(CborError::Malformed("indefinite string chunk of another type"));
             }
             match self.head(ib & 0x1f)? {
                 Head::Arg(n) => out.extend_from_slice(self.take(n)?),
@@ -273,9 +265,7 @@ impl Decoder<'_> {
                 if major == 2 {
                     Ok(Value::Bytes(data))
                 } else {
-                    String::from_utf8(data)
-                        .map(Value::Text)
-                        .map_err(|_| CborError::BadUtf8)
+                    String::from_utf8(data).map(Value::Text).map_err(|_| CborError::BadUtf8)
                 }
             }
             4 => match self.head(info)? {
@@ -337,9 +327,7 @@ impl Decoder<'_> {
                     let h = self.uint(2)? as u16;
                     Ok(Value::Float(half_to_f64(h)))
                 }
-                26 => Ok(Value::Float(f64::from(
-                    f32::from_bits(self.uint(4)? as u32),
-                ))),
+                26 => Ok(Value::Float(f64::from(f32::from_bits(self.uint(4)? as u32)))),
                 27 => Ok(Value::Float(f64::from_bits(self.uint(8)?))),
                 31 => Err(CborError::Malformed("unexpected break")),
                 _ => Err(CborError::Malformed("reserved simple value encoding")),
@@ -419,8 +407,7 @@ fn encode_into(v: &Value, out: &mut Vec<u8>) {
             }
         }
         Value::Map(m) => {
-            let mut pairs: Vec<(Vec<u8>, Vec<u8>)> =
-                m.iter().map(|(k, v)| (k.to_vec(), v.to_vec())).collect();
+            let mut pairs: Vec<(Vec<u8>, Vec<u8>)> = m.iter().map(|(k, v)| (k.to_vec(), v.to_vec())).collect();
             pairs.sort_by(|a, b| a.0.cmp(&b.0));
             write_head(5, pairs.len() as u64, out);
             for (k, v) in pairs {
@@ -459,12 +446,7 @@ fn encode_into(v: &Value, out: &mut Vec<u8>) {
 
 /// Builds a map value from integer keys.
 pub fn int_map(pairs: Vec<(i64, Value)>) -> Value {
-    Value::Map(
-        pairs
-            .into_iter()
-            .map(|(k, v)| (Value::from(k), v))
-            .collect(),
-    )
+    Value::Map(pairs.into_iter().map(|(k, v)| (Value::from(k), v)).collect())
 }
 
 #[cfg(test)]
@@ -478,20 +460,11 @@ mod tests {
         assert_eq!(decode(&[0x38, 0x63]).unwrap(), Value::Int(-100));
         assert_eq!(decode(&[0xf9, 0x3c, 0x00]).unwrap(), Value::Float(1.0));
         assert_eq!(decode(&[0xf9, 0xc4, 0x00]).unwrap(), Value::Float(-4.0));
-        assert_eq!(
-            decode(&hex::decode("3bffffffffffffffff").unwrap()).unwrap(),
-            Value::Int(-18446744073709551616)
-        );
+        assert_eq!(decode(&hex::decode("3bffffffffffffffff").unwrap()).unwrap(), Value::Int(-18446744073709551616));
         let v = decode(&hex::decode("bf61610161629f0203ffff").unwrap()).unwrap();
         assert_eq!(v.get_text("a"), Some(&Value::Int(1)));
-        assert_eq!(
-            v.get_text("b"),
-            Some(&Value::Array(vec![Value::Int(2), Value::Int(3)]))
-        );
-        assert_eq!(
-            decode(&hex::decode("5f42010243030405ff").unwrap()).unwrap(),
-            Value::Bytes(vec![1, 2, 3, 4, 5])
-        );
+        assert_eq!(v.get_text("b"), Some(&Value::Array(vec![Value::Int(2), Value::Int(3)])));
+        assert_eq!(decode(&hex::decode("5f42010243030405ff").unwrap()).unwrap(), Value::Bytes(vec![1, 2, 3, 4, 5]));
         let m = int_map(vec![(10, 1i64.into()), (-1, 2i64.into()), (1, "x".into())]);
         // Deterministic order: 1 (0x01), 10 (0x0a), -1 (0x20).
         assert_eq!(hex::encode(m.to_vec()), "a30161780a012002");
@@ -501,14 +474,8 @@ mod tests {
     fn rejects_trailing_truncated_and_deep() {
         assert_eq!(decode(&[0x01, 0x02]), Err(CborError::TrailingBytes(1)));
         assert_eq!(decode(&[0x82, 0x01]), Err(CborError::Truncated));
-        assert_eq!(
-            decode(&[0x5a, 0xff, 0xff, 0xff, 0xff]),
-            Err(CborError::Truncated)
-        );
-        assert_eq!(
-            decode(&[0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
-            Err(CborError::Truncated)
-        );
+        assert_eq!(decode(&[0x5a, 0xff, 0xff, 0xff, 0xff]), Err(CborError::Truncated));
+        assert_eq!(decode(&[0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), Err(CborError::Truncated));
         let deep = vec![0x81u8; 100];
         assert_eq!(decode(&deep), Err(CborError::TooDeep));
         assert_eq!(decode(&[0x62, 0xff, 0xfe]), Err(CborError::BadUtf8));

@@ -17,19 +17,13 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     #[error("output: {0}")]
     Output(#[from] std::io::Error),
     #[error(transparent)]
     Key(#[from] keys::KeyFileError),
     #[error("trust list {path}: {source}")]
-    TrustList {
-        path: String,
-        source: crate::trust_list::TrustListError,
-    },
+    TrustList { path: String, source: crate::trust_list::TrustListError },
     #[error("trust-list draft {path}: {detail}")]
     Draft { path: String, detail: String },
     #[error("environment variable {0} (passphrase) is not set")]
@@ -40,18 +34,13 @@ pub enum CliError {
 pub const EXIT_ERROR: i32 = 4;
 
 fn read(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|source| CliError::Io {
-        path: path.display().to_string(),
-        source,
-    })
+    std::fs::read(path).map_err(|source| CliError::Io { path: path.display().to_string(), source })
 }
 
 fn passphrase(env: &Option<String>) -> Result<Option<String>, CliError> {
     match env {
         None => Ok(None),
-        Some(name) => std::env::var(name)
-            .map(Some)
-            .map_err(|_| CliError::PassphraseEnv(name.clone())),
+        Some(name) => std::env::var(name).map(Some).map_err(|_| CliError::PassphraseEnv(name.clone())),
     }
 }
 
@@ -83,10 +72,7 @@ enum Input {
 
 fn is_image(p: &Path) -> bool {
     matches!(
-        p.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
+        p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
         Some("png" | "jpg" | "jpeg")
     )
 }
@@ -105,18 +91,12 @@ fn resolve(arg: &str) -> Result<Vec<(String, Input)>, CliError> {
     };
     if p.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(p)
-            .map_err(|source| CliError::Io {
-                path: arg.to_owned(),
-                source,
-            })?
+            .map_err(|source| CliError::Io { path: arg.to_owned(), source })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_file())
             .collect();
         files.sort();
-        files
-            .into_iter()
-            .map(|f| Ok((f.display().to_string(), load(&f)?)))
-            .collect()
+        files.into_iter().map(|f| Ok((f.display().to_string(), load(&f)?))).collect()
     } else if p.is_file() {
         Ok(vec![(arg.to_owned(), load(p)?)])
     } else {
@@ -161,18 +141,12 @@ pub fn load_stores(
     let mut trust = TrustStore::new(anchor);
     trust
         .update(&read(trust_list)?, now)
-        .map_err(|source| CliError::TrustList {
-            path: trust_list.display().to_string(),
-            source,
-        })?;
+        .map_err(|source| CliError::TrustList { path: trust_list.display().to_string(), source })?;
     let mut status = StatusStore::new();
     let mut warnings = Vec::new();
     if let Some(dir) = status_dir {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|source| CliError::Io {
-                path: dir.display().to_string(),
-                source,
-            })?
+            .map_err(|source| CliError::Io { path: dir.display().to_string(), source })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_file())
             .collect();
@@ -189,22 +163,13 @@ pub fn load_stores(
 /// Runs `verify`; returns the exit code of the worst verdict: 0 valid, 2 status unknown,
 /// 3 not our format, 1 invalid.
 pub fn run_verify(args: &VerifyArgs, now: i64, out: &mut dyn Write) -> Result<i32, CliError> {
-    let (trust, status, warnings) = load_stores(
-        &args.trust_list,
-        &args.anchor_key,
-        args.status_dir.as_deref(),
-        now,
-    )?;
+    let (trust, status, warnings) = load_stores(&args.trust_list, &args.anchor_key, args.status_dir.as_deref(), now)?;
     if !args.json {
         for w in &warnings {
             writeln!(out, "warning: {w}")?;
         }
     }
-    let ctx = Context {
-        trust: &trust,
-        status: &status,
-        now,
-    };
+    let ctx = Context { trust: &trust, status: &status, now };
     let mut worst: Option<Verdict> = None;
     for arg in &args.inputs {
         for (name, input) in resolve(arg)? {
@@ -228,10 +193,7 @@ pub fn run_verify(args: &VerifyArgs, now: i64, out: &mut dyn Write) -> Result<i3
                     )?;
                 }
             }
-            if worst
-                .as_ref()
-                .is_none_or(|w| severity(&v.verdict) > severity(w))
-            {
+            if worst.as_ref().is_none_or(|w| severity(&v.verdict) > severity(w)) {
                 worst = Some(v.verdict);
             }
         }
@@ -248,14 +210,9 @@ pub struct ConformanceDgcArgs {
 
 /// Prints one JSON line per case and flag, then `N checks, A agree, D differ`; exit code 1 if
 /// a difference has no reason the data explains.
-pub fn run_conformance_dgc(
-    args: &ConformanceDgcArgs,
-    out: &mut dyn Write,
-) -> Result<i32, CliError> {
-    let results = dgc_conformance(&args.dir).map_err(|source| CliError::Io {
-        path: args.dir.display().to_string(),
-        source,
-    })?;
+pub fn run_conformance_dgc(args: &ConformanceDgcArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    let results =
+        dgc_conformance(&args.dir).map_err(|source| CliError::Io { path: args.dir.display().to_string(), source })?;
     for r in &results {
         writeln!(out, "{}", serde_json::to_string(r).unwrap_or_default())?;
     }
@@ -311,20 +268,15 @@ struct DraftEntry {
 
 pub fn run_trust_list_sign(args: &TrustListSignArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let path = args.input.display().to_string();
-    let bad = |detail: String| CliError::Draft {
-        path: path.clone(),
-        detail,
-    };
-    let draft: Draft =
-        serde_json::from_slice(&read(&args.input)?).map_err(|e| bad(e.to_string()))?;
+    let bad = |detail: String| CliError::Draft { path: path.clone(), detail };
+    let draft: Draft = serde_json::from_slice(&read(&args.input)?).map_err(|e| bad(e.to_string()))?;
     if draft.exp <= draft.iat {
         return Err(bad("exp must be after iat".into()));
     }
     let base = args.input.parent().unwrap_or(Path::new("."));
     let mut entries = Vec::new();
     for (i, e) in draft.entries.into_iter().enumerate() {
-        let alg = Algorithm::from_name(&e.alg)
-            .ok_or_else(|| bad(format!("entry {i}: unknown alg {}", e.alg)))?;
+        let alg = Algorithm::from_name(&e.alg).ok_or_else(|| bad(format!("entry {i}: unknown alg {}", e.alg)))?;
         let pem = match (e.public_key_pem, e.public_key_file) {
             (Some(p), _) => p,
             (None, Some(f)) => String::from_utf8_lossy(&read(&base.join(f))?).into_owned(),
@@ -332,39 +284,17 @@ pub fn run_trust_list_sign(args: &TrustListSignArgs, out: &mut dyn Write) -> Res
         };
         let key = keys::public_key_from_pem(&pem)?;
         if key.kind() != alg.required_key() {
-            return Err(bad(format!(
-                "entry {i}: {alg} needs a {} key, got {}",
-                alg.required_key(),
-                key.kind()
-            )));
+            return Err(bad(format!("entry {i}: {alg} needs a {} key, got {}", alg.required_key(), key.kind())));
         }
-        let mut entry = TrustEntry::for_key(
-            alg,
-            key,
-            &e.authority_code,
-            &e.authority_name,
-            e.not_before,
-            e.not_after,
-        );
+        let mut entry = TrustEntry::for_key(alg, key, &e.authority_code, &e.authority_name, e.not_before, e.not_after);
         entry.scope = e.scope;
         entries.push(entry);
     }
-    let anchor = SigningKey::read_file(
-        &args.anchor_key,
-        passphrase(&args.passphrase_env)?.as_deref(),
-    )?;
-    let list = TrustList {
-        issuer: draft.issuer,
-        sequence: draft.sequence,
-        iat: draft.iat,
-        exp: draft.exp,
-        entries,
-    };
+    let anchor = SigningKey::read_file(&args.anchor_key, passphrase(&args.passphrase_env)?.as_deref())?;
+    let list = TrustList { issuer: draft.issuer, sequence: draft.sequence, iat: draft.iat, exp: draft.exp, entries };
     let signed = list.sign(&anchor);
-    std::fs::write(&args.out, &signed).map_err(|source| CliError::Io {
-        path: args.out.display().to_string(),
-        source,
-    })?;
+    std::fs::write(&args.out, &signed)
+        .map_err(|source| CliError::Io { path: args.out.display().to_string(), source })?;
     writeln!(
         out,
         "signed trust list sequence {} with {} entries ({} bytes) by anchor kid {} -> {}",
@@ -404,11 +334,7 @@ pub fn run_keygen(
 ) -> Result<i32, CliError> {
     let alg = Algorithm::from_name(&args.alg)
         .filter(|a| matches!(a, Algorithm::ES256 | Algorithm::EdDSA))
-        .ok_or_else(|| {
-            keys::KeyFileError::CannotIssue(
-                Algorithm::from_name(&args.alg).unwrap_or(Algorithm::PS256),
-            )
-        })?;
+        .ok_or_else(|| keys::KeyFileError::CannotIssue(Algorithm::from_name(&args.alg).unwrap_or(Algorithm::PS256)))?;
     if args.out.exists() && !args.force {
         return Err(CliError::Io {
             path: args.out.display().to_string(),
@@ -422,12 +348,8 @@ pub fn run_keygen(
         p.push(".pub");
         PathBuf::from(p)
     });
-    std::fs::write(&pub_path, keys::public_key_to_pem(&key.public_key())).map_err(|source| {
-        CliError::Io {
-            path: pub_path.display().to_string(),
-            source,
-        }
-    })?;
+    std::fs::write(&pub_path, keys::public_key_to_pem(&key.public_key()))
+        .map_err(|source| CliError::Io { path: pub_path.display().to_string(), source })?;
     writeln!(
         out,
         "{alg} key kid {} -> {} (public: {})",
@@ -461,20 +383,13 @@ mod tests {
         let mut rng = TestRng::new(77);
         let mut out = Vec::new();
         let p = |s: &str| d.join(s).display().to_string();
-        let Cmd::Keygen(k) =
-            Cmd::parse_from(["x", "keygen", "--alg", "EdDSA", "--out", &p("anchor.pem")])
-        else {
+        let Cmd::Keygen(k) = Cmd::parse_from(["x", "keygen", "--alg", "EdDSA", "--out", &p("anchor.pem")]) else {
             panic!()
         };
         assert_eq!(run_keygen(&k, &mut rng, &mut out).unwrap(), 0);
-        let Cmd::Keygen(k) = Cmd::parse_from(["x", "keygen", "--out", &p("issuer.pem")]) else {
-            panic!()
-        };
+        let Cmd::Keygen(k) = Cmd::parse_from(["x", "keygen", "--out", &p("issuer.pem")]) else { panic!() };
         run_keygen(&k, &mut rng, &mut out).unwrap();
-        assert!(
-            run_keygen(&k, &mut rng, &mut out).is_err(),
-            "refuses to overwrite"
-        );
+        assert!(run_keygen(&k, &mut rng, &mut out).is_err(), "refuses to overwrite");
         let draft = serde_json::json!({
             "issuer": "test anchor", "sequence": 1, "iat": NOW - 10, "exp": NOW + 86_400,
             "entries": [{"alg": "ES256", "public_key_file": "issuer.pem.pub", "authority_code": "CN-320582",
@@ -502,11 +417,7 @@ mod tests {
             &issuer,
         );
         std::fs::create_dir(d.join("photos")).unwrap();
-        std::fs::write(
-            d.join("photos/card.png"),
-            crate::qr::to_png(&text, 8).unwrap(),
-        )
-        .unwrap();
+        std::fs::write(d.join("photos/card.png"), crate::qr::to_png(&text, 8).unwrap()).unwrap();
         let blank = image::GrayImage::from_pixel(200, 200, image::Luma([255]));
         blank.save(d.join("photos/blank.png")).unwrap();
 
@@ -540,26 +451,13 @@ mod tests {
             panic!()
         };
         let mut out = Vec::new();
-        assert_eq!(
-            run_verify(&v, NOW, &mut out).unwrap(),
-            1,
-            "the blank photo is invalid"
-        );
+        assert_eq!(run_verify(&v, NOW, &mut out).unwrap(), 1, "the blank photo is invalid");
         let text_out = String::from_utf8(out).unwrap();
-        assert!(
-            text_out.contains("blank.png: INVALID (qr: no QR code found"),
-            "{text_out}"
-        );
-        assert!(
-            text_out.contains("card.png: SIGNATURE VALID, STATUS UNKNOWN"),
-            "{text_out}"
-        );
+        assert!(text_out.contains("blank.png: INVALID (qr: no QR code found"), "{text_out}");
+        assert!(text_out.contains("card.png: SIGNATURE VALID, STATUS UNKNOWN"), "{text_out}");
 
         // Trust list expired by the time of verification: an error, not a verdict.
-        assert!(matches!(
-            run_verify(&v, NOW + 90_000, &mut Vec::new()),
-            Err(CliError::TrustList { .. })
-        ));
+        assert!(matches!(run_verify(&v, NOW + 90_000, &mut Vec::new()), Err(CliError::TrustList { .. })));
     }
 
     #[test]
@@ -568,8 +466,7 @@ mod tests {
         let raw = dir.path().join("XX/2DCode/raw");
         std::fs::create_dir_all(&raw).unwrap();
         std::fs::write(raw.join("1.json"), r#"{"PREFIX": "HC1:BB8", "BASE45": "BB8", "EXPECTEDRESULTS": {"EXPECTEDUNPREFIX": true, "EXPECTEDB45DECODE": false}}"#).unwrap();
-        let Cmd::ConformanceDgc(a) =
-            Cmd::parse_from(["x", "conformance-dgc", &dir.path().display().to_string()])
+        let Cmd::ConformanceDgc(a) = Cmd::parse_from(["x", "conformance-dgc", &dir.path().display().to_string()])
         else {
             panic!()
         };

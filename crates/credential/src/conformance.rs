@@ -17,16 +17,8 @@ use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
 
 /// The flags in scope, in pipeline order.
-pub const FLAGS: [&str; 8] = [
-    "PICTUREDECODE",
-    "UNPREFIX",
-    "B45DECODE",
-    "COMPRESSION",
-    "VERIFY",
-    "DECODE",
-    "EXPIRATIONCHECK",
-    "KEYUSAGE",
-];
+pub const FLAGS: [&str; 8] =
+    ["PICTUREDECODE", "UNPREFIX", "B45DECODE", "COMPRESSION", "VERIFY", "DECODE", "EXPIRATIONCHECK", "KEYUSAGE"];
 
 /// One (file, flag) comparison.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,11 +52,7 @@ pub struct Summary {
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} checks, {} agree, {} differ",
-            self.checks, self.agree, self.differ
-        )
+        write!(f, "{} checks, {} agree, {} differ", self.checks, self.agree, self.differ)
     }
 }
 
@@ -74,23 +62,14 @@ pub fn summarize(results: &[CaseResult]) -> Summary {
         checks: results.len(),
         agree,
         differ: results.len() - agree,
-        unexplained: results
-            .iter()
-            .filter(|r| !r.agrees() && r.explained != Some(true))
-            .count(),
+        unexplained: results.iter().filter(|r| !r.agrees() && r.explained != Some(true)).count(),
     }
 }
 
 /// Is `rel` (relative path, '/'-separated components) a test case file: a `.json` file below a
 /// `raw` folder that is below a `2DCode` folder (any case, any folders in between)?
 fn is_case_path(rel: &Path) -> bool {
-    if rel
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-        != Some("json")
-    {
+    if rel.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() != Some("json") {
         return false;
     }
     let comps: Vec<String> = rel
@@ -99,10 +78,7 @@ fn is_case_path(rel: &Path) -> bool {
         .flat_map(|p| p.components())
         .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase())
         .collect();
-    comps
-        .iter()
-        .position(|c| c == "2dcode")
-        .is_some_and(|i| comps[i + 1..].iter().any(|c| c == "raw"))
+    comps.iter().position(|c| c == "2dcode").is_some_and(|i| comps[i + 1..].iter().any(|c| c == "raw"))
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -122,10 +98,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 pub fn case_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut all = Vec::new();
     walk(dir, &mut all)?;
-    let mut cases: Vec<PathBuf> = all
-        .into_iter()
-        .filter(|p| p.strip_prefix(dir).is_ok_and(is_case_path))
-        .collect();
+    let mut cases: Vec<PathBuf> = all.into_iter().filter(|p| p.strip_prefix(dir).is_ok_and(is_case_path)).collect();
     cases.sort();
     Ok(cases)
 }
@@ -134,11 +107,7 @@ pub fn case_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 pub fn dgc_conformance(dir: &Path) -> std::io::Result<Vec<CaseResult>> {
     let mut out = Vec::new();
     for path in case_files(dir)? {
-        let rel = path
-            .strip_prefix(dir)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
         let text = std::fs::read_to_string(&path)?;
         out.extend(run_case(&rel, &text));
     }
@@ -146,9 +115,7 @@ pub fn dgc_conformance(dir: &Path) -> std::io::Result<Vec<CaseResult>> {
 }
 
 fn field<'a>(case: &'a Json, name: &str) -> Option<&'a str> {
-    case.get(name)
-        .and_then(Json::as_str)
-        .filter(|s| !s.is_empty())
+    case.get(name).and_then(Json::as_str).filter(|s| !s.is_empty())
 }
 
 fn hex_field(case: &Json, name: &str) -> Option<Result<Vec<u8>, String>> {
@@ -167,18 +134,10 @@ struct FlagRun {
 
 impl FlagRun {
     fn ok(why: impl Into<String>) -> Self {
-        FlagRun {
-            got: true,
-            why: why.into(),
-            data_reason: None,
-        }
+        FlagRun { got: true, why: why.into(), data_reason: None }
     }
     fn fail(why: impl Into<String>) -> Self {
-        FlagRun {
-            got: false,
-            why: why.into(),
-            data_reason: None,
-        }
+        FlagRun { got: false, why: why.into(), data_reason: None }
     }
     fn explained(mut self, reason: String) -> Self {
         self.data_reason = Some(reason);
@@ -196,10 +155,7 @@ pub fn run_case(file: &str, text: &str) -> Vec<CaseResult> {
     };
     let mut out = Vec::new();
     for flag in FLAGS {
-        let Some(exp) = expected
-            .get(&format!("EXPECTED{flag}"))
-            .and_then(Json::as_bool)
-        else {
+        let Some(exp) = expected.get(&format!("EXPECTED{flag}")).and_then(Json::as_bool) else {
             continue;
         };
         let r = run_flag(flag, &case);
@@ -308,10 +264,8 @@ fn compression(case: &Json) -> FlagRun {
     match inflate(&c, HCERT.max_inflated) {
         Err(e) => FlagRun::fail(e.to_string()),
         Ok(cose) => match hex_field(case, "COSE") {
-            Some(Ok(expected)) if expected != cose => {
-                FlagRun::fail("inflated data differs from COSE")
-                    .explained("the COMPRESSED field does not inflate to the COSE field".into())
-            }
+            Some(Ok(expected)) if expected != cose => FlagRun::fail("inflated data differs from COSE")
+                .explained("the COMPRESSED field does not inflate to the COSE field".into()),
             _ => FlagRun::ok("inflated"),
         },
     }
@@ -359,10 +313,7 @@ fn verify_flag(case: &Json, key_usage: bool) -> FlagRun {
             if check == CheckName::AlgCurve
                 && let Ok((alg, _)) = cose.alg()
                 && cert.key.kind() != alg.required_key()
-                && cert
-                    .key
-                    .verify_unbound(alg, &cose.tbs(&[]), &cose.signature)
-                    .is_ok()
+                && cert.key.verify_unbound(alg, &cose.tbs(&[]), &cose.signature).is_ok()
             {
                 return r.explained(format!(
                     "curve mismatch: the header says {alg} (P-256) but the signing certificate's key is {}; \
@@ -372,9 +323,7 @@ fn verify_flag(case: &Json, key_usage: bool) -> FlagRun {
             }
             r
         }
-        HcertVerify::Ok { claims_ok: false } => {
-            FlagRun::fail("CWT claims lack the HCERT claim -260/1")
-        }
+        HcertVerify::Ok { claims_ok: false } => FlagRun::fail("CWT claims lack the HCERT claim -260/1"),
         HcertVerify::Ok { claims_ok: true } if !key_usage => FlagRun::ok("signature valid"),
         HcertVerify::Ok { claims_ok: true } => {
             let claims = cbor::decode(&cose.payload).unwrap_or(Value::Null);
@@ -384,10 +333,7 @@ fn verify_flag(case: &Json, key_usage: bool) -> FlagRun {
             if cert.allows(t) {
                 FlagRun::ok(format!("type {t} allowed by the key usage"))
             } else {
-                FlagRun::fail(format!(
-                    "type {t} not in the certificate's key usage {:?}",
-                    cert.allowed_types()
-                ))
+                FlagRun::fail(format!("type {t} not in the certificate's key usage {:?}", cert.allowed_types()))
             }
         }
     }
@@ -396,19 +342,14 @@ fn verify_flag(case: &Json, key_usage: bool) -> FlagRun {
 /// Converts CBOR to JSON (text keys; others stringified).
 pub fn cbor_to_json(v: &Value) -> Json {
     match v {
-        Value::Int(i) => i64::try_from(*i)
-            .map(Json::from)
-            .unwrap_or_else(|_| Json::from(*i as f64)),
+        Value::Int(i) => i64::try_from(*i).map(Json::from).unwrap_or_else(|_| Json::from(*i as f64)),
         Value::Bytes(b) => Json::from(hex::encode(b)),
         Value::Text(t) => Json::from(t.as_str()),
         Value::Array(a) => Json::Array(a.iter().map(cbor_to_json).collect()),
         Value::Map(m) => Json::Object(
             m.iter()
                 .map(|(k, v)| {
-                    let key = k
-                        .as_text()
-                        .map(str::to_owned)
-                        .unwrap_or_else(|| k.to_string());
+                    let key = k.as_text().map(str::to_owned).unwrap_or_else(|| k.to_string());
                     (key, cbor_to_json(v))
                 })
                 .collect(),
@@ -427,11 +368,7 @@ pub fn parse_datetime(s: &str) -> Option<i64> {
     if let Ok(d) = chrono::DateTime::parse_from_rfc3339(s) {
         return Some(d.timestamp());
     }
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S%.f%z",
-        "%Y-%m-%dT%H:%M:%S%z",
-        "%Y-%m-%dT%H:%M%z",
-    ] {
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"] {
         if let Ok(d) = chrono::DateTime::parse_from_str(s, fmt) {
             return Some(d.timestamp());
         }
@@ -466,12 +403,7 @@ pub enum JsonDiff {
 
 /// Compares CBOR-as-JSON with the case JSON; date-times compare as instants, numbers as f64.
 pub fn compare_json(path: &str, cbor: &Json, json: &Json) -> Result<(), JsonDiff> {
-    let other = |detail: String| {
-        Err(JsonDiff::Other {
-            path: path.to_owned(),
-            detail,
-        })
-    };
+    let other = |detail: String| Err(JsonDiff::Other { path: path.to_owned(), detail });
     match (cbor, json) {
         (Json::Object(a), Json::Object(b)) => {
             for k in a.keys().chain(b.keys()) {
@@ -504,10 +436,7 @@ pub fn compare_json(path: &str, cbor: &Json, json: &Json) -> Result<(), JsonDiff
                 return Ok(());
             }
             if is_date_time(a) && is_date_time(b) {
-                let (x, y) = (
-                    parse_datetime(a).unwrap_or(0),
-                    parse_datetime(b).unwrap_or(0),
-                );
+                let (x, y) = (parse_datetime(a).unwrap_or(0), parse_datetime(b).unwrap_or(0));
                 if x == y {
                     return Ok(());
                 }
@@ -531,13 +460,10 @@ fn decode_flag(case: &Json) -> FlagRun {
         Some(Err(e)) => return FlagRun::fail(e),
         None => {
             // Fall back to the payload inside the COSE.
-            let cose = case_cose(case)
-                .and_then(|c| CoseSign1::from_slice_lenient(&c).map_err(|e| e.to_string()));
+            let cose = case_cose(case).and_then(|c| CoseSign1::from_slice_lenient(&c).map_err(|e| e.to_string()));
             match cose.and_then(|c| {
                 let claims = cbor::decode(&c.payload).map_err(|e| e.to_string())?;
-                dgc_payload(&claims)
-                    .map(Value::to_vec)
-                    .ok_or_else(|| "no -260/1 claim".to_owned())
+                dgc_payload(&claims).map(Value::to_vec).ok_or_else(|| "no -260/1 claim".to_owned())
             }) {
                 Ok(b) => b,
                 Err(e) => return FlagRun::fail(e),
@@ -561,15 +487,14 @@ fn decode_flag(case: &Json) -> FlagRun {
     };
     match compare_json("", &cbor_to_json(&value), json) {
         Ok(()) => FlagRun::ok("CBOR equals JSON"),
-        Err(JsonDiff::TimeShift { path, cbor, json, seconds }) => FlagRun::fail(format!(
-            "{path}: CBOR {cbor} vs JSON {json}"
-        ))
-        .explained(format!(
-            "JSON times differ from CBOR: at {path} the JSON says {json} but the signed CBOR says {cbor} \
+        Err(JsonDiff::TimeShift { path, cbor, json, seconds }) => {
+            FlagRun::fail(format!("{path}: CBOR {cbor} vs JSON {json}")).explained(format!(
+                "JSON times differ from CBOR: at {path} the JSON says {json} but the signed CBOR says {cbor} \
              ({:+} s = {:+.1} h, a time-zone shift in the JSON)",
-            seconds,
-            seconds as f64 / 3600.0
-        )),
+                seconds,
+                seconds as f64 / 3600.0
+            ))
+        }
         Err(JsonDiff::Other { path, detail }) => FlagRun::fail(format!("{path}: {detail}")),
     }
 }
@@ -584,17 +509,12 @@ pub fn as_time(v: &Value) -> Option<i64> {
 }
 
 fn expiration(case: &Json) -> FlagRun {
-    let Some(clock) = case
-        .get("TESTCTX")
-        .and_then(|t| t.get("VALIDATIONCLOCK"))
-        .and_then(Json::as_str)
-        .and_then(parse_datetime)
+    let Some(clock) =
+        case.get("TESTCTX").and_then(|t| t.get("VALIDATIONCLOCK")).and_then(Json::as_str).and_then(parse_datetime)
     else {
         return FlagRun::fail("no readable TESTCTX.VALIDATIONCLOCK");
     };
-    let cose = match case_cose(case)
-        .and_then(|c| CoseSign1::from_slice_lenient(&c).map_err(|e| e.to_string()))
-    {
+    let cose = match case_cose(case).and_then(|c| CoseSign1::from_slice_lenient(&c).map_err(|e| e.to_string())) {
         Ok(c) => c,
         Err(e) => return FlagRun::fail(e),
     };
@@ -603,10 +523,7 @@ fn expiration(case: &Json) -> FlagRun {
         Err(e) => return FlagRun::fail(format!("claims: {e}")),
     };
     // Lenient: some issuers write the times as floats.
-    let (Some(iat), Some(exp)) = (
-        claims.get_int(6).and_then(as_time),
-        claims.get_int(4).and_then(as_time),
-    ) else {
+    let (Some(iat), Some(exp)) = (claims.get_int(6).and_then(as_time), claims.get_int(4).and_then(as_time)) else {
         return FlagRun::fail("no iat or exp claim");
     };
     if clock < iat {
@@ -618,21 +535,12 @@ fn expiration(case: &Json) -> FlagRun {
     // The design also bounds the CWT by the signing certificate's validity.
     if let Ok(cert) = case_cert(case) {
         if iat < cert.not_before {
-            return FlagRun::fail(format!(
-                "iat {iat} before the certificate's not-before {}",
-                cert.not_before
-            ))
-            .explained("the CWT was issued before its signing certificate became valid".into());
+            return FlagRun::fail(format!("iat {iat} before the certificate's not-before {}", cert.not_before))
+                .explained("the CWT was issued before its signing certificate became valid".into());
         }
         if exp > cert.not_after {
-            return FlagRun::fail(format!(
-                "exp {exp} after the certificate's not-after {}",
-                cert.not_after
-            ))
-            .explained(
-                "the CWT expires after its signing certificate (exp > certificate not-after)"
-                    .into(),
-            );
+            return FlagRun::fail(format!("exp {exp} after the certificate's not-after {}", cert.not_after))
+                .explained("the CWT expires after its signing certificate (exp > certificate not-after)".into());
         }
     }
     FlagRun::ok("iat <= clock <= exp")
@@ -657,27 +565,18 @@ mod tests {
     fn time_shift_is_recognised() {
         let a = serde_json::json!({"t": [{"sc": "2021-05-20T10:00:00Z", "n": 1}]});
         let b = serde_json::json!({"t": [{"sc": "2021-05-20T12:00:00Z", "n": 1.0}]});
-        assert!(matches!(
-            compare_json("", &a, &b),
-            Err(JsonDiff::TimeShift { seconds: 7200, .. })
-        ));
+        assert!(matches!(compare_json("", &a, &b), Err(JsonDiff::TimeShift { seconds: 7200, .. })));
         let c = serde_json::json!({"t": [{"sc": "2021-05-20T12:00:00+02:00", "n": 1}]});
         assert_eq!(compare_json("", &a, &c), Ok(()));
         let d = serde_json::json!({"t": [{"sc": "2021-05-20T10:00:00Z", "n": 2}]});
-        assert!(matches!(
-            compare_json("", &a, &d),
-            Err(JsonDiff::Other { .. })
-        ));
+        assert!(matches!(compare_json("", &a, &d), Err(JsonDiff::Other { .. })));
     }
 
     #[test]
     fn garbage_case_files_yield_nothing() {
         assert!(run_case("x", "not json").is_empty());
         assert!(run_case("x", "[1,2]").is_empty());
-        let r = run_case(
-            "x",
-            r#"{"EXPECTEDRESULTS": {"EXPECTEDVERIFY": true, "EXPECTEDSCHEMAVALIDATION": true}}"#,
-        );
+        let r = run_case("x", r#"{"EXPECTEDRESULTS": {"EXPECTEDVERIFY": true, "EXPECTEDSCHEMAVALIDATION": true}}"#);
         assert_eq!(r.len(), 1);
         assert!(!r[0].got);
         assert_eq!(r[0].explained, Some(false));

@@ -96,8 +96,7 @@ impl CoseSign1 {
         let Value::Array(items) = v else {
             return Err(CoseError::NotSign1);
         };
-        let [prot, unprot, payload, sig]: [Value; 4] =
-            items.try_into().map_err(|_| CoseError::NotSign1)?;
+        let [prot, unprot, payload, sig]: [Value; 4] = items.try_into().map_err(|_| CoseError::NotSign1)?;
         let Value::Bytes(protected_bytes) = prot else {
             return Err(CoseError::BadProtected);
         };
@@ -125,21 +124,12 @@ impl CoseSign1 {
         let Value::Bytes(signature) = sig else {
             return Err(CoseError::BadSignature);
         };
-        Ok(CoseSign1 {
-            protected_bytes,
-            protected,
-            unprotected,
-            payload,
-            signature,
-            tags,
-        })
+        Ok(CoseSign1 { protected_bytes, protected, unprotected, payload, signature, tags })
     }
 
     fn header(&self, label: i128) -> (Option<&Value>, bool) {
         fn find(m: &[(Value, Value)], label: i128) -> Option<&Value> {
-            m.iter()
-                .find(|(k, _)| k.as_int() == Some(label))
-                .map(|(_, v)| v)
+            m.iter().find(|(k, _)| k.as_int() == Some(label)).map(|(_, v)| v)
         }
         match find(&self.protected, label) {
             Some(v) => (Some(v), true),
@@ -151,9 +141,7 @@ impl CoseSign1 {
     pub fn alg(&self) -> Result<(Algorithm, bool), CoseError> {
         let (v, prot) = self.header(HDR_ALG);
         let v = v.ok_or(CoseError::NoAlg)?;
-        let id = v
-            .as_i64()
-            .ok_or_else(|| CoseError::UnknownAlg(v.to_string()))?;
+        let id = v.as_i64().ok_or_else(|| CoseError::UnknownAlg(v.to_string()))?;
         let a = Algorithm::from_cose_id(id).ok_or_else(|| CoseError::UnknownAlg(id.to_string()))?;
         Ok((a, prot))
     }
@@ -168,33 +156,21 @@ impl CoseSign1 {
     /// An empty protected map (even if sent as `h'a0'`) is signed as a zero-length string, as
     /// the cose-wg examples (sign-pass-01) expect.
     pub fn tbs(&self, external_aad: &[u8]) -> Vec<u8> {
-        let prot: &[u8] = if self.protected.is_empty() {
-            &[]
-        } else {
-            &self.protected_bytes
-        };
+        let prot: &[u8] = if self.protected.is_empty() { &[] } else { &self.protected_bytes };
         sig_structure(prot, external_aad, &self.payload)
     }
 
     /// Checks the signature with `key` for the header's algorithm.
     pub fn verify(&self, key: &PublicKey, external_aad: &[u8]) -> Result<(), VerifyError> {
         let (alg, _) = self.alg().map_err(VerifyError::Header)?;
-        key.verify(alg, &self.tbs(external_aad), &self.signature)
-            .map_err(VerifyError::Sig)
+        key.verify(alg, &self.tbs(external_aad), &self.signature).map_err(VerifyError::Sig)
     }
 
     /// Signs `payload` with alg and kid in the protected header (plus `extra` protected labels),
     /// returning the tagged (18) encoding.
-    pub fn sign(
-        payload: &[u8],
-        signer: &dyn Signer,
-        extra_protected: Vec<(Value, Value)>,
-    ) -> Vec<u8> {
+    pub fn sign(payload: &[u8], signer: &dyn Signer, extra_protected: Vec<(Value, Value)>) -> Vec<u8> {
         let mut prot = vec![
-            (
-                Value::Int(HDR_ALG),
-                Value::from(signer.algorithm().cose_id()),
-            ),
+            (Value::Int(HDR_ALG), Value::from(signer.algorithm().cose_id())),
             (Value::Int(HDR_KID), Value::Bytes(signer.kid())),
         ];
         prot.extend(extra_protected);
@@ -281,10 +257,7 @@ mod tests {
         assert_eq!(CoseSign1::from_slice(&wrong), Err(CoseError::WrongTag(98)));
         let mut trailing = bytes.clone();
         trailing.push(0);
-        assert!(matches!(
-            CoseSign1::from_slice(&trailing),
-            Err(CoseError::Cbor(CborError::TrailingBytes(1)))
-        ));
+        assert!(matches!(CoseSign1::from_slice(&trailing), Err(CoseError::Cbor(CborError::TrailingBytes(1)))));
     }
 
     #[test]

@@ -77,10 +77,7 @@ pub fn strip_prefix<'a>(text: &'a str, p: &Profile) -> Result<&'a str, EnvelopeE
     if head.eq_ignore_ascii_case(p.prefix) {
         return Err(EnvelopeError::LowerCasePrefix { found: head });
     }
-    Err(EnvelopeError::WrongPrefix {
-        expected: p.prefix.to_owned(),
-        found: head,
-    })
+    Err(EnvelopeError::WrongPrefix { expected: p.prefix.to_owned(), found: head })
 }
 
 /// Inflates zlib data, refusing output above `cap`. Uses miniz_oxide's one-shot inflater,
@@ -128,11 +125,7 @@ pub fn unwrap(text: &str, p: &Profile) -> Result<Unwrapped, EnvelopeError> {
             return Err(CoseError::KidNotProtected.into());
         }
     }
-    Ok(Unwrapped {
-        compressed,
-        cose_bytes,
-        cose,
-    })
+    Ok(Unwrapped { compressed, cose_bytes, cose })
 }
 
 /// Wraps COSE bytes as QR text under a profile's prefix.
@@ -161,10 +154,7 @@ mod tests {
             iat: 1_700_000_000,
             exp: 1_772_323_200,
             cti: vec![9; 16],
-            status: Some(StatusRef {
-                idx: 123_456,
-                uri: "https://certguard.example/status/CN-320582".into(),
-            }),
+            status: Some(StatusRef { idx: 123_456, uri: "https://certguard.example/status/CN-320582".into() }),
         }
     }
 
@@ -187,32 +177,14 @@ mod tests {
 
     #[test]
     fn stage_errors() {
-        assert!(matches!(
-            unwrap("HC1:ABC", &AQ1),
-            Err(EnvelopeError::WrongPrefix { .. })
-        ));
-        assert!(matches!(
-            unwrap("aq1:ABC", &AQ1),
-            Err(EnvelopeError::LowerCasePrefix { .. })
-        ));
-        assert!(matches!(
-            unwrap("AQ1:ab", &AQ1),
-            Err(EnvelopeError::Base45(_))
-        ));
-        assert!(matches!(
-            unwrap("AQ1:BB8", &AQ1),
-            Err(EnvelopeError::Zlib(_))
-        ));
+        assert!(matches!(unwrap("HC1:ABC", &AQ1), Err(EnvelopeError::WrongPrefix { .. })));
+        assert!(matches!(unwrap("aq1:ABC", &AQ1), Err(EnvelopeError::LowerCasePrefix { .. })));
+        assert!(matches!(unwrap("AQ1:ab", &AQ1), Err(EnvelopeError::Base45(_))));
+        assert!(matches!(unwrap("AQ1:BB8", &AQ1), Err(EnvelopeError::Zlib(_))));
         let long = format!("AQ1:{}", "0".repeat(5000));
-        assert!(matches!(
-            unwrap(&long, &AQ1),
-            Err(EnvelopeError::TooLong(_))
-        ));
+        assert!(matches!(unwrap(&long, &AQ1), Err(EnvelopeError::TooLong(_))));
         let bomb = base45::encode(&deflate(&vec![0u8; 100_000]));
-        assert!(matches!(
-            unwrap(&format!("AQ1:{bomb}"), &AQ1),
-            Err(EnvelopeError::InflateCap(_))
-        ));
+        assert!(matches!(unwrap(&format!("AQ1:{bomb}"), &AQ1), Err(EnvelopeError::InflateCap(_))));
     }
 
     proptest::proptest! {

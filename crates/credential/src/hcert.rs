@@ -41,8 +41,7 @@ impl SigningCert {
     pub fn from_der(der: &[u8]) -> Result<Self, String> {
         let (_, cert) = X509Certificate::from_der(der).map_err(|e| e.to_string())?;
         let spki = cert.public_key();
-        let key =
-            PublicKey::from_parsed_spki(spki, spki.raw.to_vec()).map_err(|e| e.to_string())?;
+        let key = PublicKey::from_parsed_spki(spki, spki.raw.to_vec()).map_err(|e| e.to_string())?;
         let eku = match cert.extended_key_usage() {
             Ok(Some(ext)) => {
                 let e = ext.value;
@@ -56,12 +55,7 @@ impl SigningCert {
                     (e.time_stamping, "1.3.6.1.5.5.7.3.8"),
                     (e.ocsp_signing, "1.3.6.1.5.5.7.3.9"),
                 ];
-                v.extend(
-                    named
-                        .iter()
-                        .filter(|(b, _)| *b)
-                        .map(|(_, o)| (*o).to_owned()),
-                );
+                v.extend(named.iter().filter(|(b, _)| *b).map(|(_, o)| (*o).to_owned()));
                 v
             }
             _ => Vec::new(),
@@ -133,19 +127,13 @@ impl SigningCert {
 /// The certificate type of a DGC payload: 'v', 't' or 'r' (the key holding a non-empty array).
 pub fn dgc_type(dgc: &Value) -> Option<char> {
     ["v", "t", "r"].into_iter().find_map(|k| {
-        dgc.get_text(k)
-            .and_then(Value::as_array)
-            .filter(|a| !a.is_empty())
-            .and_then(|_| k.chars().next())
+        dgc.get_text(k).and_then(Value::as_array).filter(|a| !a.is_empty()).and_then(|_| k.chars().next())
     })
 }
 
 /// The DGC payload (claim -260, key 1) of CWT claims.
 pub fn dgc_payload(claims: &Value) -> Option<&Value> {
-    claims
-        .get_int(CLAIM_HCERT)?
-        .get_int(1)
-        .filter(|v| v.as_map().is_some())
+    claims.get_int(CLAIM_HCERT)?.get_int(1).filter(|v| v.as_map().is_some())
 }
 
 /// Result of checking a COSE under the HCERT profile with one signing certificate.
@@ -165,16 +153,9 @@ pub fn verify_cose(cose: &CoseSign1, cert: &SigningCert) -> HcertVerify {
         };
     };
     match find_signer(cose, &trust) {
-        Err(f) => HcertVerify::Failed {
-            check: f.check,
-            detail: f.detail,
-        },
+        Err(f) => HcertVerify::Failed { check: f.check, detail: f.detail },
         Ok(_) => {
-            let claims_ok = crate::cbor::decode(&cose.payload)
-                .ok()
-                .as_ref()
-                .and_then(dgc_payload)
-                .is_some();
+            let claims_ok = crate::cbor::decode(&cose.payload).ok().as_ref().and_then(dgc_payload).is_some();
             HcertVerify::Ok { claims_ok }
         }
     }

@@ -17,10 +17,7 @@ use std::path::Path;
 #[derive(Debug, thiserror::Error)]
 pub enum KeyFileError {
     #[error("cannot read or write key file {path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     #[error("key file is not PEM (expected a -----BEGIN ...----- block)")]
     NotPem,
     #[error("unexpected PEM label {0:?}: expected PRIVATE KEY or CERTGUARD ENCRYPTED PRIVATE KEY")]
@@ -48,12 +45,7 @@ pub enum SigningKey {
 
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "SigningKey({}, kid {})",
-            self.algorithm(),
-            hex::encode(self.kid())
-        )
+        write!(f, "SigningKey({}, kid {})", self.algorithm(), hex::encode(self.kid()))
     }
 }
 
@@ -77,9 +69,7 @@ impl SigningKey {
             Algorithm::ES256 => p256::ecdsa::SigningKey::from_slice(seed)
                 .map(SigningKey::P256)
                 .map_err(|e| KeyFileError::BadPkcs8(e.to_string())),
-            Algorithm::EdDSA => Ok(SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(
-                seed,
-            ))),
+            Algorithm::EdDSA => Ok(SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(seed))),
             other => Err(KeyFileError::CannotIssue(other)),
         }
     }
@@ -104,11 +94,7 @@ impl SigningKey {
     }
 
     /// PEM text: plain PKCS#8, or the encrypted container when `passphrase` is given.
-    pub fn to_pem(
-        &self,
-        passphrase: Option<&str>,
-        rng: &mut impl CryptoRng,
-    ) -> Result<String, KeyFileError> {
+    pub fn to_pem(&self, passphrase: Option<&str>, rng: &mut impl CryptoRng) -> Result<String, KeyFileError> {
         let der = self.to_pkcs8_der();
         match passphrase {
             None => Ok(pem_encode("PRIVATE KEY", &der)),
@@ -147,10 +133,8 @@ impl SigningKey {
     }
 
     pub fn read_file(path: &Path, passphrase: Option<&str>) -> Result<Self, KeyFileError> {
-        let text = std::fs::read_to_string(path).map_err(|source| KeyFileError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| KeyFileError::Io { path: path.display().to_string(), source })?;
         Self::from_pem(&text, passphrase)
     }
 }
@@ -199,20 +183,15 @@ pub fn public_key_from_pem(text: &str) -> Result<PublicKey, KeyFileError> {
 }
 
 pub fn read_public_key_file(path: &Path) -> Result<PublicKey, KeyFileError> {
-    let text = std::fs::read_to_string(path).map_err(|source| KeyFileError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| KeyFileError::Io { path: path.display().to_string(), source })?;
     public_key_from_pem(&text)
 }
 
 /// Writes bytes to a new or truncated file readable by the owner only.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), KeyFileError> {
     use std::io::Write;
-    let io = |source| KeyFileError::Io {
-        path: path.display().to_string(),
-        source,
-    };
+    let io = |source| KeyFileError::Io { path: path.display().to_string(), source };
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -225,8 +204,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), KeyFileError> {
     {
         // An existing file keeps its old mode on open: tighten it.
         use std::os::unix::fs::PermissionsExt;
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(io)?;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(io)?;
     }
     f.write_all(bytes).map_err(io)?;
     f.sync_all().map_err(io)
@@ -242,35 +220,21 @@ struct Kdf {
     t: u32,
     p: u32,
 }
-const DEFAULT_KDF: Kdf = Kdf {
-    m: 19 * 1024,
-    t: 2,
-    p: 1,
-};
+const DEFAULT_KDF: Kdf = Kdf { m: 19 * 1024, t: 2, p: 1 };
 
 fn derive(pass: &str, salt: &[u8], kdf: Kdf) -> Result<[u8; 32], KeyFileError> {
-    let params = argon2::Params::new(kdf.m, kdf.t, kdf.p, Some(32))
-        .map_err(|_| KeyFileError::BadContainer)?;
+    let params = argon2::Params::new(kdf.m, kdf.t, kdf.p, Some(32)).map_err(|_| KeyFileError::BadContainer)?;
     let a = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut out = [0u8; 32];
-    a.hash_password_into(pass.as_bytes(), salt, &mut out)
-        .map_err(|_| KeyFileError::BadContainer)?;
+    a.hash_password_into(pass.as_bytes(), salt, &mut out).map_err(|_| KeyFileError::BadContainer)?;
     Ok(out)
 }
 
-fn encrypt(
-    pass: &str,
-    plain: &[u8],
-    salt: &[u8; 16],
-    nonce: &[u8; 12],
-    kdf: Kdf,
-) -> Result<Vec<u8>, KeyFileError> {
+fn encrypt(pass: &str, plain: &[u8], salt: &[u8; 16], nonce: &[u8; 12], kdf: Kdf) -> Result<Vec<u8>, KeyFileError> {
     use chacha20poly1305::aead::{Aead, KeyInit};
     let key = derive(pass, salt, kdf)?;
     let cipher = chacha20poly1305::ChaCha20Poly1305::new(&key.into());
-    let ct = cipher
-        .encrypt(&(*nonce).into(), plain)
-        .map_err(|_| KeyFileError::BadContainer)?;
+    let ct = cipher.encrypt(&(*nonce).into(), plain).map_err(|_| KeyFileError::BadContainer)?;
     let mut out = MAGIC.to_vec();
     for x in [kdf.m, kdf.t, kdf.p] {
         out.extend_from_slice(&x.to_be_bytes());
@@ -287,24 +251,16 @@ fn decrypt(pass: &str, blob: &[u8]) -> Result<Vec<u8>, KeyFileError> {
         return Err(KeyFileError::BadContainer);
     }
     let u = |i: usize| u32::from_be_bytes([blob[i], blob[i + 1], blob[i + 2], blob[i + 3]]);
-    let kdf = Kdf {
-        m: u(4),
-        t: u(8),
-        p: u(12),
-    };
+    let kdf = Kdf { m: u(4), t: u(8), p: u(12) };
     // Refuse absurd parameters from a tampered file (memory exhaustion).
     if kdf.m > 1024 * 1024 || kdf.t > 16 || kdf.p > 8 {
         return Err(KeyFileError::BadContainer);
     }
     let salt = &blob[16..32];
-    let nonce: [u8; 12] = blob[32..44]
-        .try_into()
-        .map_err(|_| KeyFileError::BadContainer)?;
+    let nonce: [u8; 12] = blob[32..44].try_into().map_err(|_| KeyFileError::BadContainer)?;
     let key = derive(pass, salt, kdf)?;
     let cipher = chacha20poly1305::ChaCha20Poly1305::new(&key.into());
-    cipher
-        .decrypt(&nonce.into(), &blob[44..])
-        .map_err(|_| KeyFileError::WrongPassphrase)
+    cipher.decrypt(&nonce.into(), &blob[44..]).map_err(|_| KeyFileError::WrongPassphrase)
 }
 
 /// PEM encoding with 64-character lines.
@@ -331,13 +287,8 @@ pub fn pem_decode(text: &str) -> Result<(String, Vec<u8>), KeyFileError> {
     if body_end < body_start {
         return Err(KeyFileError::NotPem);
     }
-    let body: String = rest[body_start..body_end]
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(body)
-        .map_err(|_| KeyFileError::NotPem)?;
+    let body: String = rest[body_start..body_end].chars().filter(|c| !c.is_whitespace()).collect();
+    let der = base64::engine::general_purpose::STANDARD.decode(body).map_err(|_| KeyFileError::NotPem)?;
     Ok((label, der))
 }
 
@@ -359,10 +310,7 @@ mod tests {
             assert!(k.public_key().verify(alg, b"hellO", &sig).is_err());
             let pem = k.to_pem(None, &mut rng).unwrap();
             assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
-            assert_eq!(
-                SigningKey::from_pem(&pem, None).unwrap().public_key(),
-                k.public_key()
-            );
+            assert_eq!(SigningKey::from_pem(&pem, None).unwrap().public_key(), k.public_key());
             let pubpem = public_key_to_pem(&k.public_key());
             assert_eq!(public_key_from_pem(&pubpem).unwrap(), k.public_key());
         }
@@ -374,31 +322,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("k.pem");
         let k = SigningKey::generate(Algorithm::EdDSA, &mut rng).unwrap();
-        k.write_file(&path, Some("correct horse"), &mut rng)
-            .unwrap();
+        k.write_file(&path, Some("correct horse"), &mut rng).unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        assert!(matches!(
-            SigningKey::read_file(&path, None),
-            Err(KeyFileError::PassphraseRequired)
-        ));
-        assert!(matches!(
-            SigningKey::read_file(&path, Some("wrong")),
-            Err(KeyFileError::WrongPassphrase)
-        ));
+        assert!(matches!(SigningKey::read_file(&path, None), Err(KeyFileError::PassphraseRequired)));
+        assert!(matches!(SigningKey::read_file(&path, Some("wrong")), Err(KeyFileError::WrongPassphrase)));
         let back = SigningKey::read_file(&path, Some("correct horse")).unwrap();
         assert_eq!(back.public_key(), k.public_key());
-        assert!(matches!(
-            SigningKey::read_file(&dir.path().join("missing"), None),
-            Err(KeyFileError::Io { .. })
-        ));
-        assert!(matches!(
-            SigningKey::from_pem("hello", None),
-            Err(KeyFileError::NotPem)
-        ));
+        assert!(matches!(SigningKey::read_file(&dir.path().join("missing"), None), Err(KeyFileError::Io { .. })));
+        assert!(matches!(SigningKey::from_pem("hello", None), Err(KeyFileError::NotPem)));
     }
 }

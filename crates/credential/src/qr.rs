@@ -32,8 +32,7 @@ pub enum QrError {
 }
 
 fn encode(text: &str) -> Result<QrCode, QrError> {
-    QrCode::with_error_correction_level(text.as_bytes(), EcLevel::Q)
-        .map_err(|e| QrError::TooLong(e.to_string()))
+    QrCode::with_error_correction_level(text.as_bytes(), EcLevel::Q).map_err(|e| QrError::TooLong(e.to_string()))
 }
 
 /// Module matrix (true = dark) and its width.
@@ -41,13 +40,7 @@ pub fn modules(text: &str) -> Result<(Vec<bool>, usize), QrError> {
     let code = encode(text)?;
     let w = code.width();
     let colors = code.to_colors();
-    Ok((
-        colors
-            .into_iter()
-            .map(|c| c == qrcode::Color::Dark)
-            .collect(),
-        w,
-    ))
+    Ok((colors.into_iter().map(|c| c == qrcode::Color::Dark).collect(), w))
 }
 
 /// QR version used for `text`.
@@ -74,15 +67,8 @@ pub fn to_svg(text: &str, px: u32) -> Result<String, QrError> {
                 while x < w && m[y * w + x] {
                     x += 1;
                 }
-                let (sx, sy) = (
-                    (start as u32 + QUIET_ZONE) * px,
-                    (y as u32 + QUIET_ZONE) * px,
-                );
-                s.push_str(&format!(
-                    "M{sx} {sy}h{}v{px}h-{}z",
-                    (x - start) as u32 * px,
-                    (x - start) as u32 * px
-                ));
+                let (sx, sy) = ((start as u32 + QUIET_ZONE) * px, (y as u32 + QUIET_ZONE) * px);
+                s.push_str(&format!("M{sx} {sy}h{}v{px}h-{}z", (x - start) as u32 * px, (x - start) as u32 * px));
             } else {
                 x += 1;
             }
@@ -121,9 +107,7 @@ pub fn load_grey(bytes: &[u8]) -> Result<image::GrayImage, QrError> {
     let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| QrError::Image(e.to_string()))?;
-    let (w, h) = reader
-        .into_dimensions()
-        .map_err(|e| QrError::Image(e.to_string()))?;
+    let (w, h) = reader.into_dimensions().map_err(|e| QrError::Image(e.to_string()))?;
     let px = u64::from(w) * u64::from(h);
     if px > MAX_PIXELS {
         return Err(QrError::ImageTooLarge(px));
@@ -139,11 +123,7 @@ fn otsu(pixels: &[u8]) -> u8 {
         hist[p as usize] += 1;
     }
     let total = pixels.len() as f64;
-    let sum: f64 = hist
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| i as f64 * c as f64)
-        .sum();
+    let sum: f64 = hist.iter().enumerate().map(|(i, &c)| i as f64 * c as f64).sum();
     let (mut sum_b, mut w_b, mut best, mut best_t) = (0.0, 0.0, -1.0, 128u8);
     for (t, &c) in hist.iter().enumerate() {
         w_b += c as f64;
@@ -202,11 +182,7 @@ fn attempt(pixels: &[u8], w: usize, h: usize, t: u8) -> Attempt {
             Err(e) => last_err = e.to_string(),
         }
     }
-    if texts.is_empty() {
-        Attempt::Unreadable(last_err)
-    } else {
-        Attempt::Found(texts)
-    }
+    if texts.is_empty() { Attempt::Unreadable(last_err) } else { Attempt::Found(texts) }
 }
 
 /// Threshold bias towards white: JPEG blur and ink spread thicken dark modules, and a slightly
@@ -266,11 +242,7 @@ mod tests {
         let (_, w) = modules(TEXT).unwrap();
         assert_eq!(img.width(), (w as u32 + 8) * 8);
         // Quiet zone is white.
-        assert!(
-            img.as_raw()[..(img.width() * 32) as usize]
-                .iter()
-                .all(|&p| p == 255)
-        );
+        assert!(img.as_raw()[..(img.width() * 32) as usize].iter().all(|&p| p == 255));
         assert_eq!(decode_image(&png).unwrap(), TEXT);
         let svg = to_svg(TEXT, 8).unwrap();
         assert!(svg.starts_with("<svg") && svg.contains(&format!("width=\"{}\"", (w + 8) * 8)));
@@ -280,19 +252,14 @@ mod tests {
     fn aq1_text_uses_alphanumeric_mode_at_ecc_q() {
         // A 598-character credential (ES256, status reference) fits version 19 in alphanumeric
         // mode; the same length forced into byte mode (lower case) needs a much larger code.
-        let text = format!(
-            "AQ1:{}",
-            "6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N IOP-IA%NH$RSC".repeat(12)
-        )[..598]
+        let text = format!("AQ1:{}", "6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N IOP-IA%NH$RSC".repeat(12))[..598]
             .to_owned();
         let v = version(&text).unwrap();
         assert_eq!(v, 19);
         let byte_mode = version(&text.to_ascii_lowercase()).unwrap();
         assert!(byte_mode >= v + 4, "byte mode version {byte_mode}");
         assert_eq!(
-            QrCode::with_error_correction_level(text.as_bytes(), EcLevel::Q)
-                .unwrap()
-                .error_correction_level(),
+            QrCode::with_error_correction_level(text.as_bytes(), EcLevel::Q).unwrap().error_correction_level(),
             EcLevel::Q
         );
     }
@@ -303,18 +270,12 @@ mod tests {
         assert_eq!(decode_grey(&blank), Err(QrError::NoCode));
         let a = load_grey(&to_png("AQ1:AAAA", 8).unwrap()).unwrap();
         let b = load_grey(&to_png("AQ1:BBBB", 8).unwrap()).unwrap();
-        let mut both = image::GrayImage::from_pixel(
-            a.width() + b.width(),
-            a.height().max(b.height()),
-            image::Luma([255]),
-        );
+        let mut both =
+            image::GrayImage::from_pixel(a.width() + b.width(), a.height().max(b.height()), image::Luma([255]));
         image::imageops::overlay(&mut both, &a, 0, 0);
         image::imageops::overlay(&mut both, &b, i64::from(a.width()), 0);
         assert_eq!(decode_grey(&both), Err(QrError::MultipleCodes(2)));
-        assert!(matches!(
-            decode_image(b"not an image"),
-            Err(QrError::Image(_))
-        ));
+        assert!(matches!(decode_image(b"not an image"), Err(QrError::Image(_))));
     }
 }
 
@@ -322,10 +283,7 @@ mod tests {
 mod photo_tests {
     #[test]
     fn decodes_a_synthetic_1000px_jpeg_photo() {
-        let text = format!(
-            "AQ1:{}",
-            "6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N IOP-IA%NH$RSC9SX%5CNC".repeat(7)
-        );
+        let text = format!("AQ1:{}", "6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N IOP-IA%NH$RSC9SX%5CNC".repeat(7));
         let photo = crate::testutil::synthetic_photo(&text, 1000, 8, 3);
         assert_eq!(super::decode_image(&photo).unwrap(), text);
     }

@@ -70,10 +70,7 @@ impl StatusList {
         if nbytes > MAX_LIST_BYTES as u64 {
             return Err(StatusListError::TooLarge);
         }
-        Ok(StatusList {
-            bits,
-            bytes: vec![0; nbytes as usize],
-        })
+        Ok(StatusList { bits, bytes: vec![0; nbytes as usize] })
     }
     pub fn from_bytes(bits: u8, bytes: Vec<u8>) -> Result<Self, StatusListError> {
         check_bits(i128::from(bits))?;
@@ -125,21 +122,14 @@ impl StatusList {
     }
     /// The CBOR form `{"bits": n, "lst": bstr}`.
     pub fn to_cbor_value(&self) -> Value {
-        Value::Map(vec![
-            ("bits".into(), i64::from(self.bits).into()),
-            ("lst".into(), Value::Bytes(self.compressed())),
-        ])
+        Value::Map(vec![("bits".into(), i64::from(self.bits).into()), ("lst".into(), Value::Bytes(self.compressed()))])
     }
     pub fn from_cbor_value(v: &Value) -> Result<Self, StatusListError> {
-        let bits = v
-            .get_text("bits")
-            .and_then(Value::as_int)
-            .ok_or_else(|| StatusListError::Malformed("bits".into()))?;
+        let bits =
+            v.get_text("bits").and_then(Value::as_int).ok_or_else(|| StatusListError::Malformed("bits".into()))?;
         let bits = check_bits(bits)?;
-        let lst = v
-            .get_text("lst")
-            .and_then(Value::as_bytes)
-            .ok_or_else(|| StatusListError::Malformed("lst".into()))?;
+        let lst =
+            v.get_text("lst").and_then(Value::as_bytes).ok_or_else(|| StatusListError::Malformed("lst".into()))?;
         Self::from_compressed(bits, lst)
     }
     pub fn from_compressed(bits: u8, lst: &[u8]) -> Result<Self, StatusListError> {
@@ -186,12 +176,7 @@ fn check_bits(b: i128) -> Result<u8, StatusListError> {
 /// Draws a random unused index in `0..len` (uniform, by rejection). `taken` says whether an
 /// index is already assigned. Returns None for a list shorter than [`MIN_ENTRIES`] (too small
 /// to hide a holder among others) or after `max_tries` collisions (the list is too full).
-pub fn allocate_index(
-    rng: &mut impl CryptoRng,
-    len: u64,
-    taken: impl Fn(u64) -> bool,
-    max_tries: u32,
-) -> Option<u64> {
+pub fn allocate_index(rng: &mut impl CryptoRng, len: u64, taken: impl Fn(u64) -> bool, max_tries: u32) -> Option<u64> {
     if len < MIN_ENTRIES {
         return None;
     }
@@ -227,19 +212,11 @@ pub struct StatusListToken {
 impl StatusListToken {
     /// Is the token past its ttl (or exp) at `now`?
     pub fn is_stale(&self, now: i64) -> bool {
-        self.exp.is_some_and(|e| now >= e)
-            || self.ttl.is_some_and(|t| now > self.iat.saturating_add(t))
+        self.exp.is_some_and(|e| now >= e) || self.ttl.is_some_and(|t| now > self.iat.saturating_add(t))
     }
 
     /// Signs a status list for publication at `uri`.
-    pub fn sign(
-        uri: &str,
-        list: &StatusList,
-        iat: i64,
-        exp: Option<i64>,
-        ttl: i64,
-        signer: &dyn Signer,
-    ) -> Vec<u8> {
+    pub fn sign(uri: &str, list: &StatusList, iat: i64, exp: Option<i64>, ttl: i64, signer: &dyn Signer) -> Vec<u8> {
         let mut m = vec![
             (Value::Int(CLAIM_SUB), uri.into()),
             (Value::Int(6), iat.into()),
@@ -249,22 +226,13 @@ impl StatusListToken {
         if let Some(e) = exp {
             m.push((Value::Int(4), e.into()));
         }
-        CoseSign1::sign(
-            &Value::Map(m).to_vec(),
-            signer,
-            vec![(Value::Int(HDR_TYP), STATUS_LIST_TYP.into())],
-        )
+        CoseSign1::sign(&Value::Map(m).to_vec(), signer, vec![(Value::Int(HDR_TYP), STATUS_LIST_TYP.into())])
     }
 
     /// Parses without checking the signature (for examples and diagnostics only).
     pub fn parse_unverified(bytes: &[u8]) -> Result<(CoseSign1, Self), StatusListError> {
-        let cose =
-            CoseSign1::from_slice(bytes).map_err(|e| StatusListError::Cose(e.to_string()))?;
-        let typ = cose
-            .protected
-            .iter()
-            .find(|(k, _)| k.as_int() == Some(HDR_TYP))
-            .and_then(|(_, v)| v.as_text());
+        let cose = CoseSign1::from_slice(bytes).map_err(|e| StatusListError::Cose(e.to_string()))?;
+        let typ = cose.protected.iter().find(|(k, _)| k.as_int() == Some(HDR_TYP)).and_then(|(_, v)| v.as_text());
         if typ != Some(STATUS_LIST_TYP) {
             return Err(StatusListError::WrongType);
         }
@@ -276,37 +244,22 @@ impl StatusListToken {
         let v = cbor::decode(payload).map_err(|e| StatusListError::Malformed(e.to_string()))?;
         let m = |w: &str| StatusListError::Malformed(w.to_owned());
         Ok(StatusListToken {
-            uri: v
-                .get_int(CLAIM_SUB)
-                .and_then(Value::as_text)
-                .ok_or_else(|| m("sub"))?
-                .to_owned(),
-            iat: v
-                .get_int(6)
-                .and_then(Value::as_i64)
-                .ok_or_else(|| m("iat"))?,
+            uri: v.get_int(CLAIM_SUB).and_then(Value::as_text).ok_or_else(|| m("sub"))?.to_owned(),
+            iat: v.get_int(6).and_then(Value::as_i64).ok_or_else(|| m("iat"))?,
             exp: v.get_int(4).and_then(Value::as_i64),
             ttl: v.get_int(CLAIM_TTL).and_then(Value::as_i64),
-            list: StatusList::from_cbor_value(
-                v.get_int(CLAIM_LIST).ok_or_else(|| m("status_list"))?,
-            )?,
+            list: StatusList::from_cbor_value(v.get_int(CLAIM_LIST).ok_or_else(|| m("status_list"))?)?,
             authority_code,
         })
     }
 
     /// Verifies a token against the trust store (kid lookup, every colliding entry tried) and
     /// checks that it is the list published at `expected_uri`.
-    pub fn verify(
-        bytes: &[u8],
-        trust: &TrustStore,
-        expected_uri: Option<&str>,
-    ) -> Result<Self, StatusListError> {
+    pub fn verify(bytes: &[u8], trust: &TrustStore, expected_uri: Option<&str>) -> Result<Self, StatusListError> {
         let (cose, _) = Self::parse_unverified(bytes)?;
         let (kid, _) = cose.kid();
         let kid = kid.ok_or(StatusListError::UnknownKid)?;
-        let (alg, _) = cose
-            .alg()
-            .map_err(|e| StatusListError::Cose(e.to_string()))?;
+        let (alg, _) = cose.alg().map_err(|e| StatusListError::Cose(e.to_string()))?;
         let candidates: Vec<&TrustEntry> = trust.entries_for_kid(kid).collect();
         if candidates.is_empty() {
             return Err(StatusListError::UnknownKid);
@@ -320,10 +273,7 @@ impl StatusListToken {
         if let Some(u) = expected_uri
             && tok.uri != u
         {
-            return Err(StatusListError::WrongSubject {
-                sub: tok.uri,
-                expected: u.to_owned(),
-            });
+            return Err(StatusListError::WrongSubject { sub: tok.uri, expected: u.to_owned() });
         }
         Ok(tok)
     }
@@ -340,11 +290,7 @@ impl StatusStore {
         Self::default()
     }
     /// Verifies and stores a token (replacing an older one for the same uri, never a newer one).
-    pub fn insert(
-        &mut self,
-        bytes: &[u8],
-        trust: &TrustStore,
-    ) -> Result<&StatusListToken, StatusListError> {
+    pub fn insert(&mut self, bytes: &[u8], trust: &TrustStore) -> Result<&StatusListToken, StatusListError> {
         let tok = StatusListToken::verify(bytes, trust, None)?;
         let uri = tok.uri.clone();
         let keep_old = self.lists.get(&uri).is_some_and(|old| old.iat > tok.iat);
@@ -390,27 +336,20 @@ mod tests {
     #[test]
     fn allocation_is_in_range_and_avoids_taken() {
         let mut rng = TestRng::new(9);
-        let taken: std::collections::HashSet<u64> =
-            (0..MIN_ENTRIES).filter(|i| i % 2 == 0).collect();
+        let taken: std::collections::HashSet<u64> = (0..MIN_ENTRIES).filter(|i| i % 2 == 0).collect();
         for _ in 0..100 {
             let i = allocate_index(&mut rng, MIN_ENTRIES, |i| taken.contains(&i), 100).unwrap();
             assert!(i < MIN_ENTRIES && i % 2 == 1);
         }
         assert_eq!(allocate_index(&mut rng, MIN_ENTRIES, |_| true, 10), None);
-        assert_eq!(
-            allocate_index(&mut rng, MIN_ENTRIES - 1, |_| false, 10),
-            None
-        );
+        assert_eq!(allocate_index(&mut rng, MIN_ENTRIES - 1, |_| false, 10), None);
         // Roughly uniform: 4,000 draws over 4 quarters of the list.
         let mut quarters = [0u32; 4];
         for _ in 0..4000 {
             let i = allocate_index(&mut rng, MIN_ENTRIES, |_| false, 1).unwrap();
             quarters[(i * 4 / MIN_ENTRIES) as usize] += 1;
         }
-        assert!(
-            quarters.iter().all(|&q| (850..1150).contains(&q)),
-            "{quarters:?}"
-        );
+        assert!(quarters.iter().all(|&q| (850..1150).contains(&q)), "{quarters:?}");
     }
 
     #[test]
@@ -419,14 +358,7 @@ mod tests {
         let k = SigningKey::generate(Algorithm::ES256, &mut rng).unwrap();
         let trust = TrustStore::from_entries(
             k.public_key(),
-            vec![TrustEntry::for_key(
-                Algorithm::ES256,
-                k.public_key(),
-                "CN-1",
-                "x",
-                0,
-                10_000,
-            )],
+            vec![TrustEntry::for_key(Algorithm::ES256, k.public_key(), "CN-1", "x", 0, 10_000)],
             10_000,
         );
         let mut l = StatusList::new(2, MIN_ENTRIES).unwrap();
@@ -442,10 +374,7 @@ mod tests {
             Err(StatusListError::WrongSubject { .. })
         ));
         let empty = TrustStore::from_entries(k.public_key(), vec![], 10_000);
-        assert_eq!(
-            StatusListToken::verify(&bytes, &empty, None).unwrap_err(),
-            StatusListError::UnknownKid
-        );
+        assert_eq!(StatusListToken::verify(&bytes, &empty, None).unwrap_err(), StatusListError::UnknownKid);
     }
 
     proptest::proptest! {

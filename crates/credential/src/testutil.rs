@@ -14,12 +14,7 @@ pub struct TestRng {
 
 impl TestRng {
     pub fn new(seed: u64) -> Self {
-        TestRng {
-            seed,
-            counter: 0,
-            buf: [0; 32],
-            used: 32,
-        }
+        TestRng { seed, counter: 0, buf: [0; 32], used: 32 }
     }
     fn next_byte(&mut self) -> u8 {
         if self.used == 32 {
@@ -79,20 +74,13 @@ pub fn synthetic_photo(text: &str, size: u32, px: u32, seed: u64) -> Vec<u8> {
         for x in 0..size {
             let (dx, dy) = (f64::from(x) - cx, f64::from(y) - cy);
             // Inverse-rotate into the code's frame.
-            let (u, v) = (
-                cos * dx + sin * dy + side / 2.0,
-                -sin * dx + cos * dy + side / 2.0,
-            );
+            let (u, v) = (cos * dx + sin * dy + side / 2.0, -sin * dx + cos * dy + side / 2.0);
             let light = 150.0 + 60.0 * f64::from(x) / f64::from(size);
             let mut val = light;
             if u >= 0.0 && v >= 0.0 && u < side && v < side {
                 val = light + 40.0; // paper
                 let (mx, my) = ((u / module - quiet).floor(), (v / module - quiet).floor());
-                if mx >= 0.0
-                    && my >= 0.0
-                    && (mx as usize) < w
-                    && (my as usize) < w
-                    && m[my as usize * w + mx as usize]
+                if mx >= 0.0 && my >= 0.0 && (mx as usize) < w && (my as usize) < w && m[my as usize * w + mx as usize]
                 {
                     val = 35.0 + light / 10.0;
                 }

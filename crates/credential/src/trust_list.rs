@@ -81,13 +81,7 @@ impl TrustEntry {
         ];
         if self.scope != Scope::default() {
             let list = |v: &[String]| Value::Array(v.iter().map(|s| s.as_str().into()).collect());
-            m.push((
-                8,
-                int_map(vec![
-                    (1, list(&self.scope.categories)),
-                    (2, list(&self.scope.regions)),
-                ]),
-            ));
+            m.push((8, int_map(vec![(1, list(&self.scope.categories)), (2, list(&self.scope.regions))])));
         }
         int_map(m)
     }
@@ -96,36 +90,21 @@ impl TrustEntry {
         let bad = |what: &str| TrustListError::BadEntry(i, what.to_owned());
         let get = |k| v.get_int(k);
         let kid = get(1).and_then(Value::as_bytes).ok_or_else(|| bad("kid"))?;
-        let alg = get(2)
-            .and_then(Value::as_i64)
-            .and_then(Algorithm::from_cose_id)
-            .ok_or_else(|| bad("alg"))?;
+        let alg = get(2).and_then(Value::as_i64).and_then(Algorithm::from_cose_id).ok_or_else(|| bad("alg"))?;
         let key = get(3)
             .and_then(Value::as_bytes)
             .ok_or_else(|| bad("public key"))
             .and_then(|d| PublicKey::from_spki_der(d).map_err(|e| bad(&e.to_string())))?;
-        let text = |k, w| {
-            get(k)
-                .and_then(Value::as_text)
-                .map(str::to_owned)
-                .ok_or_else(|| bad(w))
-        };
+        let text = |k, w| get(k).and_then(Value::as_text).map(str::to_owned).ok_or_else(|| bad(w));
         let int = |k, w| get(k).and_then(Value::as_i64).ok_or_else(|| bad(w));
         let strings = |s: &Value, k| -> Vec<String> {
             s.get_int(k)
                 .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_text().map(str::to_owned))
-                        .collect()
-                })
+                .map(|a| a.iter().filter_map(|x| x.as_text().map(str::to_owned)).collect())
                 .unwrap_or_default()
         };
         let scope = match get(8) {
-            Some(s) => Scope {
-                categories: strings(s, 1),
-                regions: strings(s, 2),
-            },
+            Some(s) => Scope { categories: strings(s, 1), regions: strings(s, 2) },
             None => Scope::default(),
         };
         Ok(TrustEntry {
@@ -186,10 +165,7 @@ impl TrustList {
                 Value::Int(CLAIM_TRUST),
                 int_map(vec![
                     (1, self.sequence.into()),
-                    (
-                        2,
-                        Value::Array(self.entries.iter().map(TrustEntry::to_value).collect()),
-                    ),
+                    (2, Value::Array(self.entries.iter().map(TrustEntry::to_value).collect())),
                 ]),
             ),
         ])
@@ -198,11 +174,7 @@ impl TrustList {
 
     /// Signs the list with the trust-anchor key: the bytes to publish at /trust-list.
     pub fn sign(&self, anchor: &dyn Signer) -> Vec<u8> {
-        CoseSign1::sign(
-            &self.to_payload(),
-            anchor,
-            vec![(Value::Int(HDR_TYP), TRUST_LIST_TYP.into())],
-        )
+        CoseSign1::sign(&self.to_payload(), anchor, vec![(Value::Int(HDR_TYP), TRUST_LIST_TYP.into())])
     }
 
     /// Verifies a signed list against the pinned anchor key and decodes it (no time checks).
@@ -211,25 +183,17 @@ impl TrustList {
             return Err(TrustListError::TooLarge);
         }
         let cose = CoseSign1::from_slice(bytes).map_err(|e| TrustListError::Cose(e.to_string()))?;
-        let typ = cose
-            .protected
-            .iter()
-            .find(|(k, _)| k.as_int() == Some(HDR_TYP))
-            .and_then(|(_, v)| v.as_text());
+        let typ = cose.protected.iter().find(|(k, _)| k.as_int() == Some(HDR_TYP)).and_then(|(_, v)| v.as_text());
         if typ != Some(TRUST_LIST_TYP) {
             return Err(TrustListError::WrongType);
         }
-        let (_, prot) = cose
-            .alg()
-            .map_err(|e| TrustListError::Cose(e.to_string()))?;
+        let (_, prot) = cose.alg().map_err(|e| TrustListError::Cose(e.to_string()))?;
         if !prot {
             return Err(TrustListError::Cose("alg not protected".into()));
         }
-        cose.verify(anchor, &[])
-            .map_err(|e| TrustListError::Signature(e.to_string()))?;
+        cose.verify(anchor, &[]).map_err(|e| TrustListError::Signature(e.to_string()))?;
         // Signature checked: now interpret the payload.
-        let v =
-            cbor::decode(&cose.payload).map_err(|e| TrustListError::Malformed(e.to_string()))?;
+        let v = cbor::decode(&cose.payload).map_err(|e| TrustListError::Malformed(e.to_string()))?;
         let m = |w: &str| TrustListError::Malformed(w.to_owned());
         let t = v.get_int(CLAIM_TRUST).ok_or_else(|| m("no trust claim"))?;
         let entries = t
@@ -241,24 +205,14 @@ impl TrustList {
             .map(|(i, e)| TrustEntry::from_value(e, i))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(TrustList {
-            issuer: v
-                .get_int(1)
-                .and_then(Value::as_text)
-                .unwrap_or_default()
-                .to_owned(),
+            issuer: v.get_int(1).and_then(Value::as_text).unwrap_or_default().to_owned(),
             sequence: t
                 .get_int(1)
                 .and_then(Value::as_int)
                 .and_then(|i| u64::try_from(i).ok())
                 .ok_or_else(|| m("sequence"))?,
-            iat: v
-                .get_int(6)
-                .and_then(Value::as_i64)
-                .ok_or_else(|| m("iat"))?,
-            exp: v
-                .get_int(4)
-                .and_then(Value::as_i64)
-                .ok_or_else(|| m("exp"))?,
+            iat: v.get_int(6).and_then(Value::as_i64).ok_or_else(|| m("iat"))?,
+            exp: v.get_int(4).and_then(Value::as_i64).ok_or_else(|| m("exp"))?,
             entries,
         })
     }
@@ -277,24 +231,14 @@ pub struct TrustStore {
 
 impl TrustStore {
     pub fn new(anchor: PublicKey) -> Self {
-        TrustStore {
-            anchor,
-            list: None,
-            raw: None,
-        }
+        TrustStore { anchor, list: None, raw: None }
     }
 
     /// A store holding entries directly, without a signed list (conformance profiles, tests).
     pub fn from_entries(anchor: PublicKey, entries: Vec<TrustEntry>, exp: i64) -> Self {
         TrustStore {
             anchor,
-            list: Some(TrustList {
-                issuer: "local".into(),
-                sequence: 0,
-                iat: i64::MIN,
-                exp,
-                entries,
-            }),
+            list: Some(TrustList { issuer: "local".into(), sequence: 0, iat: i64::MIN, exp, entries }),
             raw: None,
         }
     }
@@ -310,10 +254,7 @@ impl TrustStore {
         }
         if let Some(held) = &self.list {
             if list.sequence < held.sequence {
-                return Err(TrustListError::Rollback {
-                    offered: list.sequence,
-                    held: held.sequence,
-                });
+                return Err(TrustListError::Rollback { offered: list.sequence, held: held.sequence });
             }
             if list.sequence == held.sequence && self.raw.as_deref() != Some(bytes) {
                 return Err(TrustListError::SameSequenceDifferent(list.sequence));
@@ -335,14 +276,8 @@ impl TrustStore {
     }
 
     /// Every entry with this kid (kids are 8 bytes and can collide: try each).
-    pub fn entries_for_kid<'a, 'k>(
-        &'a self,
-        kid: &'k [u8],
-    ) -> impl Iterator<Item = &'a TrustEntry> + use<'a, 'k> {
-        self.list
-            .iter()
-            .flat_map(|l| l.entries.iter())
-            .filter(move |e| e.kid == kid)
+    pub fn entries_for_kid<'a, 'k>(&'a self, kid: &'k [u8]) -> impl Iterator<Item = &'a TrustEntry> + use<'a, 'k> {
+        self.list.iter().flat_map(|l| l.entries.iter()).filter(move |e| e.kid == kid)
     }
 }
 
@@ -361,14 +296,7 @@ mod tests {
             entries: keys
                 .iter()
                 .map(|k| {
-                    let mut e = TrustEntry::for_key(
-                        k.algorithm(),
-                        k.public_key(),
-                        "CN-320582",
-                        "张家港",
-                        0,
-                        9999,
-                    );
+                    let mut e = TrustEntry::for_key(k.algorithm(), k.public_key(), "CN-320582", "张家港", 0, 9999);
                     e.scope.categories = vec!["1".into()];
                     e
                 })
@@ -390,30 +318,15 @@ mod tests {
         // Same bytes again: idempotent.
         store.update(&l5, 2001).unwrap();
         let l4 = list(4, 5000, &[&k1]).sign(&anchor);
-        assert_eq!(
-            store.update(&l4, 2000).unwrap_err(),
-            TrustListError::Rollback {
-                offered: 4,
-                held: 5
-            }
-        );
+        assert_eq!(store.update(&l4, 2000).unwrap_err(), TrustListError::Rollback { offered: 4, held: 5 });
         let l6 = list(6, 1500, &[&k1]).sign(&anchor);
-        assert!(matches!(
-            store.update(&l6, 2000),
-            Err(TrustListError::Expired { .. })
-        ));
+        assert!(matches!(store.update(&l6, 2000), Err(TrustListError::Expired { .. })));
         // Signed by another key: refused.
         let l7 = list(7, 5000, &[&k1]).sign(&k1);
-        assert!(matches!(
-            store.update(&l7, 2000),
-            Err(TrustListError::Signature(_))
-        ));
+        assert!(matches!(store.update(&l7, 2000), Err(TrustListError::Signature(_))));
         // A credential-like COSE (no typ) is not a trust list.
         let other = CoseSign1::sign(&list(8, 5000, &[]).to_payload(), &anchor, vec![]);
-        assert_eq!(
-            store.update(&other, 2000).unwrap_err(),
-            TrustListError::WrongType
-        );
+        assert_eq!(store.update(&other, 2000).unwrap_err(), TrustListError::WrongType);
         assert_eq!(store.list().unwrap().sequence, 5);
     }
 

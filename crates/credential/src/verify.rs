@@ -161,25 +161,14 @@ struct Run {
 
 impl Run {
     fn pass(&mut self, name: CheckName, detail: impl Into<String>) {
-        self.checks.push(Check {
-            name,
-            outcome: Outcome::Pass,
-            detail: detail.into(),
-        });
+        self.checks.push(Check { name, outcome: Outcome::Pass, detail: detail.into() });
     }
     fn fail(mut self, name: CheckName, detail: impl Into<String>) -> Verification {
         let detail = detail.into();
-        self.checks.push(Check {
-            name,
-            outcome: Outcome::Fail,
-            detail: detail.clone(),
-        });
+        self.checks.push(Check { name, outcome: Outcome::Fail, detail: detail.clone() });
         Verification {
             checks: self.checks,
-            verdict: Verdict::Invalid {
-                check: name,
-                reason: detail,
-            },
+            verdict: Verdict::Invalid { check: name, reason: detail },
             credential: None,
         }
     }
@@ -199,12 +188,8 @@ pub fn as_url(text: &str) -> Option<String> {
     let host = lower.split('/').next().unwrap_or_default();
     let labels: Vec<&str> = host.split('.').collect();
     let domain_like = labels.len() >= 2
-        && labels
-            .iter()
-            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        && labels
-            .last()
-            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+        && labels.iter().all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
     domain_like.then(|| t.to_owned())
 }
 
@@ -226,16 +211,9 @@ pub struct SignerFailed {
 }
 
 /// COSE header, kid lookup (every entry with the kid), algorithm and curve binding, signature.
-pub fn find_signer<'a>(
-    cose: &CoseSign1,
-    trust: &'a TrustStore,
-) -> Result<SignerFound<'a>, SignerFailed> {
+pub fn find_signer<'a>(cose: &CoseSign1, trust: &'a TrustStore) -> Result<SignerFound<'a>, SignerFailed> {
     let mut passed = Vec::new();
-    let fail = |passed, check, detail: String| SignerFailed {
-        passed,
-        check,
-        detail,
-    };
+    let fail = |passed, check, detail: String| SignerFailed { passed, check, detail };
     let alg = match cose.alg() {
         Ok((a, _)) => a,
         Err(e) => return Err(fail(passed, CheckName::CoseStructure, e.to_string())),
@@ -243,17 +221,10 @@ pub fn find_signer<'a>(
     let kid = match cose.kid() {
         (Some(k), _) => k.to_vec(),
         (None, _) => {
-            return Err(fail(
-                passed,
-                CheckName::CoseStructure,
-                "no kid in the header".into(),
-            ));
+            return Err(fail(passed, CheckName::CoseStructure, "no kid in the header".into()));
         }
     };
-    passed.push((
-        CheckName::CoseStructure,
-        format!("COSE_Sign1, {alg}, kid {}", hex::encode(&kid)),
-    ));
+    passed.push((CheckName::CoseStructure, format!("COSE_Sign1, {alg}, kid {}", hex::encode(&kid))));
     // kid known.
     let candidates: Vec<&TrustEntry> = trust.entries_for_kid(&kid).collect();
     if candidates.is_empty() {
@@ -265,54 +236,26 @@ pub fn find_signer<'a>(
         return Err(fail(passed, CheckName::KidKnown, why));
     }
     let n = candidates.len();
-    passed.push((
-        CheckName::KidKnown,
-        format!(
-            "{n} trust-list entr{} with this kid",
-            if n == 1 { "y" } else { "ies" }
-        ),
-    ));
+    passed
+        .push((CheckName::KidKnown, format!("{n} trust-list entr{} with this kid", if n == 1 { "y" } else { "ies" })));
     // algorithm and curve bound to the entry.
-    let matching: Vec<&TrustEntry> = candidates
-        .iter()
-        .copied()
-        .filter(|e| e.alg == alg && e.key.kind() == alg.required_key())
-        .collect();
+    let matching: Vec<&TrustEntry> =
+        candidates.iter().copied().filter(|e| e.alg == alg && e.key.kind() == alg.required_key()).collect();
     if matching.is_empty() {
         let e = candidates[0];
-        let detail = format!(
-            "header says {alg} but the trust list binds this key to {} with a {} key",
-            e.alg,
-            e.key.kind()
-        );
+        let detail =
+            format!("header says {alg} but the trust list binds this key to {} with a {} key", e.alg, e.key.kind());
         return Err(fail(passed, CheckName::AlgCurve, detail));
     }
-    passed.push((
-        CheckName::AlgCurve,
-        format!("{alg} with a {} key", alg.required_key()),
-    ));
+    passed.push((CheckName::AlgCurve, format!("{alg} with a {} key", alg.required_key())));
     // signature: try each candidate (kid collisions).
     let tbs = cose.tbs(&[]);
-    let Some(entry) = matching
-        .into_iter()
-        .find(|e| e.key.verify(alg, &tbs, &cose.signature).is_ok())
-    else {
+    let Some(entry) = matching.into_iter().find(|e| e.key.verify(alg, &tbs, &cose.signature).is_ok()) else {
         let detail = "signature does not verify with any key of this kid".to_owned();
         return Err(fail(passed, CheckName::Signature, detail));
     };
-    passed.push((
-        CheckName::Signature,
-        format!(
-            "signed by {} ({})",
-            entry.authority_name, entry.authority_code
-        ),
-    ));
-    Ok(SignerFound {
-        entry,
-        alg,
-        kid,
-        passed,
-    })
+    passed.push((CheckName::Signature, format!("signed by {} ({})", entry.authority_name, entry.authority_code)));
+    Ok(SignerFound { entry, alg, kid, passed })
 }
 
 /// Finds the QR code in a PNG/JPEG photo, then verifies its text. A photo without a code,
@@ -321,14 +264,8 @@ pub fn verify_image(bytes: &[u8], ctx: &Context<'_>) -> Verification {
     match crate::qr::decode_image(bytes) {
         Ok(text) => {
             let mut v = verify(&text, ctx);
-            v.checks.insert(
-                0,
-                Check {
-                    name: CheckName::Qr,
-                    outcome: Outcome::Pass,
-                    detail: "one QR code found".into(),
-                },
-            );
+            v.checks
+                .insert(0, Check { name: CheckName::Qr, outcome: Outcome::Pass, detail: "one QR code found".into() });
             v
         }
         Err(e) => Run { checks: Vec::new() }.fail(CheckName::Qr, e.to_string()),
@@ -345,14 +282,8 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
     let mut run = Run { checks: Vec::new() };
     // 1. format: size and what kind of text this is.
     if text.len() > profile.max_text {
-        return run.fail(
-            CheckName::Format,
-            format!(
-                "{} bytes, more than the {}-byte cap",
-                text.len(),
-                profile.max_text
-            ),
-        );
+        return run
+            .fail(CheckName::Format, format!("{} bytes, more than the {}-byte cap", text.len(), profile.max_text));
     }
     if let Some(url) = as_url(text) {
         run.checks.push(Check {
@@ -362,16 +293,11 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
         });
         return Verification {
             checks: run.checks,
-            verdict: Verdict::NotOurFormat {
-                kind: ForeignKind::Url(url),
-            },
+            verdict: Verdict::NotOurFormat { kind: ForeignKind::Url(url) },
             credential: None,
         };
     }
-    run.pass(
-        CheckName::Format,
-        format!("{} characters of text", text.chars().count()),
-    );
+    run.pass(CheckName::Format, format!("{} characters of text", text.chars().count()));
     // 2-5. prefix, Base45, zlib, COSE.
     let unwrapped = match envelope::unwrap(text, profile) {
         Ok(u) => u,
@@ -379,16 +305,10 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
             let name = match &e {
                 EnvelopeError::TooLong(_) | EnvelopeError::Empty => CheckName::Format,
                 EnvelopeError::WrongPrefix { .. } => {
-                    run.checks.push(Check {
-                        name: CheckName::Prefix,
-                        outcome: Outcome::Fail,
-                        detail: e.to_string(),
-                    });
+                    run.checks.push(Check { name: CheckName::Prefix, outcome: Outcome::Fail, detail: e.to_string() });
                     return Verification {
                         checks: run.checks,
-                        verdict: Verdict::NotOurFormat {
-                            kind: ForeignKind::Other,
-                        },
+                        verdict: Verdict::NotOurFormat { kind: ForeignKind::Other },
                         credential: None,
                     };
                 }
@@ -398,12 +318,7 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
                 EnvelopeError::Cose(_) => CheckName::CoseStructure,
             };
             // Record the stages that passed before the failing one.
-            let order = [
-                CheckName::Prefix,
-                CheckName::Base45,
-                CheckName::Zlib,
-                CheckName::CoseStructure,
-            ];
+            let order = [CheckName::Prefix, CheckName::Base45, CheckName::Zlib, CheckName::CoseStructure];
             for n in order.iter().take_while(|n| **n != name) {
                 run.pass(*n, "ok");
             }
@@ -411,14 +326,8 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
         }
     };
     run.pass(CheckName::Prefix, profile.prefix);
-    run.pass(
-        CheckName::Base45,
-        format!("{} bytes", unwrapped.compressed.len()),
-    );
-    run.pass(
-        CheckName::Zlib,
-        format!("{} bytes inflated", unwrapped.cose_bytes.len()),
-    );
+    run.pass(CheckName::Base45, format!("{} bytes", unwrapped.compressed.len()));
+    run.pass(CheckName::Zlib, format!("{} bytes inflated", unwrapped.cose_bytes.len()));
     let cose = &unwrapped.cose;
     let (entry, alg, kid) = match find_signer(cose, ctx.trust) {
         Ok(found) => {
@@ -446,29 +355,17 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
     // 10. trust list freshness.
     let list_exp = ctx.trust.list().map_or(i64::MIN, |l| l.exp);
     if ctx.now >= list_exp {
-        return run.fail(
-            CheckName::TrustListFresh,
-            format!("the trust list expired at {list_exp}; fetch a new one"),
-        );
+        return run.fail(CheckName::TrustListFresh, format!("the trust list expired at {list_exp}; fetch a new one"));
     }
-    run.pass(
-        CheckName::TrustListFresh,
-        format!("trust list valid until {list_exp}"),
-    );
+    run.pass(CheckName::TrustListFresh, format!("trust list valid until {list_exp}"));
     // 11. key validity window: the credential was signed while the key was valid.
     if claims.iat < entry.not_before || claims.iat > entry.not_after {
         return run.fail(
             CheckName::KeyValidity,
-            format!(
-                "signed at {} outside the key's window {}..{}",
-                claims.iat, entry.not_before, entry.not_after
-            ),
+            format!("signed at {} outside the key's window {}..{}", claims.iat, entry.not_before, entry.not_after),
         );
     }
-    run.pass(
-        CheckName::KeyValidity,
-        format!("key valid {}..{}", entry.not_before, entry.not_after),
-    );
+    run.pass(CheckName::KeyValidity, format!("key valid {}..{}", entry.not_before, entry.not_after));
     // 12. issuer and scope.
     if claims.iss != entry.authority_code || body.authority_code != entry.authority_code {
         return run.fail(
@@ -480,24 +377,15 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
         );
     }
     if !entry.scope.allows_category(&body.category) {
-        return run.fail(
-            CheckName::Issuer,
-            format!("the key may not sign category {:?}", body.category),
-        );
+        return run.fail(CheckName::Issuer, format!("the key may not sign category {:?}", body.category));
     }
     run.pass(CheckName::Issuer, entry.authority_code.clone());
     // 13. expiry.
     if claims.iat > ctx.now + CLOCK_SKEW {
-        return run.fail(
-            CheckName::Expiry,
-            format!("issued in the future ({})", claims.iat),
-        );
+        return run.fail(CheckName::Expiry, format!("issued in the future ({})", claims.iat));
     }
     if ctx.now >= claims.exp {
-        return run.fail(
-            CheckName::Expiry,
-            format!("signature expired at {}", claims.exp),
-        );
+        return run.fail(CheckName::Expiry, format!("signature expired at {}", claims.exp));
     }
     run.pass(CheckName::Expiry, format!("valid until {}", claims.exp));
     // 14. status.
@@ -511,43 +399,17 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
         status: None,
     };
     let unknown = |mut run: Run, detail: String, since: Option<i64>, cred: Credential| {
-        run.checks.push(Check {
-            name: CheckName::Status,
-            outcome: Outcome::Unknown,
-            detail,
-        });
-        Verification {
-            checks: run.checks,
-            verdict: Verdict::ValidStatusUnknown { since },
-            credential: Some(cred),
-        }
+        run.checks.push(Check { name: CheckName::Status, outcome: Outcome::Unknown, detail });
+        Verification { checks: run.checks, verdict: Verdict::ValidStatusUnknown { since }, credential: Some(cred) }
     };
     let Some(sref) = &claims.status else {
-        return unknown(
-            run,
-            "the credential has no status reference".into(),
-            None,
-            cred,
-        );
+        return unknown(run, "the credential has no status reference".into(), None, cred);
     };
     let Some(tok) = ctx.status.get(&sref.uri) else {
-        return unknown(
-            run,
-            format!("no status list held for {}", sref.uri),
-            None,
-            cred,
-        );
+        return unknown(run, format!("no status list held for {}", sref.uri), None, cred);
     };
     if tok.authority_code != entry.authority_code {
-        return unknown(
-            run,
-            format!(
-                "the status list at {} is signed by another authority",
-                sref.uri
-            ),
-            None,
-            cred,
-        );
+        return unknown(run, format!("the status list at {} is signed by another authority", sref.uri), None, cred);
     }
     if tok.is_stale(ctx.now) {
         return unknown(
@@ -558,25 +420,15 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
         );
     }
     let Some(status) = tok.list.get(sref.idx) else {
-        let mut v = run.fail(
-            CheckName::Status,
-            format!("index {} is beyond the status list", sref.idx),
-        );
+        let mut v = run.fail(CheckName::Status, format!("index {} is beyond the status list", sref.idx));
         v.credential = Some(cred);
         return v;
     };
     cred.status = Some(status);
     let mut v = match status {
         VALID => {
-            run.pass(
-                CheckName::Status,
-                format!("valid (list issued {})", tok.iat),
-            );
-            Verification {
-                checks: run.checks,
-                verdict: Verdict::Valid,
-                credential: None,
-            }
+            run.pass(CheckName::Status, format!("valid (list issued {})", tok.iat));
+            Verification { checks: run.checks, verdict: Verdict::Valid, credential: None }
         }
         INVALID => run.fail(CheckName::Status, "revoked or cancelled"),
         SUSPENDED => run.fail(CheckName::Status, "suspended"),
@@ -628,12 +480,7 @@ mod tests {
         let mut l = StatusList::new(2, 131_072).unwrap();
         l.set(5, status_of_5);
         let mut status = StatusStore::new();
-        status
-            .insert(
-                &StatusListToken::sign(URI, &l, NOW - 10, None, 3600, &key),
-                &trust,
-            )
-            .unwrap();
+        status.insert(&StatusListToken::sign(URI, &l, NOW - 10, None, 3600, &key), &trust).unwrap();
         World { key, trust, status }
     }
 
@@ -645,10 +492,7 @@ mod tests {
                 iat: NOW - 50,
                 exp: NOW + 10_000,
                 cti: vec![1; 16],
-                status: Some(StatusRef {
-                    idx: 5,
-                    uri: URI.into(),
-                }),
+                status: Some(StatusRef { idx: 5, uri: URI.into() }),
             },
             k,
         )
@@ -657,11 +501,7 @@ mod tests {
     #[test]
     fn valid_revoked_suspended_stale() {
         let w = world(VALID);
-        let ctx = Context {
-            trust: &w.trust,
-            status: &w.status,
-            now: NOW,
-        };
+        let ctx = Context { trust: &w.trust, status: &w.status, now: NOW };
         let text = credential(&w.key);
         let v = verify(&text, &ctx);
         assert_eq!(v.verdict, Verdict::Valid, "{v:#?}");
@@ -673,55 +513,22 @@ mod tests {
         assert_eq!(json["checks"][4]["name"], "cose_structure");
 
         let w = world(INVALID);
-        let v = verify(
-            &text_for(&w),
-            &Context {
-                trust: &w.trust,
-                status: &w.status,
-                now: NOW,
-            },
-        );
+        let v = verify(&text_for(&w), &Context { trust: &w.trust, status: &w.status, now: NOW });
         assert!(
             matches!(v.verdict, Verdict::Invalid { check: CheckName::Status, ref reason } if reason.contains("revoked"))
         );
         let w = world(SUSPENDED);
-        let v = verify(
-            &text_for(&w),
-            &Context {
-                trust: &w.trust,
-                status: &w.status,
-                now: NOW,
-            },
-        );
+        let v = verify(&text_for(&w), &Context { trust: &w.trust, status: &w.status, now: NOW });
         assert!(
             matches!(v.verdict, Verdict::Invalid { check: CheckName::Status, ref reason } if reason == "suspended")
         );
         // Stale list: never plain valid.
         let w = world(VALID);
-        let v = verify(
-            &text_for(&w),
-            &Context {
-                trust: &w.trust,
-                status: &w.status,
-                now: NOW + 3600,
-            },
-        );
-        assert_eq!(
-            v.verdict,
-            Verdict::ValidStatusUnknown {
-                since: Some(NOW - 10)
-            }
-        );
+        let v = verify(&text_for(&w), &Context { trust: &w.trust, status: &w.status, now: NOW + 3600 });
+        assert_eq!(v.verdict, Verdict::ValidStatusUnknown { since: Some(NOW - 10) });
         // No status list at all.
         let none = StatusStore::new();
-        let v = verify(
-            &text_for(&w),
-            &Context {
-                trust: &w.trust,
-                status: &none,
-                now: NOW,
-            },
-        );
+        let v = verify(&text_for(&w), &Context { trust: &w.trust, status: &none, now: NOW });
         assert_eq!(v.verdict, Verdict::ValidStatusUnknown { since: None });
     }
 
@@ -732,80 +539,31 @@ mod tests {
     #[test]
     fn foreign_and_broken_inputs() {
         let w = world(VALID);
-        let ctx = Context {
-            trust: &w.trust,
-            status: &w.status,
-            now: NOW,
-        };
+        let ctx = Context { trust: &w.trust, status: &w.status, now: NOW };
         let v = verify("https://fake-query.example.cn/cert?id=1", &ctx);
-        assert!(matches!(
-            v.verdict,
-            Verdict::NotOurFormat {
-                kind: ForeignKind::Url(_)
-            }
-        ));
+        assert!(matches!(v.verdict, Verdict::NotOurFormat { kind: ForeignKind::Url(_) }));
         let v = verify("zhengshu-chaxun.example.cn/q?no=1", &ctx);
-        assert!(matches!(
-            v.verdict,
-            Verdict::NotOurFormat {
-                kind: ForeignKind::Url(_)
-            }
-        ));
+        assert!(matches!(v.verdict, Verdict::NotOurFormat { kind: ForeignKind::Url(_) }));
         // Base45 text with dots and slashes is not a URL.
         assert_eq!(as_url("AQ1:ABC.DE/FG"), None);
         let v = verify("HC1:6BFOXN", &ctx);
-        assert_eq!(
-            v.verdict,
-            Verdict::NotOurFormat {
-                kind: ForeignKind::Other
-            }
-        );
+        assert_eq!(v.verdict, Verdict::NotOurFormat { kind: ForeignKind::Other });
         let text = credential(&w.key);
         let v = verify(&text.to_ascii_lowercase(), &ctx);
-        assert!(matches!(
-            v.verdict,
-            Verdict::Invalid {
-                check: CheckName::Prefix,
-                ..
-            }
-        ));
+        assert!(matches!(v.verdict, Verdict::Invalid { check: CheckName::Prefix, .. }));
         let v = verify(&text[..text.len() - 7], &ctx);
         assert!(
-            matches!(
-                v.verdict,
-                Verdict::Invalid {
-                    check: CheckName::Base45 | CheckName::Zlib,
-                    ..
-                }
-            ),
+            matches!(v.verdict, Verdict::Invalid { check: CheckName::Base45 | CheckName::Zlib, .. }),
             "{:?}",
             v.verdict
         );
         // Expired signature.
-        let v = verify(
-            &text,
-            &Context {
-                now: NOW + 20_000,
-                ..ctx
-            },
-        );
-        assert!(matches!(
-            v.verdict,
-            Verdict::Invalid {
-                check: CheckName::TrustListFresh | CheckName::Expiry,
-                ..
-            }
-        ));
+        let v = verify(&text, &Context { now: NOW + 20_000, ..ctx });
+        assert!(matches!(v.verdict, Verdict::Invalid { check: CheckName::TrustListFresh | CheckName::Expiry, .. }));
         // Unknown key.
         let other = SigningKey::generate(Algorithm::ES256, &mut TestRng::new(99)).unwrap();
         let v = verify(&credential(&other), &ctx);
-        assert!(matches!(
-            v.verdict,
-            Verdict::Invalid {
-                check: CheckName::KidKnown,
-                ..
-            }
-        ));
+        assert!(matches!(v.verdict, Verdict::Invalid { check: CheckName::KidKnown, .. }));
     }
 
     proptest::proptest! {

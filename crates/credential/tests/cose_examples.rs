@@ -9,9 +9,7 @@ use certguard_credential::cose::CoseSign1;
 use serde_json::Value;
 
 fn b64url(s: &str) -> Vec<u8> {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(s)
-        .unwrap()
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).unwrap()
 }
 
 fn coord(key: &Value, name: &str) -> Vec<u8> {
@@ -59,11 +57,7 @@ fn run(case: &Value) -> Got {
         Ok(k) => k,
         Err(e) => return Got::Unsupported(e),
     };
-    let aad = sign0
-        .get("external")
-        .and_then(Value::as_str)
-        .map(|h| hex::decode(h).unwrap())
-        .unwrap_or_default();
+    let aad = sign0.get("external").and_then(Value::as_str).map(|h| hex::decode(h).unwrap()).unwrap_or_default();
     let bytes = hex::decode(case["output"]["cbor"].as_str().unwrap()).unwrap();
     let cose = match CoseSign1::from_slice(&bytes) {
         Ok(c) => c,
@@ -79,17 +73,8 @@ fn run(case: &Value) -> Got {
 fn cose_wg_sign1_examples() {
     let root = common::testdata().join("cose-examples");
     let mut seen = Vec::new();
-    for dir in [
-        "sign1-tests",
-        "ecdsa-examples",
-        "eddsa-examples",
-        "CWT",
-        "rsa-pss-examples",
-    ] {
-        let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
+    for dir in ["sign1-tests", "ecdsa-examples", "eddsa-examples", "CWT", "rsa-pss-examples"] {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
         files.sort();
         for f in files {
             let case: Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
@@ -127,14 +112,8 @@ fn cose_wg_sign1_examples() {
     assert_eq!(
         unsupported,
         vec![
-            (
-                "ecdsa-examples/ecdsa-sig-03.json".to_string(),
-                "P-521 (ES512) is not supported".to_string()
-            ),
-            (
-                "eddsa-examples/eddsa-sig-02.json".to_string(),
-                "Ed448 is not supported".to_string()
-            ),
+            ("ecdsa-examples/ecdsa-sig-03.json".to_string(), "P-521 (ES512) is not supported".to_string()),
+            ("eddsa-examples/eddsa-sig-02.json".to_string(), "Ed448 is not supported".to_string()),
         ]
     );
 }

@@ -13,37 +13,21 @@ fn dgc_testdata_conformance() {
         println!("{}", serde_json::to_string(r).unwrap());
     }
     println!("{s}");
-    let unexplained: Vec<_> = results
-        .iter()
-        .filter(|r| !r.agrees() && r.explained != Some(true))
-        .collect();
-    assert!(
-        unexplained.is_empty(),
-        "unexplained differences: {unexplained:#?}"
-    );
+    let unexplained: Vec<_> = results.iter().filter(|r| !r.agrees() && r.explained != Some(true)).collect();
+    assert!(unexplained.is_empty(), "unexplained differences: {unexplained:#?}");
     // 174 cases at the pinned commit; every in-scope flag present is checked.
     assert_eq!(s.to_string(), "925 checks, 899 agree, 26 differ");
 
     // The known defects of the data (PROVENANCE.md), found by the computed reasons.
     let reason = |file: &str, flag: &str| {
-        results
-            .iter()
-            .find(|r| r.file == file && r.flag == flag)
-            .and_then(|r| r.reason.clone())
-            .unwrap_or_default()
+        results.iter().find(|r| r.file == file && r.flag == flag).and_then(|r| r.reason.clone()).unwrap_or_default()
     };
     for n in [401, 402, 403] {
         let r = reason(&format!("ES/2DCode/raw/{n}.json"), "VERIFY");
-        assert!(
-            r.starts_with("curve mismatch") && r.contains("P-384"),
-            "{n}: {r}"
-        );
+        assert!(r.starts_with("curve mismatch") && r.contains("P-384"), "{n}: {r}");
     }
     let r = reason("FR/2DCode/raw/test_pcr_ok.json", "DECODE");
-    assert!(
-        r.starts_with("JSON times differ from CBOR") && r.contains("-2.0 h"),
-        "{r}"
-    );
+    assert!(r.starts_with("JSON times differ from CBOR") && r.contains("-2.0 h"), "{r}");
     // Every other difference is a case without a picture to decode.
     for d in results.iter().filter(|r| !r.agrees()) {
         let ok = d.flag == "PICTUREDECODE"
@@ -59,10 +43,7 @@ fn dgc_testdata_conformance() {
         ("common/2DCode/raw/CO16.json", "EXPIRATIONCHECK"),
         ("common/2DCode/raw/Q1.json", "PICTUREDECODE"),
     ] {
-        let r = results
-            .iter()
-            .find(|r| r.file == file && r.flag == flag)
-            .unwrap();
+        let r = results.iter().find(|r| r.file == file && r.flag == flag).unwrap();
         assert!(!r.expected && !r.got, "{r:?}");
     }
 }
@@ -77,9 +58,5 @@ fn harness_walks_nested_and_differently_cased_layouts() {
     std::fs::write(tmp.path().join("XX/2dcode/notes.json"), "{}").unwrap();
     let r = dgc_conformance(tmp.path()).unwrap();
     assert!(!r.is_empty());
-    assert!(
-        r.iter()
-            .all(|c| c.file == "XX/2dcode/Raw/1.3.0/case.json" && c.agrees()),
-        "{r:?}"
-    );
+    assert!(r.iter().all(|c| c.file == "XX/2dcode/Raw/1.3.0/case.json" && c.agrees()), "{r:?}");
 }

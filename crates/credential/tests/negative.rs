@@ -26,10 +26,7 @@ const CLOCK: &str = "2026-06-01T00:00:00Z";
 const URI: &str = "https://certguard.example/status/CN-320582/1";
 
 fn dir() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/negative/AQ/2DCode/raw"
-    ))
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/negative/AQ/2DCode/raw"))
 }
 
 fn body() -> BodyV1 {
@@ -61,10 +58,7 @@ fn claims(idx: u64) -> Claims {
         iat: NOW - 86_400,
         exp: NOW + 86_400 * 600,
         cti: vec![0x42; 16],
-        status: Some(StatusRef {
-            idx,
-            uri: URI.into(),
-        }),
+        status: Some(StatusRef { idx, uri: URI.into() }),
     }
 }
 
@@ -131,14 +125,7 @@ fn fixture() -> Fixture {
 }
 
 fn entry(alg: Algorithm, key: PublicKey) -> TrustEntry {
-    TrustEntry::for_key(
-        alg,
-        key,
-        "CN-320582",
-        "张家港市应急管理局",
-        NOW - 86_400 * 30,
-        NOW + 86_400 * 365,
-    )
+    TrustEntry::for_key(alg, key, "CN-320582", "张家港市应急管理局", NOW - 86_400 * 30, NOW + 86_400 * 365)
 }
 
 fn trust_list(f: &Fixture, seq: u64, exp: i64) -> Vec<u8> {
@@ -167,15 +154,7 @@ fn status_lists(f: &Fixture, iat: i64) -> Vec<u8> {
 }
 
 fn case(desc: &str, text: &str, f: &Fixture, expect: Json) -> Json {
-    case_with(
-        desc,
-        text,
-        f,
-        trust_list(f, 7, NOW + 86_400),
-        None,
-        status_lists(f, NOW - 60),
-        expect,
-    )
+    case_with(desc, text, f, trust_list(f, 7, NOW + 86_400), None, status_lists(f, NOW - 60), expect)
 }
 
 fn case_with(
@@ -210,12 +189,7 @@ fn expect(verdict: &str, check: Option<&str>) -> Json {
 }
 
 /// COSE_Sign1 with chosen protected/unprotected headers, wrapped as AQ1.
-fn custom(
-    protected: Vec<(i64, Value)>,
-    unprotected: Vec<(i64, Value)>,
-    payload: &[u8],
-    s: &dyn Signer,
-) -> Vec<u8> {
+fn custom(protected: Vec<(i64, Value)>, unprotected: Vec<(i64, Value)>, payload: &[u8], s: &dyn Signer) -> Vec<u8> {
     let prot = int_map(protected).to_vec();
     let sig = s.sign(&sig_structure(&prot, &[], payload));
     Value::Tag(
@@ -238,47 +212,17 @@ fn all_cases() -> Vec<(&'static str, Json)> {
     let f = fixture();
     let valid = issue(&body(), &claims(5), &f.es);
     let b45 = valid.strip_prefix("AQ1:").unwrap().to_owned();
-    let cose_of = |t: &str| {
-        certguard_credential::envelope::unwrap(t, &AQ1)
-            .unwrap()
-            .cose_bytes
-    };
+    let cose_of = |t: &str| certguard_credential::envelope::unwrap(t, &AQ1).unwrap().cose_bytes;
     let mut v = vec![
-        (
-            "valid",
-            case(
-                "baseline: valid ES256 credential, fresh lists",
-                &valid,
-                &f,
-                expect("valid", None),
-            ),
-        ),
-        (
-            "valid_eddsa",
-            case(
-                "valid EdDSA credential",
-                &issue(&body(), &claims(6), &f.ed),
-                &f,
-                expect("valid", None),
-            ),
-        ),
+        ("valid", case("baseline: valid ES256 credential, fresh lists", &valid, &f, expect("valid", None))),
+        ("valid_eddsa", case("valid EdDSA credential", &issue(&body(), &claims(6), &f.ed), &f, expect("valid", None))),
         (
             "prefix_hc1",
-            case(
-                "EU HC1: prefix: not our format",
-                &format!("HC1:{b45}"),
-                &f,
-                expect("not_our_format", Some("prefix")),
-            ),
+            case("EU HC1: prefix: not our format", &format!("HC1:{b45}"), &f, expect("not_our_format", Some("prefix"))),
         ),
         (
             "prefix_lower_case",
-            case(
-                "lower-case aq1: prefix",
-                &format!("aq1:{b45}"),
-                &f,
-                expect("invalid", Some("prefix")),
-            ),
+            case("lower-case aq1: prefix", &format!("aq1:{b45}"), &f, expect("invalid", Some("prefix"))),
         ),
         (
             "prefix_url",
@@ -305,12 +249,7 @@ fn all_cases() -> Vec<(&'static str, Json)> {
                 &issue(
                     &body(),
                     &claims(8),
-                    &Liar {
-                        inner: &f.collide,
-                        alg: Algorithm::ES256,
-                        kid: f.es.kid(),
-                        key: f.collide.public_key(),
-                    },
+                    &Liar { inner: &f.collide, alg: Algorithm::ES256, kid: f.es.kid(), key: f.collide.public_key() },
                 ),
                 &f,
                 expect("valid", None),
@@ -336,21 +275,11 @@ fn all_cases() -> Vec<(&'static str, Json)> {
         ),
         (
             "revoked",
-            case(
-                "status 1 (revoked)",
-                &issue(&body(), &claims(1001), &f.es),
-                &f,
-                expect("invalid", Some("status")),
-            ),
+            case("status 1 (revoked)", &issue(&body(), &claims(1001), &f.es), &f, expect("invalid", Some("status"))),
         ),
         (
             "suspended",
-            case(
-                "status 2 (suspended)",
-                &issue(&body(), &claims(1002), &f.es),
-                &f,
-                expect("invalid", Some("status")),
-            ),
+            case("status 2 (suspended)", &issue(&body(), &claims(1002), &f.es), &f, expect("invalid", Some("status"))),
         ),
         (
             "status_list_stale",
@@ -391,12 +320,7 @@ fn all_cases() -> Vec<(&'static str, Json)> {
             case(
                 "alg only in the unprotected header",
                 &wrap(
-                    &custom(
-                        vec![(4, Value::Bytes(f.es.kid()))],
-                        vec![(1, Value::from(-7i64))],
-                        &payload(5),
-                        &f.es,
-                    ),
+                    &custom(vec![(4, Value::Bytes(f.es.kid()))], vec![(1, Value::from(-7i64))], &payload(5), &f.es),
                     &AQ1,
                 ),
                 &f,
@@ -408,12 +332,7 @@ fn all_cases() -> Vec<(&'static str, Json)> {
             case(
                 "kid only in the unprotected header",
                 &wrap(
-                    &custom(
-                        vec![(1, Value::from(-7i64))],
-                        vec![(4, Value::Bytes(f.es.kid()))],
-                        &payload(5),
-                        &f.es,
-                    ),
+                    &custom(vec![(1, Value::from(-7i64))], vec![(4, Value::Bytes(f.es.kid()))], &payload(5), &f.es),
                     &AQ1,
                 ),
                 &f,
@@ -427,12 +346,7 @@ fn all_cases() -> Vec<(&'static str, Json)> {
                 &issue(
                     &body(),
                     &claims(5),
-                    &Liar {
-                        inner: &f.ed,
-                        alg: Algorithm::EdDSA,
-                        kid: f.es.kid(),
-                        key: f.es.public_key(),
-                    },
+                    &Liar { inner: &f.ed, alg: Algorithm::EdDSA, kid: f.es.kid(), key: f.es.public_key() },
                 ),
                 &f,
                 expect("invalid", Some("alg_curve")),
@@ -445,12 +359,7 @@ fn all_cases() -> Vec<(&'static str, Json)> {
                 &issue(
                     &body(),
                     &claims(5),
-                    &Liar {
-                        inner: &f.ed,
-                        alg: Algorithm::ES256,
-                        kid: f.es.kid(),
-                        key: f.es.public_key(),
-                    },
+                    &Liar { inner: &f.ed, alg: Algorithm::ES256, kid: f.es.kid(), key: f.es.public_key() },
                 ),
                 &f,
                 expect("invalid", Some("signature")),
@@ -458,12 +367,7 @@ fn all_cases() -> Vec<(&'static str, Json)> {
         ),
         (
             "truncated_text",
-            case(
-                "last 9 characters cut",
-                &valid[..valid.len() - 9],
-                &f,
-                expect("invalid", Some("base45")),
-            ),
+            case("last 9 characters cut", &valid[..valid.len() - 9], &f, expect("invalid", Some("base45"))),
         ),
         (
             "truncated_bytes",
@@ -488,12 +392,7 @@ fn all_cases() -> Vec<(&'static str, Json)> {
         ),
         (
             "oversized",
-            case(
-                "5000 characters",
-                &format!("AQ1:{}", "0".repeat(4996)),
-                &f,
-                expect("invalid", Some("format")),
-            ),
+            case("5000 characters", &format!("AQ1:{}", "0".repeat(4996)), &f, expect("invalid", Some("format"))),
         ),
         (
             "tampered_body",
@@ -527,11 +426,7 @@ fn all_cases() -> Vec<(&'static str, Json)> {
             "unknown_kid",
             case(
                 "signed by a key not in the trust list",
-                &issue(
-                    &body(),
-                    &claims(5),
-                    &SigningKey::from_seed(Algorithm::ES256, &[5; 32]).unwrap(),
-                ),
+                &issue(&body(), &claims(5), &SigningKey::from_seed(Algorithm::ES256, &[5; 32]).unwrap()),
                 &f,
                 expect("invalid", Some("kid_known")),
             ),
@@ -540,14 +435,7 @@ fn all_cases() -> Vec<(&'static str, Json)> {
             "signature_expired",
             case(
                 "credential past its exp",
-                &issue(
-                    &body(),
-                    &Claims {
-                        exp: NOW - 1,
-                        ..claims(5)
-                    },
-                    &f.es,
-                ),
+                &issue(&body(), &Claims { exp: NOW - 1, ..claims(5) }, &f.es),
                 &f,
                 expect("invalid", Some("expiry")),
             ),
@@ -617,18 +505,8 @@ fn run(c: &Json) -> (String, String, Option<String>) {
     for s in ctx["STATUSLISTS"].as_array().unwrap() {
         let _ = status.insert(&hex_field(s), &trust);
     }
-    let v = verify(
-        c["PREFIX"].as_str().unwrap(),
-        &Context {
-            trust: &trust,
-            status: &status,
-            now,
-        },
-    );
-    let verdict = serde_json::to_value(&v.verdict).unwrap()["verdict"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let v = verify(c["PREFIX"].as_str().unwrap(), &Context { trust: &trust, status: &status, now });
+    let verdict = serde_json::to_value(&v.verdict).unwrap()["verdict"].as_str().unwrap().to_owned();
     let check = match &v.verdict {
         Verdict::Invalid { check, .. } => Some(check.as_str().to_owned()),
         _ => v
@@ -642,10 +520,8 @@ fn run(c: &Json) -> (String, String, Option<String>) {
 
 #[test]
 fn negative_suite() {
-    let mut files: Vec<_> = std::fs::read_dir(dir())
-        .expect("tests/negative/AQ/2DCode/raw is missing")
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut files: Vec<_> =
+        std::fs::read_dir(dir()).expect("tests/negative/AQ/2DCode/raw is missing").map(|e| e.unwrap().path()).collect();
     files.sort();
     assert!(files.len() >= 25, "only {} negative cases", files.len());
     for f in &files {
@@ -653,21 +529,9 @@ fn negative_suite() {
         let e = &c["EXPECTEDRESULTS"];
         let (tl, verdict, check) = run(&c);
         let name = f.file_name().unwrap().to_string_lossy();
-        assert_eq!(
-            tl,
-            e["EXPECTEDTRUSTLIST"].as_str().unwrap(),
-            "{name}: trust list"
-        );
-        assert_eq!(
-            verdict,
-            e["EXPECTEDVERDICT"].as_str().unwrap(),
-            "{name}: verdict"
-        );
-        assert_eq!(
-            check.as_deref(),
-            e.get("EXPECTEDCHECK").and_then(Json::as_str),
-            "{name}: check"
-        );
+        assert_eq!(tl, e["EXPECTEDTRUSTLIST"].as_str().unwrap(), "{name}: trust list");
+        assert_eq!(verdict, e["EXPECTEDVERDICT"].as_str().unwrap(), "{name}: verdict");
+        assert_eq!(check.as_deref(), e.get("EXPECTEDCHECK").and_then(Json::as_str), "{name}: check");
     }
 }
 
@@ -677,10 +541,9 @@ fn committed_suite_matches_the_generator() {
     // used here are deterministic: RFC 6979 ECDSA and Ed25519).
     for (name, c) in all_cases() {
         let path = dir().join(format!("{name}.json"));
-        let committed: Json = serde_json::from_str(
-            &std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{name} not committed")),
-        )
-        .unwrap();
+        let committed: Json =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{name} not committed")))
+                .unwrap();
         assert_eq!(committed, c, "{name} differs from the generator");
     }
 }
@@ -690,16 +553,8 @@ fn es256_over_p384_signature_is_genuinely_valid_but_refused() {
     // The refusal is the binding, not a broken signature.
     let f = fixture();
     let text = issue(&body(), &claims(7), &f.p384);
-    let cose = certguard_credential::envelope::unwrap(&text, &AQ1)
-        .unwrap()
-        .cose;
+    let cose = certguard_credential::envelope::unwrap(&text, &AQ1).unwrap().cose;
     let key = f.p384.public_key();
-    assert!(
-        key.verify_unbound(Algorithm::ES256, &cose.tbs(&[]), &cose.signature)
-            .is_ok()
-    );
-    assert!(
-        key.verify(Algorithm::ES256, &cose.tbs(&[]), &cose.signature)
-            .is_err()
-    );
+    assert!(key.verify_unbound(Algorithm::ES256, &cose.tbs(&[]), &cose.signature).is_ok());
+    assert!(key.verify(Algorithm::ES256, &cose.tbs(&[]), &cose.signature).is_err());
 }

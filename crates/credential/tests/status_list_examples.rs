@@ -38,9 +38,7 @@ fn load(name: &str) -> StatusList {
 }
 
 fn nonzero(l: &StatusList) -> Vec<(u64, u8)> {
-    (0..l.len())
-        .filter_map(|i| l.get(i).filter(|s| *s != 0).map(|s| (i, s)))
-        .collect()
+    (0..l.len()).filter_map(|i| l.get(i).filter(|s| *s != 0).map(|s| (i, s))).collect()
 }
 
 #[test]
@@ -52,11 +50,7 @@ fn short_examples_match_their_byte_arrays() {
         "status_list_encoding2_json.md",
     ] {
         let l = load(name);
-        assert_eq!(
-            Some(l.as_bytes().to_vec()),
-            byte_array(&read(name)),
-            "{name}"
-        );
+        assert_eq!(Some(l.as_bytes().to_vec()), byte_array(&read(name)), "{name}");
         // Our encoding of the same array decodes back to it.
         let again = StatusList::from_cbor_value(&l.to_cbor_value()).unwrap();
         assert_eq!(again, l);
@@ -73,26 +67,14 @@ fn short_examples_match_their_byte_arrays() {
 
 #[test]
 fn long_examples_have_the_drafts_statuses() {
-    let one = [
-        0, 1993, 25460, 159495, 495669, 554353, 645645, 723232, 854545, 934534, 1000345,
-    ];
-    for name in [
-        "status_list_encoding1_long_cbor.md",
-        "status_list_encoding1_long_json.md",
-    ] {
+    let one = [0, 1993, 25460, 159495, 495669, 554353, 645645, 723232, 854545, 934534, 1000345];
+    for name in ["status_list_encoding1_long_cbor.md", "status_list_encoding1_long_json.md"] {
         let l = load(name);
         assert_eq!(l.len(), 1 << 20);
-        assert_eq!(
-            nonzero(&l),
-            one.iter().map(|&i| (i, 1)).collect::<Vec<_>>(),
-            "{name}"
-        );
+        assert_eq!(nonzero(&l), one.iter().map(|&i| (i, 1)).collect::<Vec<_>>(), "{name}");
     }
     let two = [1, 2, 1, 3, 1, 1, 2, 1, 1, 2, 3];
-    for name in [
-        "status_list_encoding2_long_cbor.md",
-        "status_list_encoding2_long_json.md",
-    ] {
+    for name in ["status_list_encoding2_long_cbor.md", "status_list_encoding2_long_json.md"] {
         let want: Vec<(u64, u8)> = one.iter().copied().zip(two).collect();
         assert_eq!(nonzero(&load(name)), want, "{name}");
     }
@@ -113,25 +95,15 @@ fn long_examples_have_the_drafts_statuses() {
         (1030204, 14),
         (1030205, 15),
     ];
-    for name in [
-        "status_list_encoding4_cbor.md",
-        "status_list_encoding4_json.md",
-    ] {
+    for name in ["status_list_encoding4_cbor.md", "status_list_encoding4_json.md"] {
         assert_eq!(nonzero(&load(name)), four.to_vec(), "{name}");
     }
-    for name in [
-        "status_list_encoding8_cbor.md",
-        "status_list_encoding8_json.md",
-    ] {
+    for name in ["status_list_encoding8_cbor.md", "status_list_encoding8_json.md"] {
         let l = load(name);
         assert_eq!(l.bits(), 8);
         let mut values: Vec<u8> = nonzero(&l).into_iter().map(|(_, s)| s).collect();
         values.sort_unstable();
-        assert_eq!(
-            values,
-            (1..=255).collect::<Vec<u8>>(),
-            "{name}: each value once"
-        );
+        assert_eq!(values, (1..=255).collect::<Vec<u8>>(), "{name}: each value once");
     }
 }
 
@@ -150,14 +122,7 @@ fn status_list_cwt_and_referenced_token() {
     let bytes = hex::decode(encoded(&read("referenced_token_cwt.md"))).unwrap();
     let cose = certguard_credential::cose::CoseSign1::from_slice(&bytes).unwrap();
     let claims = cbor::decode(&cose.payload).unwrap();
-    let sl = claims
-        .get_int(65535)
-        .unwrap()
-        .get_text("status_list")
-        .unwrap();
+    let sl = claims.get_int(65535).unwrap().get_text("status_list").unwrap();
     assert_eq!(sl.get_text("idx").and_then(cbor::Value::as_int), Some(0));
-    assert_eq!(
-        sl.get_text("uri").and_then(cbor::Value::as_text),
-        Some("https://example.com/statuslists/1")
-    );
+    assert_eq!(sl.get_text("uri").and_then(cbor::Value::as_text), Some("https://example.com/statuslists/1"));
 }
