@@ -224,6 +224,23 @@ pub struct Certificate {
     /// 3, or 6 after an extension.
     pub review_interval_years: u8,
     pub lifecycle: Lifecycle,
+    /// The current signed QR credential (AQ1), if the registry signs; replaced whenever the signed content
+    /// changes, while its status-list index stays with the certificate for life.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<SignedCredential>,
+}
+
+/// A signed credential as stored with its certificate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedCredential {
+    /// "AQ1:..." as printed in the QR code.
+    pub text: String,
+    /// Index in the issuing authority's status list.
+    pub status_idx: u64,
+    /// Key id (hex) of the signing key.
+    pub kid: String,
+    /// Unix seconds.
+    pub signed_at: i64,
 }
 
 /// The status a person sees, derived from the dates and the lifecycle on a given day.

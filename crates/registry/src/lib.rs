@@ -32,7 +32,8 @@ pub mod rules;
 
 pub use catalogue::Catalogue;
 pub use certificate::{
-    CancellationReason, Certificate, CertificateKind, Holder, Lifecycle, RevocationReason, Scope, Serial, Status,
+    CancellationReason, Certificate, CertificateKind, Holder, Lifecycle, RevocationReason, Scope, Serial,
+    SignedCredential, Status,
 };
 pub use lifecycle::{Command, Correction, Event, TransitionError, apply};
 pub use rules::{NewCertificate, RuleViolation, build_certificate};

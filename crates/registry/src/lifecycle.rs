@@ -135,6 +135,19 @@ impl Event {
             Event::Corrected { .. } => "corrected",
         }
     }
+    /// Whether the event changes what the signed credential says (it must be signed again).
+    pub fn changes_signed_content(&self) -> bool {
+        matches!(
+            self,
+            Event::Issued
+                | Event::Imported
+                | Event::Reviewed { passed: true, .. }
+                | Event::ReviewIntervalExtended
+                | Event::Renewed { .. }
+                | Event::Corrected { .. }
+        )
+    }
+
     /// Whether the event changes what a verifier must answer (status list, signed credential).
     pub fn changes_status(&self) -> bool {
         matches!(self, Event::Suspended { .. } | Event::Reinstated | Event::Revoked { .. } | Event::Cancelled { .. })

@@ -194,5 +194,6 @@ pub fn build_certificate(
         last_review: new.last_review,
         review_interval_years: REVIEW_INTERVAL_YEARS,
         lifecycle: Lifecycle::Active,
+        credential: None,
     })
 }

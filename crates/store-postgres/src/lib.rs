@@ -15,7 +15,8 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_status_index.sql"))];
 /// Advisory lock key for migrations ("certguard" folded into an i64).
 const MIGRATION_LOCK: i64 = 0x6365_7274_6775_6172;
 
@@ -181,8 +182,8 @@ impl Store for PgStore {
         let insert = tx
             .prepare(
                 "INSERT INTO certificates (serial, number, holder_name, code1, code2, kind, authority, lifecycle,
-                 valid_from, valid_until, review_due, version, created_at, updated_at, body)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12, $13) RETURNING id",
+                 valid_from, valid_until, review_due, version, created_at, updated_at, body, status_idx)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12, $13, $14) RETURNING id",
             )
             .await
             .map_err(pg)?;
@@ -217,6 +218,7 @@ impl Store for PgStore {
                             &cert.review_due,
                             &rec.at,
                             &encode_certificate(cert),
+                            &cert.credential.as_ref().map(|c| c.status_idx as i64),
                         ],
                     )
                     .await
@@ -254,7 +256,7 @@ impl Store for PgStore {
         let new_version = version + 1;
         tx.execute(
             "UPDATE certificates SET holder_name = $2, lifecycle = $3, valid_from = $4, valid_until = $5,
-             review_due = $6, version = $7, updated_at = $8, body = $9 WHERE id = $1",
+             review_due = $6, version = $7, updated_at = $8, body = $9, status_idx = $10 WHERE id = $1",
             &[
                 &id,
                 &cert.holder.name.as_str(),
@@ -265,6 +267,7 @@ impl Store for PgStore {
                 &new_version,
                 &event.at,
                 &encode_certificate(cert),
+                &cert.credential.as_ref().map(|c| c.status_idx as i64),
             ],
         )
         .await
@@ -387,6 +390,32 @@ impl Store for PgStore {
                 })
             })
             .collect()
+    }
+
+    async fn status_index_taken(&self, authority: &AuthorityCode, idx: u64) -> StoreResult<bool> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT 1 FROM certificates WHERE authority = $1 AND status_idx = $2",
+                &[&authority.as_str(), &(idx as i64)],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(row.is_some())
+    }
+
+    async fn status_entries(&self, authority: &AuthorityCode) -> StoreResult<Vec<(u64, String)>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT status_idx, lifecycle FROM certificates WHERE authority = $1 AND status_idx IS NOT NULL",
+                &[&authority.as_str()],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(rows.iter().map(|r| (r.get::<_, i64>(0) as u64, r.get::<_, String>(1))).collect())
     }
 
     async fn counts(&self) -> StoreResult<RegistryCounts> {

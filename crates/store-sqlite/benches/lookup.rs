@@ -37,6 +37,7 @@ fn cert(i: u64) -> Certificate {
         last_review: None,
         review_interval_years: 3,
         lifecycle: Lifecycle::Active,
+        credential: None,
     }
 }
 

@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_status_index.sql"))];
 
 pub struct SqliteStore {
     path: PathBuf,
@@ -254,8 +255,8 @@ impl Store for SqliteStore {
                 let mut insert = tx
                     .prepare_cached(
                         "INSERT INTO certificates (serial, number, holder_name, code1, code2, kind, authority, lifecycle,
-                         valid_from, valid_until, review_due, version, created_at, updated_at, body)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?12, ?13)",
+                         valid_from, valid_until, review_due, version, created_at, updated_at, body, status_idx)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?12, ?13, ?14)",
                     )
                     .map_err(backend)?;
                 for rec in &batch {
@@ -283,10 +284,11 @@ impl Store for SqliteStore {
                                 cert.review_due.as_ref().map(date),
                                 ts(&rec.at),
                                 encode_certificate(cert),
+                                cert.credential.as_ref().map(|c| c.status_idx as i64),
                             ])
                             .map_err(|e| {
                                 if unique_violation(&e) {
-                                    StoreError::Conflict(format!("serial {} already used", cert.serial))
+                                    StoreError::Conflict(format!("certificate {} clashes with a stored one: {e}", cert.serial))
                                 } else {
                                     backend(e)
                                 }
@@ -329,7 +331,7 @@ impl Store for SqliteStore {
             let new_version = version + 1;
             tx.execute(
                 "UPDATE certificates SET holder_name = ?2, lifecycle = ?3, valid_from = ?4, valid_until = ?5,
-                 review_due = ?6, version = ?7, updated_at = ?8, body = ?9 WHERE id = ?1",
+                 review_due = ?6, version = ?7, updated_at = ?8, body = ?9, status_idx = ?10 WHERE id = ?1",
                 params![
                     id,
                     cert.holder.name.as_str(),
@@ -340,6 +342,7 @@ impl Store for SqliteStore {
                     new_version,
                     ts(&event.at),
                     encode_certificate(&cert),
+                    cert.credential.as_ref().map(|c| c.status_idx as i64),
                 ],
             )
             .map_err(|e| if unique_violation(&e) { StoreError::Conflict(e.to_string()) } else { backend(e) })?;
@@ -463,6 +466,29 @@ impl Store for SqliteStore {
                 Ok(StoredEvent { seq, serial: *serial, event: decode_event(&body)?, actor, at: parse_ts(&at)? })
             })
             .collect()
+        })
+    }
+
+    async fn status_index_taken(&self, authority: &AuthorityCode, idx: u64) -> StoreResult<bool> {
+        self.read(|c| {
+            c.prepare_cached("SELECT 1 FROM certificates WHERE authority = ?1 AND status_idx = ?2")
+                .map_err(backend)?
+                .exists(params![authority.as_str(), idx as i64])
+                .map_err(backend)
+        })
+    }
+
+    async fn status_entries(&self, authority: &AuthorityCode) -> StoreResult<Vec<(u64, String)>> {
+        self.read(|c| {
+            let mut st = c
+                .prepare_cached(
+                    "SELECT status_idx, lifecycle FROM certificates WHERE authority = ?1 AND status_idx IS NOT NULL",
+                )
+                .map_err(backend)?;
+            let rows = st
+                .query_map([authority.as_str()], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)))
+                .map_err(backend)?;
+            rows.map(|r| r.map_err(backend)).collect()
         })
     }
 

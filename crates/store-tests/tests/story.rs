@@ -126,12 +126,26 @@ async fn story(store: Arc<dyn Store>) {
     let other = CertificateQuery { authority: Some("CN-110000".parse().unwrap()), limit: 10, ..Default::default() };
     assert_eq!(store.search(&other).await.unwrap().1, 0);
 
+    // Status-list indices: unique within an authority, listed with the lifecycle.
+    let signed = |serial: u8, id: &str, idx: u64| {
+        let mut c = cert(serial, id, "周九", ("4", "4.1"), d(2023, 1, 1));
+        c.credential = Some(SignedCredential { text: "AQ1:X".into(), status_idx: idx, kid: "00".into(), signed_at: 1 });
+        c
+    };
+    let authority: certguard_types::AuthorityCode = "CN-320582".parse().unwrap();
+    assert!(!store.status_index_taken(&authority, 7).await.unwrap());
+    store.insert_certificates(&[record(&signed(20, "11010519491231002X", 7))], &audit("issue")).await.unwrap();
+    assert!(store.status_index_taken(&authority, 7).await.unwrap());
+    let clash = store.insert_certificates(&[record(&signed(21, "440524188001010014", 7))], &audit("issue")).await;
+    assert!(matches!(clash, Err(StoreError::Conflict(_))), "{clash:?}");
+    assert_eq!(store.status_entries(&authority).await.unwrap(), vec![(7, "active".to_string())]);
+
     // Streaming export cursor.
     let first = store.certificates_after(0, None, 2).await.unwrap();
     assert_eq!(first.len(), 2);
     let rest = store.certificates_after(first[1].0, None, 10).await.unwrap();
-    assert_eq!(rest.len(), 1);
-    assert_eq!(store.certificates_after(0, Some(&"CN-320582".parse().unwrap()), 10).await.unwrap().len(), 3);
+    assert_eq!(rest.len(), 2);
+    assert_eq!(store.certificates_after(0, Some(&"CN-320582".parse().unwrap()), 10).await.unwrap().len(), 4);
 
     // Users, sessions, API tokens.
     let uid = store

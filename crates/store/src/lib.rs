@@ -98,7 +98,8 @@ pub enum InsertOutcome {
 pub fn classify_insert(existing: &[Certificate], new: &Certificate) -> InsertOutcome {
     for old in existing {
         if old.valid_from == new.valid_from {
-            let same = Certificate { serial: new.serial, ..old.clone() } == *new;
+            // Same record whatever its serial and signature: a re-import signs nothing new.
+            let same = Certificate { serial: new.serial, credential: new.credential.clone(), ..old.clone() } == *new;
             return if same {
                 InsertOutcome::Unchanged { serial: old.serial }
             } else {
@@ -212,6 +213,10 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> StoreResult<Vec<(i64, Certificate)>>;
     async fn history(&self, serial: &Serial) -> StoreResult<Vec<StoredEvent>>;
+    /// Whether `idx` is already assigned in `authority`'s status list.
+    async fn status_index_taken(&self, authority: &AuthorityCode, idx: u64) -> StoreResult<bool>;
+    /// (status-list index, lifecycle code) of every signed certificate of `authority`.
+    async fn status_entries(&self, authority: &AuthorityCode) -> StoreResult<Vec<(u64, String)>>;
     async fn counts(&self) -> StoreResult<RegistryCounts>;
 
     async fn create_user(&self, user: &NewUser, audit: &AuditRecord) -> StoreResult<i64>;
@@ -310,6 +315,7 @@ mod tests {
             last_review: None,
             review_interval_years: 3,
             lifecycle: Lifecycle::Active,
+            credential: None,
         }
     }
 
