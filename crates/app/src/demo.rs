@@ -2,15 +2,17 @@
 //! realistic names, items and histories, so that a newcomer sees a registry that looks like the real thing.
 
 use crate::accounts::{Accounts, NewAccount};
+use crate::credentials::STATUS_LIST_LEN;
 use crate::error::AppError;
 use crate::registry::Registry;
 use certguard_access::{AdminGrant, Role};
+use certguard_credential::status_list::allocate_index;
 use certguard_registry::{
     CancellationReason, Certificate, Command, Event, Holder, NewCertificate, RevocationReason, Scope, Serial,
     build_certificate,
 };
 use certguard_store::{AuditRecord, Authority, NewRecord};
-use certguard_types::{IdentityDoc, check_char};
+use certguard_types::{AuthorityCode, IdentityDoc, check_char};
 use chrono::{Datelike, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -223,9 +225,37 @@ pub async fn seed(registry: &Registry, accounts: &Accounts, count: usize) -> Res
     let today = registry.clock().today();
     let now = registry.clock().now();
     let mut inserted = 0u64;
+    let creds = registry.credentials().cloned();
+    let mut used: std::collections::HashMap<AuthorityCode, std::collections::HashSet<u64>> = Default::default();
+    if creds.is_some() {
+        for (code, _, _, _) in AUTHORITIES {
+            let code: AuthorityCode = code.parse().expect("demo authority");
+            let taken = registry.store().status_entries(&code).await?.into_iter().map(|(i, _)| i).collect();
+            used.insert(code, taken);
+        }
+    }
+    let unix = now.timestamp();
     let mut generator = DemoGenerator::new(registry, today).take(count).peekable();
     while generator.peek().is_some() {
-        let chunk: Vec<DemoHistory> = generator.by_ref().take(1000).collect();
+        let mut chunk: Vec<DemoHistory> = generator.by_ref().take(1000).collect();
+        if let Some(c) = &creds {
+            // Sign the first state and every later state whose signed content changed; the status index stays.
+            for (first, later) in chunk.iter_mut() {
+                let taken = used.entry(first.authority.clone()).or_default();
+                let idx = allocate_index(&mut rand::rng(), STATUS_LIST_LEN, |i| taken.contains(&i), 1000)
+                    .ok_or_else(|| AppError::Conflict("status list full".into()))?;
+                taken.insert(idx);
+                let name = registry.authority_name(&first.authority).0;
+                first.credential = Some(c.sign_with_index(first, &name, idx, unix)?);
+                let mut current = first.credential.clone();
+                for (state, event) in later.iter_mut() {
+                    if event.changes_signed_content() {
+                        current = Some(c.sign_with_index(state, &name, idx, unix)?);
+                    }
+                    state.credential = current.clone();
+                }
+            }
+        }
         let records: Vec<NewRecord> = chunk
             .iter()
             .map(|(first, _)| NewRecord {
@@ -261,6 +291,14 @@ pub async fn seed(registry: &Registry, accounts: &Accounts, count: usize) -> Res
                 };
                 registry.store().update_certificate(state, version, &rec, &audit).await?;
             }
+        }
+    }
+    if let Some(c) = &creds {
+        let names: Vec<(AuthorityCode, String)> =
+            registry.store_authorities_cached().into_iter().map(|(code, (zh, _))| (code, zh)).collect();
+        c.demo_trust_setup(&names, unix)?;
+        for (code, _) in &names {
+            c.invalidate_status(code);
         }
     }
     Ok(inserted)

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod clock;
+pub mod credentials;
 pub mod dates;
 pub mod demo;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod export;
 pub mod import;
 pub mod lookup;
 pub mod registry;
+pub mod verification;
 
 pub use accounts::Accounts;
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -1,6 +1,7 @@
 //! The registry's use cases: issue, operate on, read and look up certificates.
 
 use crate::clock::Clock;
+use crate::credentials::Credentials;
 use crate::error::AppError;
 use crate::lookup::PublicCertificate;
 use certguard_access::{IssuerGrant, RegistryReader};
@@ -19,6 +20,7 @@ pub struct Registry {
     catalogue: Arc<Catalogue>,
     clock: Arc<dyn Clock>,
     authority_names: Arc<RwLock<HashMap<AuthorityCode, (String, String)>>>,
+    credentials: Option<Arc<Credentials>>,
 }
 
 /// A fresh random serial (the credential's cti): never derived from the holder.
@@ -33,9 +35,29 @@ impl Registry {
             catalogue: Arc::new(catalogue),
             clock,
             authority_names: Arc::new(RwLock::new(HashMap::new())),
+            credentials: None,
         };
         r.reload_authorities().await?;
         Ok(r)
+    }
+
+    /// Signs a QR credential for every issue, review, renewal and correction from now on.
+    pub fn with_credentials(mut self, credentials: Arc<Credentials>) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    pub fn credentials(&self) -> Option<&Arc<Credentials>> {
+        self.credentials.as_ref()
+    }
+
+    /// Signs (or re-signs) `cert` if this registry signs credentials.
+    async fn signed(&self, mut cert: Certificate) -> Result<Certificate, AppError> {
+        if let Some(c) = &self.credentials {
+            let name = self.authority_name(&cert.authority).0;
+            cert.credential = Some(c.sign(self.store.as_ref(), &cert, &name, self.clock.now().timestamp()).await?);
+        }
+        Ok(cert)
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -121,6 +143,7 @@ impl Registry {
             return Err(AppError::invalid("authority", format!("unknown authority {}", new.authority)));
         }
         let cert = build_certificate(new, &self.catalogue, new_serial(), self.clock.today())?;
+        let cert = self.signed(cert).await?;
         let rec = NewRecord {
             certificate: cert.clone(),
             event: Event::Issued,
@@ -165,11 +188,18 @@ impl Registry {
             return Err(AppError::Conflict("the certificate was changed by someone else; reload and retry".into()));
         }
         let (next, event) = certguard_registry::apply(&stored.certificate, cmd, self.clock.today())?;
+        let next = if event.changes_signed_content() { self.signed(next).await? } else { next };
         let detail = serde_json::to_string(&event).unwrap_or_default();
         let audit = self.audit(grant.actor(), &format!("certificate.{}", cmd.name()), &serial.to_hex(), detail, client);
         let rec =
             NewRecord { certificate: next.clone(), event, actor: grant.actor().to_string(), at: self.clock.now() };
         let version = self.store.update_certificate(&next, stored.version, &rec, &audit).await?;
+        if rec.event.changes_status()
+            && let Some(c) = &self.credentials
+        {
+            // Republished on the next request: within seconds of the change.
+            c.invalidate_status(&next.authority);
+        }
         Ok(StoredCertificate { certificate: next, version, created_at: stored.created_at, updated_at: rec.at })
     }
 
@@ -210,6 +240,54 @@ impl Registry {
         }
         let today = self.clock.today();
         Ok(found.iter().map(|c| self.public_view(c, today)).collect())
+    }
+
+    /// Signs every certificate without a credential (after an import), or all of them (`all`, after a key
+    /// rotation), optionally for one authority. Returns how many were signed.
+    pub async fn sign_credentials(
+        &self,
+        authority: Option<&AuthorityCode>,
+        all: bool,
+        actor: &str,
+        mut on_progress: impl FnMut(u64),
+    ) -> Result<u64, AppError> {
+        let Some(creds) = self.credentials.clone() else {
+            return Err(AppError::invalid("credentials", "this registry does not sign credentials"));
+        };
+        let mut cursor = 0i64;
+        let mut signed = 0u64;
+        loop {
+            let page = self.store.certificates_after(cursor, authority, 500).await?;
+            let Some(last) = page.last() else { break };
+            cursor = last.0;
+            for (_, cert) in page {
+                if cert.credential.is_some() && !all {
+                    continue;
+                }
+                let Some(stored) = self.store.certificate(&cert.serial).await? else { continue };
+                let next = self.signed(stored.certificate.clone()).await?;
+                let kid = next.credential.as_ref().map(|c| c.kid.clone()).unwrap_or_default();
+                let now = self.clock.now();
+                let rec = NewRecord {
+                    certificate: next.clone(),
+                    event: Event::CredentialSigned { kid: kid.clone() },
+                    actor: actor.to_string(),
+                    at: now,
+                };
+                let audit = self.audit(actor, "certificate.sign", &next.serial.to_hex(), format!("kid {kid}"), None);
+                self.store.update_certificate(&next, stored.version, &rec, &audit).await?;
+                signed += 1;
+                on_progress(signed);
+            }
+        }
+        if let Some(a) = authority {
+            creds.invalidate_status(a);
+        } else {
+            for (a, _) in self.store_authorities_cached() {
+                creds.invalidate_status(&a);
+            }
+        }
+        Ok(signed)
     }
 
     pub fn public_view(&self, c: &Certificate, today: chrono::NaiveDate) -> PublicCertificate {

@@ -13,6 +13,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Address the web server listens on.
     pub listen: String,
+    /// The address people and verifiers reach the server at (status-list URIs in signed QR codes).
+    /// Empty: http://<listen>.
+    pub public_url: String,
     /// postgres://... to use PostgreSQL; empty for the embedded SQLite database in `data_dir`.
     pub database_url: String,
     /// Connections in the PostgreSQL pool.
@@ -36,6 +39,7 @@ impl Default for Config {
         Config {
             data_dir: PathBuf::from("./certguard-data"),
             listen: "127.0.0.1:8080".into(),
+            public_url: String::new(),
             database_url: String::new(),
             database_pool: 16,
             lookup_per_minute: 30,
@@ -53,6 +57,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("data_dir", &self.data_dir)
             .field("listen", &self.listen)
+            .field("public_url", &self.public_url)
             .field("database_url", &if self.database_url.is_empty() { "" } else { "<redacted>" })
             .field("database_pool", &self.database_pool)
             .field("lookup_per_minute", &self.lookup_per_minute)
@@ -75,6 +80,10 @@ data_dir = "./certguard-data"
 
 # Address of the web server.
 listen = "127.0.0.1:8080"
+
+# The address people and verifiers reach this server at; signed QR codes point their status lists
+# here (<public_url>/status/<authority>). Empty: http://<listen>.
+public_url = ""
 
 # PostgreSQL for large registries, e.g. "postgres://certguard@127.0.0.1:5432/certguard".
 # Empty: the embedded SQLite database in data_dir. Secret: prefer CERTGUARD_DATABASE_URL_FILE.
@@ -121,6 +130,10 @@ where
 }
 
 impl Config {
+    pub fn public_base(&self) -> String {
+        if self.public_url.is_empty() { format!("http://{}", self.listen) } else { self.public_url.clone() }
+    }
+
     /// Defaults, then the file (if given), then the environment.
     pub fn load(file: Option<&Path>) -> Result<Config> {
         let mut c = match file {
@@ -135,6 +148,7 @@ impl Config {
         parse_env("data_dir", &mut data_dir)?;
         c.data_dir = data_dir.into();
         parse_env("listen", &mut c.listen)?;
+        parse_env("public_url", &mut c.public_url)?;
         parse_env("database_url", &mut c.database_url)?;
         parse_env("database_pool", &mut c.database_pool)?;
         parse_env("lookup_per_minute", &mut c.lookup_per_minute)?;

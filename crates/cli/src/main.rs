@@ -104,6 +104,9 @@ enum Command {
     /// Configuration helpers.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Signed QR credentials of the registry.
+    #[command(subcommand)]
+    Credentials(CredentialsCommand),
     /// Verify signed QR certificates (AQ1 text, photos, or directories of them) offline.
     Verify(certguard_credential::cli::VerifyArgs),
     /// Conformance suites of the verifier.
@@ -119,6 +122,20 @@ enum Command {
     /// Sentinel scans: score a stream of domains, judge a page, scan ads for fake-certificate offers.
     #[command(subcommand)]
     Scan(ScanCommand),
+}
+
+#[derive(Subcommand)]
+enum CredentialsCommand {
+    /// Sign every certificate that has no QR credential yet (after an import), or all (--all, after a key
+    /// rotation), with a progress bar.
+    Sign {
+        #[arg(long)]
+        authority: Option<String>,
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        store: StoreFlags,
+    },
 }
 
 #[derive(Subcommand)]
@@ -278,7 +295,10 @@ struct Services {
 async fn services(c: &Config) -> Result<Services> {
     let store = open_store(c).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let registry = Registry::new(store.clone(), Catalogue::builtin(), clock.clone()).await?;
+    std::fs::create_dir_all(&c.data_dir).with_context(|| format!("creating {}", c.data_dir.display()))?;
+    let credentials = Arc::new(certguard_app::credentials::Credentials::new(&c.data_dir, &c.public_base()));
+    let registry =
+        Registry::new(store.clone(), Catalogue::builtin(), clock.clone()).await?.with_credentials(credentials);
     let accounts = Accounts::new(store, clock, chrono::Duration::hours(c.session_hours));
     Ok(Services { registry, accounts })
 }
@@ -563,6 +583,17 @@ async fn run() -> Result<i32> {
             for a in s.registry.store().authorities().await? {
                 println!("{:<12} {}  {}  {}", a.code, a.name_zh, a.name_en, a.region);
             }
+        }
+        Command::Credentials(CredentialsCommand::Sign { authority, all, store }) => {
+            apply_store_flags(&mut c, store.data_dir, store.database_url);
+            let s = services(&c).await?;
+            let authority =
+                authority.map(|a| a.parse()).transpose().map_err(|e| anyhow::anyhow!("--authority: {e}"))?;
+            let pb = progress_bar(None, "signing");
+            let n =
+                s.registry.sign_credentials(authority.as_ref(), all, "cli:credentials", |n| pb.set_position(n)).await?;
+            pb.finish_and_clear();
+            println!("{n} credentials signed");
         }
         Command::Config(ConfigCommand::Default) => print!("{}", config::DEFAULT_TOML),
         Command::Config(ConfigCommand::Show) => println!("{c:#?}"),

@@ -80,14 +80,35 @@ impl Command {
 pub enum Event {
     Issued,
     Imported,
-    Reviewed { date: NaiveDate, passed: bool },
+    Reviewed {
+        date: NaiveDate,
+        passed: bool,
+    },
     ReviewIntervalExtended,
-    Renewed { valid_from: NaiveDate, valid_until: NaiveDate },
-    Suspended { reason: String },
+    Renewed {
+        valid_from: NaiveDate,
+        valid_until: NaiveDate,
+    },
+    Suspended {
+        reason: String,
+    },
     Reinstated,
-    Revoked { reason: RevocationReason },
-    Cancelled { reason: CancellationReason },
-    Corrected { field: String, old: String, new: String, reason: String },
+    Revoked {
+        reason: RevocationReason,
+    },
+    Cancelled {
+        reason: CancellationReason,
+    },
+    Corrected {
+        field: String,
+        old: String,
+        new: String,
+        reason: String,
+    },
+    /// A signed QR credential was (re)issued outside another event: after an import, or a key rotation.
+    CredentialSigned {
+        kid: String,
+    },
 }
 
 impl Event {
@@ -103,6 +124,7 @@ impl Event {
             Event::Revoked { .. } => "revoked",
             Event::Cancelled { .. } => "cancelled",
             Event::Corrected { .. } => "corrected",
+            Event::CredentialSigned { .. } => "credential_signed",
         }
     }
     pub fn zh(&self) -> &'static str {
@@ -118,6 +140,7 @@ impl Event {
             Event::Revoked { .. } => "撤销",
             Event::Cancelled { .. } => "注销",
             Event::Corrected { .. } => "更正",
+            Event::CredentialSigned { .. } => "签发电子证照二维码",
         }
     }
     pub fn en(&self) -> &'static str {
@@ -133,6 +156,7 @@ impl Event {
             Event::Revoked { .. } => "revoked",
             Event::Cancelled { .. } => "cancelled",
             Event::Corrected { .. } => "corrected",
+            Event::CredentialSigned { .. } => "QR credential signed",
         }
     }
     /// Whether the event changes what the signed credential says (it must be signed again).

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The HTTP edge of certguard, the only crate that knows HTTP and HTML.
 //!
 //! - public pages: certificate lookup (number + name), rate-limited, masked;
@@ -85,6 +86,12 @@ pub fn router(state: SharedState) -> Router {
         .route("/", get(pages::public::home))
         .route("/lookup", post(pages::public::lookup))
         .route("/lang/{lang}", get(pages::public::set_language))
+        .route("/verify", get(pages::verify::verify_page).post(pages::verify::verify_submit))
+        .route("/trust-list", get(pages::verify::trust_list))
+        .route("/status/{authority}", get(pages::verify::status_list))
+        .route("/e/{serial}", get(pages::verify::e_certificate))
+        .route("/e/{serial}/{file}", get(pages::verify::e_certificate_qr))
+        .route("/api/v1/verify", post(pages::verify::verify_api))
         .route("/login", get(pages::public::login_form).post(pages::public::login))
         .route("/logout", post(pages::public::logout))
         .route("/static/app.css", get(pages::layout::stylesheet))

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 /// (path, method) of every API operation; the tests walk this list against the router.
 pub const OPERATIONS: &[(&str, &str)] = &[
     ("/api/v1/lookup", "post"),
+    ("/api/v1/verify", "post"),
     ("/api/v1/catalogue", "get"),
     ("/api/v1/certificates", "get"),
     ("/api/v1/certificates", "post"),
@@ -106,6 +107,13 @@ pub fn spec() -> Value {
                     {"properties": {"op": {"const": "correct"}, "correction": {"type": "object", "properties": {"field": {"type": "string", "enum": ["holder_name", "sex", "first_issued"]}, "value": {}}}, "reason": {"type": "string"}}, "required": ["op", "correction", "reason"]}
                 ]},
                 "CommandRequest": {"type": "object", "required": ["command"], "properties": {"command": {"$ref": "#/components/schemas/Command"}, "expected_version": {"type": "integer"}}},
+                "Verification": {"type": "object", "required": ["checks", "verdict"], "properties": {
+                    "checks": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "outcome": {"type": "string", "enum": ["pass", "fail", "unknown"]}, "detail": {"type": "string"}}}},
+                    "verdict": {"type": "string", "enum": ["valid", "invalid", "valid_status_unknown", "not_our_format"]},
+                    "check": {"type": "string"}, "reason": {"type": "string"}, "since": {"type": ["integer", "null"]},
+                    "kind": {"type": "object"}, "credential": {"type": ["object", "null"]},
+                    "registry": {"type": ["object", "null"], "properties": {"found": {"type": "boolean"}, "status": {"type": ["string", "null"]}, "current": {"type": "boolean"}}},
+                    "url": {"type": ["object", "null"], "properties": {"url": {"type": "string"}, "domain": {"type": "string"}, "verdict": {"type": "string", "enum": ["official", "look_alike", "unknown"]}, "score": {"type": "integer"}}}}},
                 "Event": {"type": "object", "properties": {"seq": {"type": "integer"}, "serial": {"type": "string"}, "event": {"type": "object"}, "actor": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}}
             }
         },
@@ -116,6 +124,16 @@ pub fn spec() -> Value {
                 "security": [],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LookupRequest"}}}},
                 "responses": with_errors(ok_json("200", "certificates found, ID numbers masked", "LookupResponse"), &["400", "404", "429"])
+            }},
+            "/api/v1/verify": {"post": {
+                "summary": "Verify a signed QR certificate (AQ1 text as JSON, or a PNG/JPEG photo as the body): every check, one verdict, and the registry record",
+                "security": [],
+                "requestBody": {"required": true, "content": {
+                    "application/json": {"schema": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "example": "AQ1:..."}}}},
+                    "image/png": {"schema": {"type": "string", "format": "binary"}},
+                    "image/jpeg": {"schema": {"type": "string", "format": "binary"}}
+                }},
+                "responses": with_errors(ok_json("200", "checks and verdict (valid, invalid, valid_status_unknown, not_our_format)", "Verification"), &["400", "429"])
             }},
             "/api/v1/catalogue": {"get": {
                 "summary": "The national catalogue of special operations and management classifications",

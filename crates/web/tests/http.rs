@@ -420,3 +420,107 @@ async fn failed_logins_are_rate_limited_successful_ones_are_not() {
     }
     assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429]);
 }
+
+async fn verify(app: &TestApp, text: &str) -> Value {
+    let res = client().post(app.url("/api/v1/verify")).json(&json!({ "text": text })).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn signed_qr_credentials_follow_the_registry() {
+    let app = TestApp::spawn().await;
+    let serial = app.issue_via_api(ID, "张三").await;
+    let token = app.token("clerk").await;
+    let c = client();
+    let record: Value = c
+        .get(app.url(&format!("/api/v1/certificates/{serial}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let text = record["certificate"]["credential"]["text"].as_str().unwrap().to_string();
+    assert!(text.starts_with("AQ1:") && !text.contains(ID));
+
+    let v = verify(&app, &text).await;
+    assert_eq!(v["verdict"], "valid", "{v:#}");
+    assert_eq!(v["registry"]["current"], true);
+    assert_eq!(v["credential"]["body"]["id_masked"], "440524********0014");
+    assert!(v["checks"].as_array().unwrap().iter().any(|c| c["name"] == "signature" && c["outcome"] == "pass"));
+
+    // A suspension shows in the status list at once.
+    let cmd = |body: Value| {
+        let c = c.clone();
+        let url = app.url(&format!("/api/v1/certificates/{serial}/commands"));
+        let token = token.clone();
+        async move { c.post(url).bearer_auth(token).json(&body).send().await.unwrap() }
+    };
+    assert_eq!(cmd(json!({"command": {"op": "suspend", "reason": "调查"}})).await.status(), 200);
+    let v = verify(&app, &text).await;
+    assert_eq!((v["verdict"].as_str(), v["check"].as_str()), (Some("invalid"), Some("status")), "{v:#}");
+    assert_eq!(cmd(json!({"command": {"op": "reinstate"}})).await.status(), 200);
+    assert_eq!(verify(&app, &text).await["verdict"], "valid");
+
+    // A correction re-signs: the old QR is genuine but superseded.
+    let res = cmd(json!({"command": {"op": "correct", "correction": {"field": "holder_name", "value": "张叁"}, "reason": "录入错误"}})).await;
+    assert_eq!(res.status(), 200);
+    let new_text =
+        res.json::<Value>().await.unwrap()["certificate"]["credential"]["text"].as_str().unwrap().to_string();
+    assert_ne!(new_text, text);
+    let old = verify(&app, &text).await;
+    assert_eq!((old["verdict"].as_str(), old["registry"]["current"].as_bool()), (Some("valid"), Some(false)));
+    assert_eq!(verify(&app, &new_text).await["credential"]["body"]["holder_name"], "张叁");
+
+    // Tampering breaks it: flip one character in the middle.
+    let mut chars: Vec<char> = new_text.chars().collect();
+    let mid = chars.len() / 2;
+    chars[mid] = if chars[mid] == 'A' { 'B' } else { 'A' };
+    let tampered: String = chars.into_iter().collect();
+    assert_eq!(verify(&app, &tampered).await["verdict"], "invalid");
+
+    // The printed QR, photographed, verifies too.
+    let png = c.get(app.url(&format!("/e/{serial}/qr.png"))).send().await.unwrap().bytes().await.unwrap();
+    let res =
+        c.post(app.url("/api/v1/verify")).header("content-type", "image/png").body(png.to_vec()).send().await.unwrap();
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["verdict"], "valid", "{v:#}");
+    let page = c.get(app.url(&format!("/e/{serial}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<svg") && page.contains("440524********0014") && !page.contains(ID));
+
+    // Published lists.
+    let res = c.get(app.url("/status/CN-320500")).send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "application/statuslist+cwt");
+    assert_eq!(c.get(app.url("/trust-list")).send().await.unwrap().status(), 200);
+    assert_eq!(c.get(app.url("/status/CN-999999")).send().await.unwrap().status(), 404);
+}
+
+#[tokio::test]
+async fn a_qr_that_is_a_link_is_called_out_and_kept_as_a_lead() {
+    let app = TestApp::spawn().await;
+    let v = verify(&app, "https://cx.mem.gov.cn.zscx-query.top/cert?id=T440524").await;
+    assert_eq!(v["verdict"], "not_our_format");
+    assert_eq!(v["url"]["verdict"], "look_alike");
+    assert_eq!(verify(&app, "HC1:6BFOXN*TS0BI$ZD4N9").await["verdict"], "not_our_format");
+    for bad in ["", "AQ1:", "AQ1:%%%%", &"AQ1:".repeat(3000)] {
+        let v = verify(&app, bad).await;
+        assert_ne!(v["verdict"], "valid", "{bad:.20}");
+    }
+    let log = app.registry.store().audit_log(5, 0).await.unwrap();
+    assert!(log.iter().any(|a| a.action == "lead.candidate" && a.target == "cx.mem.gov.cn.zscx-query.top"));
+    // The page says it in words.
+    let c = client();
+    let csrf = app.csrf(&c).await;
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).text("text", "https://mem-gov-cn.com/q");
+    let page = c.post(app.url("/verify")).multipart(form).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("此二维码指向一个网站") && page.contains("疑似仿冒官方网站"), "{page}");
+    // Bad input never answers 500.
+    let res =
+        c.post(app.url("/api/v1/verify")).header("content-type", "image/png").body(vec![1, 2, 3]).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["verdict"], "invalid");
+    let res = c.post(app.url("/api/v1/verify")).header("content-type", "text/plain").body("x").send().await.unwrap();
+    assert_eq!(res.status(), 415);
+}

@@ -44,6 +44,7 @@ pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
                         a.brand href="/" { (l.t("安证卫士", "certguard")) small { (l.t("安全生产证书核验", "work-safety certificate checks")) } }
                         nav aria-label=(l.t("主导航", "Main navigation")) {
                             a href="/" { (l.t("证书查询", "Lookup")) }
+                            a href="/verify" { (l.t("扫码核验", "Verify QR")) }
                             @if let Some(u) = f.user {
                                 a href="/admin" { (l.t("管理", "Back office")) }
                                 form method="post" action="/logout" {

@@ -3,3 +3,4 @@
 pub mod admin;
 pub mod layout;
 pub mod public;
+pub mod verify;

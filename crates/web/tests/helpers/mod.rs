@@ -4,7 +4,8 @@
 
 use certguard_access::{AdminGrant, Role};
 use certguard_app::accounts::NewAccount;
-use certguard_app::{Accounts, FixedClock, Registry};
+use certguard_app::credentials::Credentials;
+use certguard_app::{Accounts, Clock, FixedClock, Registry};
 use certguard_registry::Catalogue;
 use certguard_store::{Authority, Store};
 use certguard_web::{AppState, WebConfig};
@@ -41,7 +42,13 @@ impl TestApp {
         let store: Arc<dyn Store> =
             Arc::new(certguard_store_sqlite::SqliteStore::open(&dir.path().join("t.db")).unwrap());
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2024, 6, 15, 2, 0, 0).unwrap()));
-        let registry = Registry::new(store.clone(), Catalogue::builtin(), clock.clone()).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let credentials = Arc::new(Credentials::new(dir.path(), &format!("http://{addr}")));
+        let registry = Registry::new(store.clone(), Catalogue::builtin(), clock.clone())
+            .await
+            .unwrap()
+            .with_credentials(credentials.clone());
         for (code, zh) in [("CN-320500", "苏州市应急管理局"), ("CN-110000", "北京市应急管理局")] {
             registry
                 .put_authority(Authority {
@@ -53,6 +60,9 @@ impl TestApp {
                 .await
                 .unwrap();
         }
+        let names: Vec<_> = registry.store_authorities_cached().into_iter().map(|(c, (zh, _))| (c, zh)).collect();
+        // The fixed clock stands in 2024; the trust list must be valid then.
+        credentials.demo_trust_setup(&names, clock.now().timestamp()).unwrap();
         let accounts = Accounts::new(store, clock, chrono::Duration::hours(8));
         let admin = AdminGrant::local_operator("test");
         for (u, role, auth) in [
@@ -79,8 +89,6 @@ impl TestApp {
                 .unwrap();
         }
         let state = AppState::new(registry.clone(), accounts.clone(), config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
         let app = certguard_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         TestApp { base: format!("http://{addr}"), registry, accounts, _dir: dir }

@@ -1,0 +1,375 @@
+//! Verification of signed QR certificates: the public page (paste the text or take a photo: on a phone the
+//! file input opens the camera), the JSON API, and the published trust list and status lists; plus the
+//! e-certificate page with its QR code.
+
+use crate::SharedState;
+use crate::auth::MaybeUser;
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::pages::layout::{Frame, csrf_input, page};
+use crate::pages::public::{certificate_card, expired_form};
+use crate::security::{ClientAddr, CsrfToken, csrf_ok};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Extension, Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use certguard_app::AppError;
+use certguard_app::verification::{Input, OnlineVerification, verify_online};
+use certguard_credential::verify::{CheckName, ForeignKind, Outcome, Verdict};
+use certguard_registry::Serial;
+use maud::{Markup, PreEscaped, html};
+use std::sync::atomic::Ordering;
+
+fn check_label(l: Lang, c: CheckName) -> &'static str {
+    match c {
+        CheckName::Qr => l.t("识别二维码", "QR code found"),
+        CheckName::Format => l.t("格式", "Format"),
+        CheckName::Prefix => l.t("前缀 AQ1", "AQ1 prefix"),
+        CheckName::Base45 => l.t("Base45 编码", "Base45"),
+        CheckName::Zlib => l.t("数据解压", "Decompression"),
+        CheckName::CoseStructure => l.t("签名结构", "Signature structure"),
+        CheckName::KidKnown => l.t("签发机关密钥已登记", "Signing key registered"),
+        CheckName::AlgCurve => l.t("签名算法", "Algorithm"),
+        CheckName::Signature => l.t("数字签名", "Digital signature"),
+        CheckName::Claims => l.t("证书内容", "Certificate content"),
+        CheckName::TrustListFresh => l.t("信任列表有效", "Trust list current"),
+        CheckName::KeyValidity => l.t("密钥有效期", "Key validity"),
+        CheckName::Issuer => l.t("签发机关", "Issuer"),
+        CheckName::Expiry => l.t("复审/有效期", "Review / validity"),
+        CheckName::Status => l.t("吊销状态", "Revocation status"),
+    }
+}
+
+fn band(tone: &str, icon: &str, text: &str) -> Markup {
+    html! { div class={ "verdict " (tone) } role="status" { span.icon aria-hidden="true" { (icon) } span { (text) } } }
+}
+
+fn result_markup(l: Lang, state: &SharedState, v: &OnlineVerification) -> Markup {
+    let verdict = match &v.verification.verdict {
+        Verdict::Valid => match &v.registry {
+            Some(r) if r.found && !r.current => band(
+                "warn",
+                "!",
+                l.t(
+                    "证书真实，但此二维码已被更新的版本取代（复审、换证或更正后），请以登记状态为准",
+                    "Genuine, but this QR has been superseded (after a review, renewal or correction): the registry record counts",
+                ),
+            ),
+            _ => band("ok", "✔", l.t("真实有效", "Genuine and valid")),
+        },
+        Verdict::ValidStatusUnknown { since } => {
+            let since = since.map(|s| chrono::DateTime::from_timestamp(s, 0).map(|t| t.to_rfc3339()).unwrap_or_default());
+            let text = match since {
+                Some(s) => format!("{}{s}", l.t("签名真实，吊销状态未知：状态列表最后更新于 ", "Signature genuine, status unknown since ")),
+                None => l.t("签名真实，吊销状态未知（无可用状态列表）", "Signature genuine, status unknown (no status list)").to_string(),
+            };
+            band("unknown", "?", &text)
+        }
+        Verdict::Invalid { check: CheckName::Expiry, .. } => {
+            band("warn", "!", l.t("证书真实，但已超过应复审日期或有效期：需复审 / 已过期", "Genuine, but past its review date or validity"))
+        }
+        Verdict::Invalid { check: CheckName::Status, reason } => {
+            band("bad", "✖", &format!("{}（{reason}）", l.t("证书已被撤销、注销或暂扣", "Certificate revoked, cancelled or suspended")))
+        }
+        Verdict::Invalid { check, reason } => band(
+            "bad",
+            "✖",
+            &format!("{}：{} — {reason}", l.t("伪造或被篡改", "Forged or altered"), check_label(l, *check)),
+        ),
+        Verdict::NotOurFormat { kind: ForeignKind::Url(u) } => {
+            let judged = v.url.as_ref();
+            let what = match judged.map(|j| j.verdict) {
+                Some("look_alike") => l.t("疑似仿冒官方网站", "looks like an imitation of an official site"),
+                Some("official") => l.t("官方网站地址", "an official site"),
+                _ => l.t("未知网站", "an unknown website"),
+            };
+            band(
+                "bad",
+                "✖",
+                &format!(
+                    "{} {u}（{what}）。{}",
+                    l.t("非本系统证书：此二维码指向一个网站，而不是证书：", "Not our format: this QR points to a website, not to a certificate:"),
+                    l.t("网站显示“有效”不能证明证书真实，真实证书请在本页核验。", "a website saying 'valid' proves nothing; genuine certificates are verified here.")
+                ),
+            )
+        }
+        Verdict::NotOurFormat { kind: ForeignKind::Other } => {
+            band("unknown", "?", l.t("非本系统证书：无法识别的二维码内容", "Not our format: unrecognised QR content"))
+        }
+    };
+    let card = v.verification.credential.as_ref().and_then(|c| {
+        let serial: [u8; 16] = c.claims.cti.clone().try_into().ok()?;
+        Some(Serial(serial))
+    });
+    html! {
+        (verdict)
+        @if let Some(c) = &v.verification.credential {
+            div.card {
+                dl.fields {
+                    dt { (l.t("姓名", "Name")) } dd { (c.body.holder_name) }
+                    dt { (l.t("证号", "Number")) } dd { (c.body.number_masked) }
+                    dt { (l.t("身份证号", "ID number")) } dd { (c.body.id_masked) }
+                    dt { (l.t("类别 / 项目", "Category / item")) } dd {
+                        (state.registry.catalogue().category(&c.body.category).map(|x| l.t(&x.zh, &x.en).to_string()).unwrap_or_else(|| c.body.category.clone()))
+                        " / "
+                        (state.registry.catalogue().item(&c.body.item).map(|(_, x)| l.t(&x.zh, &x.en).to_string()).unwrap_or_else(|| c.body.item.clone()))
+                    }
+                    dt { (l.t("有效期", "Valid")) } dd { (l.date(c.body.valid_from)) " – " (l.date(c.body.valid_to)) }
+                    dt { (l.t("应复审日期", "Review due")) } dd { (l.date(c.body.review_due)) }
+                    dt { (l.t("签发机关", "Issued by")) } dd { (c.body.authority_name) }
+                }
+                @if let Some(r) = &v.registry {
+                    p {
+                        (l.t("登记记录：", "Registry record: "))
+                        @if r.found {
+                            (r.status.map(|s| l.t(s.zh(), s.en())).unwrap_or("—"))
+                            @if let Some(s) = card { " · " a href={ "/e/" (s) } { (l.t("查看电子证书", "e-certificate")) } }
+                        } @else {
+                            (l.t("未在本登记册中找到", "not in this registry"))
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (l.t("逐项核验结果", "Each check")) }
+        div.table-wrap { table {
+            thead { tr { th { (l.t("项目", "Check")) } th { (l.t("结果", "Result")) } th { (l.t("说明", "Detail")) } } }
+            tbody { @for c in &v.verification.checks { tr {
+                td { (check_label(l, c.name)) }
+                td { @match c.outcome {
+                    Outcome::Pass => span.badge.ok { "✔ " (l.t("通过", "pass")) },
+                    Outcome::Fail => span.badge.bad { "✖ " (l.t("未通过", "fail")) },
+                    Outcome::Unknown => span.badge.unknown { "? " (l.t("未知", "unknown")) },
+                } }
+                td { (c.detail) }
+            } } }
+        } }
+        div.notice { (l.t("发现假证或假冒查询网站，请拨打 12350 举报。", "Found a fake certificate or a fake query site? Report it on 12350.")) }
+    }
+}
+
+fn verify_form(l: Lang, csrf: &CsrfToken, text: &str) -> Markup {
+    html! {
+        form.card method="post" action="/verify" enctype="multipart/form-data" {
+            (csrf_input(csrf))
+            label for="photo" { (l.t("拍照或上传证书二维码照片", "Take or upload a photo of the certificate's QR code")) }
+            input type="file" id="photo" name="photo" accept="image/png,image/jpeg" capture="environment";
+            label for="text" { (l.t("或粘贴二维码内容（以 AQ1: 开头）", "or paste the QR content (starts with AQ1:)")) }
+            textarea id="text" name="text" rows="4" { (text) }
+            div.actions { button type="submit" { (l.t("核验", "Verify")) } }
+        }
+    }
+}
+
+pub async fn verify_page(
+    MaybeUser(user): MaybeUser,
+    Extension(lang): Extension<Lang>,
+    Extension(csrf): Extension<CsrfToken>,
+) -> Markup {
+    let l = lang;
+    let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/verify" };
+    page(
+        &f,
+        l.t("扫码核验", "Verify a QR"),
+        html! {
+            h1 { (l.t("核验电子证书二维码", "Verify a certificate's QR code")) }
+            p { (l.t("本页离线核验证书二维码中的数字签名，并查询登记册中的最新状态。不要用手机相机直接打开证书上的网址。",
+                     "This page checks the digital signature in the certificate's QR code and the registry's current status. Do not open web addresses from a certificate with your phone camera.")) }
+            (verify_form(l, &csrf, ""))
+        },
+    )
+}
+
+pub async fn verify_submit(
+    State(state): State<SharedState>,
+    MaybeUser(user): MaybeUser,
+    Extension(lang): Extension<Lang>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(ClientAddr(ip)): Extension<ClientAddr>,
+    mut multipart: Multipart,
+) -> Response {
+    let l = lang;
+    let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/verify" };
+    let title = l.t("核验结果", "Verification result");
+    let mut csrf_field = String::new();
+    let mut text = String::new();
+    let mut photo: Option<Vec<u8>> = None;
+    let mut error: Option<String> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                match field.bytes().await {
+                    Ok(b) if name == "csrf" => csrf_field = String::from_utf8_lossy(&b).to_string(),
+                    Ok(b) if name == "text" => text = String::from_utf8_lossy(&b).chars().take(8192).collect(),
+                    Ok(b) if name == "photo" && !b.is_empty() => photo = Some(b.to_vec()),
+                    Ok(_) => {}
+                    Err(e) => error = Some(e.body_text()),
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                error = Some(e.body_text());
+                break;
+            }
+        }
+    }
+    if !csrf_ok(&csrf, &csrf_field) {
+        return (StatusCode::FORBIDDEN, page(&f, title, expired_form(l))).into_response();
+    }
+    if !state.lookup_limiter.allow(ip) {
+        state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+        let body = html! { h1 { (title) } (band("unknown", "⏳", l.t("核验过于频繁，请一分钟后再试", "Too many checks: try again in a minute"))) };
+        return (StatusCode::TOO_MANY_REQUESTS, page(&f, title, body)).into_response();
+    }
+    let input = match (&photo, text.trim()) {
+        (Some(p), _) => Input::Image(p),
+        (None, t) if !t.is_empty() => Input::Text(t),
+        _ => {
+            let msg = error.unwrap_or_else(|| {
+                l.t("请拍照上传二维码或粘贴其内容", "Take a photo of the QR or paste its content").to_string()
+            });
+            let body = html! { h1 { (title) } (band("unknown", "?", &msg)) (verify_form(l, &csrf, &text)) };
+            return (StatusCode::BAD_REQUEST, page(&f, title, body)).into_response();
+        }
+    };
+    match verify_online(&state.registry, input, Some(&ip.to_string())).await {
+        Ok(v) => page(&f, title, html! { h1 { (title) } (result_markup(l, &state, &v)) (verify_form(l, &csrf, "")) })
+            .into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "verification unavailable");
+            let body = html! { h1 { (title) } (band("unknown", "!", l.t("核验服务暂不可用（信任列表未配置）", "Verification is unavailable (no trust list configured)"))) };
+            (StatusCode::SERVICE_UNAVAILABLE, page(&f, title, body)).into_response()
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct VerifyRequest {
+    pub text: String,
+}
+
+/// POST /api/v1/verify: `{"text": "AQ1:..."}` as JSON, or a PNG/JPEG photo as the body.
+pub async fn verify_api(
+    State(state): State<SharedState>,
+    Extension(ClientAddr(ip)): Extension<ClientAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<OnlineVerification>, ApiError> {
+    if !state.lookup_limiter.allow(ip) {
+        state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+        return Err(ApiError::rate_limited());
+    }
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let client = ip.to_string();
+    let result = if ct.starts_with("image/") {
+        verify_online(&state.registry, Input::Image(&body), Some(&client)).await
+    } else if ct.starts_with("application/json") {
+        let req: VerifyRequest = serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request(format!("expected {{\"text\": ...}}: {e}")))?;
+        verify_online(&state.registry, Input::Text(&req.text), Some(&client)).await
+    } else {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "bad_request",
+            "send application/json {\"text\": ...} or an image/png or image/jpeg body",
+        ));
+    };
+    match result {
+        Ok(v) => Ok(Json(v)),
+        Err(AppError::Invalid { field, reason }) if field == "trust_list" || field == "credentials" => Err(
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "internal", format!("verification unavailable: {reason}")),
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// GET /trust-list: the signed trust list, as the offline trust anchor signed it.
+pub async fn trust_list(State(state): State<SharedState>) -> Response {
+    let Some(c) = state.registry.credentials() else { return StatusCode::NOT_FOUND.into_response() };
+    match std::fs::read(c.trust_list_path()) {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/certguard-trust-list+cwt"),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// GET /status/{authority}: the authority's signed Token Status List.
+pub async fn status_list(State(state): State<SharedState>, Path(code): Path<String>) -> Response {
+    let Some(c) = state.registry.credentials() else { return StatusCode::NOT_FOUND.into_response() };
+    let Ok(code) = code.parse::<certguard_types::AuthorityCode>() else { return StatusCode::NOT_FOUND.into_response() };
+    if !state.registry.authority_known(&code) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let now = state.registry.clock().now().timestamp();
+    match c.status_token(state.registry.store().as_ref(), &code, now).await {
+        Ok(token) => (
+            [
+                (header::CONTENT_TYPE, "application/statuslist+cwt".to_string()),
+                (header::CACHE_CONTROL, format!("public, max-age={}", certguard_app::credentials::STATUS_TTL)),
+            ],
+            token.as_ref().clone(),
+        )
+            .into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+async fn credential_of(state: &SharedState, serial: &str) -> Option<(certguard_registry::Certificate, String)> {
+    let serial = Serial::from_hex(serial)?;
+    let stored = state.registry.store().certificate(&serial).await.ok()??;
+    let text = stored.certificate.credential.as_ref()?.text.clone();
+    Some((stored.certificate, text))
+}
+
+/// GET /e/{serial}: the e-certificate as its holder shows it (masked ID, QR code, printable).
+pub async fn e_certificate(
+    State(state): State<SharedState>,
+    MaybeUser(user): MaybeUser,
+    Extension(lang): Extension<Lang>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(serial): Path<String>,
+) -> Response {
+    let l = lang;
+    let path = format!("/e/{serial}");
+    let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: &path };
+    let Some((cert, text)) = credential_of(&state, &serial).await else {
+        return crate::pages::public::not_found(MaybeUser(user.clone()), Extension(lang), Extension(csrf.clone()))
+            .await;
+    };
+    let view = state.registry.public_view(&cert, state.registry.clock().today());
+    let svg = certguard_credential::qr::to_svg(&text, 8).unwrap_or_default();
+    page(&f, l.t("电子证书", "e-certificate"), html! {
+        h1 { (l.t(cert.kind().zh(), cert.kind().en())) }
+        div.card.ecert {
+            div.qr aria-label=(l.t("证书二维码：请用本系统“扫码核验”页面核验", "Certificate QR: verify it on this system's verify page")) { (PreEscaped(svg)) }
+            p.hint { (l.t("请使用本系统“扫码核验”页面核验此二维码，不要用相机直接打开。", "Verify this QR on this system's verify page; do not open it with a camera app.")) }
+            p { a.button.secondary href={ "/e/" (serial) "/qr.png" } download { (l.t("下载二维码 (PNG)", "Download the QR (PNG)")) } }
+        }
+        (certificate_card(l, &view))
+    })
+    .into_response()
+}
+
+pub async fn e_certificate_qr(State(state): State<SharedState>, Path(file): Path<(String, String)>) -> Response {
+    let (serial, name) = file;
+    let Some((_, text)) = credential_of(&state, &serial).await else { return StatusCode::NOT_FOUND.into_response() };
+    match name.as_str() {
+        "qr.svg" => match certguard_credential::qr::to_svg(&text, 8) {
+            Ok(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
+        "qr.png" => match certguard_credential::qr::to_png(&text, 8) {
+            Ok(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
