@@ -313,9 +313,10 @@ pub fn claims_from_value(v: &Value) -> Result<(Claims, BodyV1), ClaimsError> {
     if v.as_map().is_none() {
         return Err(ClaimsError::NotMap);
     }
+    // Lenient: a NumericDate written as a float is accepted (truncated).
     let int = |k| {
         v.get_int(k)
-            .and_then(Value::as_i64)
+            .and_then(Value::as_numeric_date)
             .ok_or(ClaimsError::Claim(k))
     };
     let iss = v
@@ -413,6 +414,26 @@ mod tests {
             date_to_days(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()),
             1
         );
+    }
+
+    #[test]
+    fn claims_accept_float_numeric_dates() {
+        let claims = Claims {
+            iss: "CN-1".into(),
+            iat: 100,
+            exp: 200,
+            cti: vec![0; 16],
+            status: None,
+        };
+        let mut v = claims_to_value(&claims, &sample_body());
+        if let Value::Map(m) = &mut v {
+            for (k, val) in m.iter_mut() {
+                if k.as_int() == Some(CLAIM_EXP) {
+                    *val = Value::Float(200.0);
+                }
+            }
+        }
+        assert_eq!(claims_from_value(&v).unwrap().0, claims);
     }
 
     #[test]

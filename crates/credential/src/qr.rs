@@ -383,6 +383,23 @@ mod tests {
 
 #[cfg(test)]
 mod photo_tests {
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(32))]
+        #[test]
+        fn decode_image_never_panics(b in proptest::collection::vec(proptest::num::u8::ANY, 0..2000)) {
+            let _ = super::decode_image(&b);
+            // A valid PNG header followed by garbage.
+            let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+            png.extend_from_slice(&b);
+            let _ = super::decode_image(&png);
+        }
+        #[test]
+        fn decode_grey_never_panics(w in 1u32..64, h in 1u32..64, seed in proptest::num::u8::ANY) {
+            let img = image::GrayImage::from_fn(w, h, |x, y| if (x * 7 + y * 13 + u32::from(seed)) % 3 == 0 { image::Luma([0]) } else { image::Luma([255]) });
+            let _ = super::decode_grey(&img);
+        }
+    }
+
     #[test]
     fn decodes_a_synthetic_1000px_jpeg_photo() {
         let text = format!(
