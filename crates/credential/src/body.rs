@@ -100,6 +100,12 @@ pub fn days_to_date(days: i64) -> Option<NaiveDate> {
     EPOCH.checked_add_signed(chrono::Duration::days(days))
 }
 
+/// The signature expiry (`exp`) for a review due date: the end of that day in China Standard
+/// Time (UTC+8), i.e. 16:00 UTC on the due date.
+pub fn review_due_to_exp(review_due: NaiveDate) -> i64 {
+    date_to_days(review_due) * 86_400 + 16 * 3600
+}
+
 /// Normalises a typed ID for the commitment: trimmed, ASCII upper case (the check character X).
 pub fn normalize_id(full_id: &str) -> String {
     full_id.trim().to_ascii_uppercase()
@@ -413,6 +419,11 @@ mod tests {
         assert_eq!(
             date_to_days(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()),
             1
+        );
+        // Due 2028-03-01: valid through 23:59:59 CST = 15:59:59 UTC.
+        assert_eq!(
+            review_due_to_exp(NaiveDate::from_ymd_opt(2028, 3, 1).unwrap()),
+            1_835_481_600 + 16 * 3600
         );
     }
 
