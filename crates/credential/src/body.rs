@@ -100,6 +100,12 @@ pub fn days_to_date(days: i64) -> Option<NaiveDate> {
     EPOCH.checked_add_signed(chrono::Duration::days(days))
 }
 
+/// The signature expiry (`exp`) for a review due date: the end of that day in China Standard
+/// Time (UTC+8), i.e. 16:00 UTC on the due date.
+pub fn review_due_to_exp(review_due: NaiveDate) -> i64 {
+    date_to_days(review_due) * 86_400 + 16 * 3600
+}
+
 /// Normalises a typed ID for the commitment: trimmed, ASCII upper case (the check character X).
 pub fn normalize_id(full_id: &str) -> String {
     full_id.trim().to_ascii_uppercase()
@@ -290,7 +296,8 @@ pub fn claims_from_value(v: &Value) -> Result<(Claims, BodyV1), ClaimsError> {
     if v.as_map().is_none() {
         return Err(ClaimsError::NotMap);
     }
-    let int = |k| v.get_int(k).and_then(Value::as_i64).ok_or(ClaimsError::Claim(k));
+    // Lenient: a NumericDate written as a float is accepted (truncated).
+    let int = |k| v.get_int(k).and_then(Value::as_numeric_date).ok_or(ClaimsError::Claim(k));
     let iss = v.get_int(CLAIM_ISS).and_then(Value::as_text).ok_or(ClaimsError::Claim(CLAIM_ISS))?.to_owned();
     let cti = v.get_int(CLAIM_CTI).and_then(Value::as_bytes).ok_or(ClaimsError::Claim(CLAIM_CTI))?;
     if cti.len() != 16 {
@@ -354,6 +361,22 @@ mod tests {
         with_review.last_review = NaiveDate::from_ymd_opt(2026, 2, 1);
         assert_eq!(BodyV1::from_value(&with_review.to_value()).unwrap(), with_review);
         assert_eq!(date_to_days(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()), 1);
+        // Due 2028-03-01: valid through 23:59:59 CST = 15:59:59 UTC.
+        assert_eq!(review_due_to_exp(NaiveDate::from_ymd_opt(2028, 3, 1).unwrap()), 1_835_481_600 + 16 * 3600);
+    }
+
+    #[test]
+    fn claims_accept_float_numeric_dates() {
+        let claims = Claims { iss: "CN-1".into(), iat: 100, exp: 200, cti: vec![0; 16], status: None };
+        let mut v = claims_to_value(&claims, &sample_body());
+        if let Value::Map(m) = &mut v {
+            for (k, val) in m.iter_mut() {
+                if k.as_int() == Some(CLAIM_EXP) {
+                    *val = Value::Float(200.0);
+                }
+            }
+        }
+        assert_eq!(claims_from_value(&v).unwrap().0, claims);
     }
 
     #[test]

@@ -55,6 +55,14 @@ impl Value {
     pub fn as_i64(&self) -> Option<i64> {
         self.as_int().and_then(|i| i64::try_from(i).ok())
     }
+    /// A NumericDate (RFC 8392): an integer, or leniently a finite float (truncated).
+    pub fn as_numeric_date(&self) -> Option<i64> {
+        match self {
+            Value::Int(_) => self.as_i64(),
+            Value::Float(f) if f.is_finite() && f.abs() < 1e15 => Some(*f as i64),
+            _ => None,
+        }
+    }
     pub fn as_bytes(&self) -> Option<&[u8]> {
         match self {
             Value::Bytes(b) => Some(b),

@@ -501,11 +501,7 @@ fn decode_flag(case: &Json) -> FlagRun {
 
 /// A NumericDate: an integer, or a finite float (truncated).
 pub fn as_time(v: &Value) -> Option<i64> {
-    match v {
-        Value::Int(_) => v.as_i64(),
-        Value::Float(f) if f.is_finite() && f.abs() < 1e15 => Some(*f as i64),
-        _ => None,
-    }
+    v.as_numeric_date()
 }
 
 fn expiration(case: &Json) -> FlagRun {
