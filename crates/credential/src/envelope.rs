@@ -7,7 +7,6 @@ use crate::alg::Signer;
 use crate::base45::{self, Base45Error};
 use crate::body::{BodyV1, Claims, claims_to_value};
 use crate::cose::{CoseError, CoseSign1};
-use std::io::Write;
 
 /// Text cap (characters of the QR payload).
 pub const MAX_TEXT: usize = 4096;
@@ -91,11 +90,10 @@ pub fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>, EnvelopeError> {
     })
 }
 
+/// Compresses with miniz_oxide directly (level 9): the same bytes whatever backend other crates of the
+/// workspace select for flate2, so signed test vectors stay reproducible.
 pub fn deflate(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    // Writing to a Vec cannot fail.
-    let _ = e.write_all(data);
-    e.finish().unwrap_or_default()
+    miniz_oxide::deflate::compress_to_vec_zlib(data, 9)
 }
 
 /// What the stages produced, kept for diagnostics.
