@@ -126,7 +126,15 @@ async fn login_issue_and_look_up_in_chromium() {
     let detail = desk.source().await.unwrap();
     assert!(detail.contains("登高架设作业") && detail.contains("真实有效"));
     screenshot(&desk, "certificate-detail").await;
+    // The e-certificate with its QR, as the holder would print it.
+    desk.find(Locator::Css("a[href^='/e/']")).await.expect("link to the e-certificate").click().await.unwrap();
+    desk.wait().for_element(Locator::Css(".ecert svg")).await.expect("the QR code on the e-certificate");
+    let ecert_path = desk.current_url().await.unwrap().path().to_string();
+    screenshot(&desk, "e-certificate").await;
     desk.close().await.unwrap();
+    let png = reqwest::get(app.url(&format!("{ecert_path}/qr.png"))).await.unwrap().bytes().await.unwrap();
+    let photo = tempfile::Builder::new().suffix(".png").tempfile().unwrap();
+    std::fs::write(photo.path(), &png).unwrap();
 
     // A worker with a phone looks the certificate up.
     let phone = browser(&driver_url, 390, 844).await;
@@ -152,5 +160,22 @@ async fn login_issue_and_look_up_in_chromium() {
     let verdict = phone.wait().for_element(Locator::Css(".verdict")).await.unwrap().text().await.unwrap();
     assert!(verdict.contains("未查到"), "{verdict}");
     screenshot(&phone, "lookup-not-found-phone").await;
+
+    // An inspector on site photographs the QR code: the verify page answers in plain words.
+    phone.goto(&app.url("/verify")).await.unwrap();
+    phone.find(Locator::Id("photo")).await.unwrap().send_keys(&photo.path().display().to_string()).await.unwrap();
+    submit(&phone, "/verify").await;
+    let verdict = phone.wait().for_element(Locator::Css(".verdict")).await.unwrap().text().await.unwrap();
+    assert!(verdict.contains("真实有效"), "{verdict}");
+    assert!(phone.source().await.unwrap().contains("数字签名"));
+    screenshot(&phone, "verify-photo-phone").await;
+
+    // A QR that is a link to a fake query site is called out.
+    phone.goto(&app.url("/verify")).await.unwrap();
+    fill(&phone, "text", "http://cx.mem.gov.cn.zscx-query.top/q?no=T440524188001010014").await;
+    submit(&phone, "/verify").await;
+    let verdict = phone.wait().for_element(Locator::Css(".verdict")).await.unwrap().text().await.unwrap();
+    assert!(verdict.contains("非本系统证书") && verdict.contains("疑似仿冒"), "{verdict}");
+    screenshot(&phone, "verify-fake-link-phone").await;
     phone.close().await.unwrap();
 }

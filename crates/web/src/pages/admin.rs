@@ -301,6 +301,9 @@ fn detail_page(
             (admin_nav(l, user))
             @if let Some(e) = error { div.verdict.bad role="alert" { span.icon aria-hidden="true" { "✖" } span { (e) } } }
             (crate::pages::public::certificate_card(l, &view))
+            @if c.credential.is_some() {
+                p { a.button.secondary href={ "/e/" (c.serial) } { (l.t("电子证书与二维码", "e-certificate and QR")) } }
+            }
             div.card {
                 dl.fields {
                     dt { (l.t("完整证号", "Full number")) } dd { (c.number) }
