@@ -126,7 +126,7 @@ pub fn cyrillic_to_latin(c: char) -> Option<char> {
 
 /// Lower-case confusable skeleton of a string: the Cyrillic table, then the UTS #39 skeleton, then lower case.
 /// ASCII input takes a fast path with the same result for the ASCII confusables that matter (0->o, 1->l, rn->m,
-/// vv->w, cl->d).
+/// nn->m, vv->w, cl->d).
 pub fn skeleton(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
@@ -148,6 +148,11 @@ pub fn skeleton(s: &str) -> String {
                 }
                 (b'c', Some(b'l')) => {
                     out.push('d');
+                    i += 2;
+                    continue;
+                }
+                (b'n', Some(b'n')) => {
+                    out.push('m');
                     i += 2;
                     continue;
                 }
@@ -177,8 +182,12 @@ pub fn skeleton(s: &str) -> String {
         }
     }
     // The skeleton writes "rn" for m-like glyphs: fold it as the ASCII path does.
-    if out.contains("rn") || out.contains("vv") || out.contains("cl") {
-        out = out.replace("rn", "m").replace("vv", "w").replace("cl", "d");
+    if out.contains("rn") || out.contains("vv") || out.contains("cl") || out.contains("nn") {
+        out = out
+            .replace("rn", "m")
+            .replace("vv", "w")
+            .replace("cl", "d")
+            .replace("nn", "m");
     }
     out
 }
@@ -342,6 +351,20 @@ impl DomainScorer {
             if parts.len() > 2 {
                 pats.push(format!("{}.", parts[..parts.len() - 1].join(".")));
                 embedded_info.push(("official_domain_embedded", 80, h.clone()));
+            }
+            // a subdomain folded with the official label, without any suffix: cxmem, cx-mem
+            if let Some(reg) = psl::domain_str(h)
+                && let Some(sub) = h.strip_suffix(reg).map(|x| x.trim_end_matches('.'))
+                && !sub.is_empty()
+            {
+                let label = reg.split('.').next().unwrap_or(reg);
+                for sep in ["", "-"] {
+                    let fold = format!("{}{sep}{label}", sub.replace('.', sep));
+                    if fold.len() >= 5 {
+                        pats.push(fold);
+                        embedded_info.push(("official_domain_folded", 70, h.clone()));
+                    }
+                }
             }
         }
         for p in ["gov-cn", "govcn", "gov.cn.", "gov_cn", "gov.cn-"] {
@@ -532,7 +555,7 @@ impl DomainScorer {
             if !edit_done && sk.len() >= 5 {
                 for t in self.long_tokens.iter().chain(&self.official_labels) {
                     if t.len() >= 5
-                        && sk != t
+                        && !sk.contains(t.as_str())
                         && sk.len().abs_diff(t.len()) <= 1
                         && one_edit_apart(sk, t)
                     {
@@ -546,6 +569,24 @@ impl DomainScorer {
                         break;
                     }
                 }
+            }
+        }
+        // A short label one edit from an official label (mcm, nem) says little alone, but next to a written-out
+        // gov.cn it is the brand: mcm-gov-cn.com.
+        if gov_mimic && best_embedded.is_none() && !homoglyph_done {
+            let first = reg_label.split('-').next().unwrap_or(reg_label);
+            let first_skel = skeleton(first);
+            if let Some(off) = self
+                .official_labels
+                .iter()
+                .find(|o| one_edit_apart(&first_skel, o))
+            {
+                reasons.push(Reason {
+                    code: "near_official_label",
+                    points: 30,
+                    detail: format!("{first} is one edit from {off}"),
+                });
+                brand = true;
             }
         }
         // The official label on another suffix (mem.cn, mem.com.cn, mem.cn.com ...).
@@ -586,7 +627,7 @@ impl DomainScorer {
         // An official label already counted above is not counted again as a token.
         strong.retain(|t| !(self.official_labels.iter().any(|l| l == t) && reg_label == *t));
         if !strong.is_empty() {
-            let pts = 30 + 15 * (strong.len() as i32 - 1).min(2);
+            let pts = 30 + 30 * (strong.len() as i32 - 1).min(2);
             reasons.push(Reason {
                 code: "brand_token",
                 points: pts,
