@@ -205,25 +205,36 @@ impl Fuzz {
         out.push(cd);
     }
 
-    fn glyphs(&self) -> HashMap<S, Vec<S>> {
-        let t = tables();
-        let uni = t
-            .glyphs_idn_by_tld
-            .get(&self.tld)
-            .unwrap_or(&t.glyphs_unicode);
-        let mut g: HashMap<S, Vec<S>> = HashMap::new();
-        for table in [&t.glyphs_ascii, uni] {
-            for (k, v) in table {
-                let e = g.entry(k.chars().collect()).or_default();
-                for x in v {
-                    let x: S = x.chars().collect();
-                    if !e.contains(&x) {
-                        e.push(x);
+    /// dnstwist's merged glyph table for this TLD (ASCII glyphs plus the TLD's IDN table, or the Unicode table),
+    /// built once per table and cached.
+    fn glyphs(&self) -> &'static HashMap<S, Vec<S>> {
+        type Glyphs = HashMap<S, Vec<S>>;
+        static CACHE: OnceLock<(Glyphs, HashMap<String, Glyphs>)> = OnceLock::new();
+        let (default, by_tld) = CACHE.get_or_init(|| {
+            let t = tables();
+            let merge = |uni: &BTreeMap<String, Vec<String>>| {
+                let mut g: Glyphs = HashMap::new();
+                for table in [&t.glyphs_ascii, uni] {
+                    for (k, v) in table {
+                        let e = g.entry(k.chars().collect()).or_default();
+                        for x in v {
+                            let x: S = x.chars().collect();
+                            if !e.contains(&x) {
+                                e.push(x);
+                            }
+                        }
                     }
                 }
-            }
-        }
-        g
+                g
+            };
+            let by_tld = t
+                .glyphs_idn_by_tld
+                .iter()
+                .map(|(tld, tab)| (tld.clone(), merge(tab)))
+                .collect();
+            (merge(&t.glyphs_unicode), by_tld)
+        });
+        by_tld.get(&self.tld).unwrap_or(default)
     }
 
     fn mix(d: &[char], glyphs: &HashMap<S, Vec<S>>, out: &mut HashSet<S>) {
@@ -257,10 +268,10 @@ impl Fuzz {
     fn homoglyph(&self, out: &mut Vec<S>) {
         let glyphs = self.glyphs();
         let mut r1 = HashSet::new();
-        Self::mix(&self.dom, &glyphs, &mut r1);
+        Self::mix(&self.dom, glyphs, &mut r1);
         let mut r2 = HashSet::new();
         for r in &r1 {
-            Self::mix(r, &glyphs, &mut r2);
+            Self::mix(r, glyphs, &mut r2);
         }
         out.extend(r1);
         out.extend(r2);
@@ -483,13 +494,14 @@ pub fn generate(seed: &str, opts: &Options) -> Result<Vec<Candidate>, Error> {
                seen: &mut HashSet<String>,
                out: &mut Vec<Candidate>| {
         // dnstwist dedups on the Unicode name first, then punycodes, then filters.
-        if !seen.insert(name.clone()) {
+        if seen.contains(&name) {
             return;
         }
+        seen.insert(name.clone());
         if let Some(a) = idna2008_encode(&name)
             && valid_fqdn(&a)
         {
-            out.push(Candidate::new(a, fuzzer));
+            out.push(Candidate::with_unicode(a, name, fuzzer));
         }
     };
     let dom_s = s(&f.dom);
