@@ -6,7 +6,9 @@
 //! host-name filter. A name made by several fuzzers is attributed to the first in dnstwist's order, as dnstwist
 //! does (its set keeps the first insertion). The code is ours; only the data tables come from dnstwist.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -103,15 +105,24 @@ fn idna2008_encode(name: &str) -> Option<String> {
         if label.is_empty() {
             return None;
         }
-        let chars: Vec<char> = label.chars().collect();
-        // hyphen rules (RFC 5891 4.2.3.1)
-        let bad_hyphens = chars.first() == Some(&'-')
-            || chars.last() == Some(&'-')
-            || (chars.len() >= 4 && chars[2] == '-' && chars[3] == '-');
+        // hyphen rules (RFC 5891 4.2.3.1), on characters
+        let bad_hyphens = if label.is_ascii() {
+            let b = label.as_bytes();
+            b[0] == b'-' || b[b.len() - 1] == b'-' || (b.len() >= 4 && &b[2..4] == b"--")
+        } else {
+            let mut it = label.chars();
+            label.starts_with('-')
+                || label.ends_with('-')
+                || (it.nth(2) == Some('-') && it.next() == Some('-'))
+        };
         if bad_hyphens && !(label.is_ascii() && label.starts_with("xn--")) {
             return None;
         }
-        let enc = if label.is_ascii() {
+        if i > 0 {
+            out.push('.');
+        }
+        let start = out.len();
+        if label.is_ascii() {
             if !label
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -127,20 +138,17 @@ fn idna2008_encode(name: &str) -> Option<String> {
                     return None;
                 }
             }
-            label.to_string()
+            out.push_str(label);
         } else {
-            if !chars.iter().all(|&c| valid_codepoint(c)) || !unicode_normalization::is_nfc(label) {
+            if !label.chars().all(valid_codepoint) || !unicode_normalization::is_nfc(label) {
                 return None;
             }
-            format!("xn--{}", idna::punycode::encode_str(label)?)
-        };
-        if enc.len() > 63 {
+            out.push_str("xn--");
+            out.push_str(&idna::punycode::encode_str(label)?);
+        }
+        if out.len() - start > 63 {
             return None;
         }
-        if i > 0 {
-            out.push('.');
-        }
-        out.push_str(&enc);
     }
     if out.len() > 253 { None } else { Some(out) }
 }
@@ -213,7 +221,7 @@ impl Fuzz {
         let (default, by_tld) = CACHE.get_or_init(|| {
             let t = tables();
             let merge = |uni: &BTreeMap<String, Vec<String>>| {
-                let mut g: Glyphs = HashMap::new();
+                let mut g: Glyphs = HashMap::default();
                 for table in [&t.glyphs_ascii, uni] {
                     for (k, v) in table {
                         let e = g.entry(k.chars().collect()).or_default();
@@ -267,9 +275,9 @@ impl Fuzz {
 
     fn homoglyph(&self, out: &mut Vec<S>) {
         let glyphs = self.glyphs();
-        let mut r1 = HashSet::new();
+        let mut r1 = HashSet::default();
         Self::mix(&self.dom, glyphs, &mut r1);
-        let mut r2 = HashSet::new();
+        let mut r2 = HashSet::default();
         for r in &r1 {
             Self::mix(r, glyphs, &mut r2);
         }
@@ -487,7 +495,7 @@ pub fn generate(seed: &str, opts: &Options) -> Result<Vec<Candidate>, Error> {
         dom: dom_u.chars().collect(),
         tld: tld.clone(),
     };
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     let mut out: Vec<Candidate> = Vec::new();
     let add = |name: String,
                fuzzer: &'static str,
