@@ -245,28 +245,41 @@ impl Fuzz {
         by_tld.get(&self.tld).unwrap_or(default)
     }
 
+    /// dnstwist's `mix`: every single-glyph and two-character-window substitution. Candidates are built in one
+    /// scratch buffer and copied only when new (most of the second round are duplicates).
     fn mix(d: &[char], glyphs: &HashMap<S, Vec<S>>, out: &mut HashSet<S>) {
+        let mut buf: Vec<char> = Vec::with_capacity(d.len() + 4);
+        let put = |buf: &Vec<char>, out: &mut HashSet<S>| {
+            if !out.contains(buf.as_slice()) {
+                out.insert(buf.clone());
+            }
+        };
         for i in 0..d.len() {
             if let Some(gs) = glyphs.get(&d[i..i + 1]) {
                 for g in gs {
-                    let mut v = d[..i].to_vec();
-                    v.extend_from_slice(g);
-                    v.extend_from_slice(&d[i + 1..]);
-                    out.insert(v);
+                    buf.clear();
+                    buf.extend_from_slice(&d[..i]);
+                    buf.extend_from_slice(g);
+                    buf.extend_from_slice(&d[i + 1..]);
+                    put(&buf, out);
                 }
             }
         }
         for i in 0..d.len().saturating_sub(1) {
             let win = &d[i..i + 2];
-            let mut keys: Vec<S> = vec![vec![win[0]], vec![win[1]], win.to_vec()];
-            keys.dedup();
-            for c in keys {
-                if let Some(gs) = glyphs.get(&c) {
+            // Python's {win[0], win[1], win}: a set, so a doubled letter is one key
+            let keys: [&[char]; 3] = [&win[..1], &win[1..], win];
+            for (k, c) in keys.iter().enumerate() {
+                if k == 1 && win[0] == win[1] {
+                    continue;
+                }
+                if let Some(gs) = glyphs.get(*c) {
                     for g in gs {
-                        let mut v = d[..i].to_vec();
-                        v.extend(replace_all(win, &c, g));
-                        v.extend_from_slice(&d[i + 2..]);
-                        out.insert(v);
+                        buf.clear();
+                        buf.extend_from_slice(&d[..i]);
+                        replace_all_into(win, c, g, &mut buf);
+                        buf.extend_from_slice(&d[i + 2..]);
+                        put(&buf, out);
                     }
                 }
             }
@@ -450,8 +463,7 @@ impl Fuzz {
     }
 }
 
-fn replace_all(hay: &[char], needle: &[char], with: &[char]) -> S {
-    let mut out = Vec::with_capacity(hay.len() + with.len());
+fn replace_all_into(hay: &[char], needle: &[char], with: &[char], out: &mut Vec<char>) {
     let mut i = 0;
     while i < hay.len() {
         if hay[i..].starts_with(needle) {
@@ -462,7 +474,6 @@ fn replace_all(hay: &[char], needle: &[char], with: &[char]) -> S {
             i += 1;
         }
     }
-    out
 }
 
 /// Parses a seed as dnstwist's `UrlParser` does: optional scheme, host lower-cased and IDNA-encoded.
