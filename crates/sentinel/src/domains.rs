@@ -314,7 +314,8 @@ pub struct DomainScorer {
     tokens: AhoCorasick,
     token_info: Vec<(bool, String)>,
     /// Short tokens (< 4 chars) only count as whole tokens.
-    short_tokens: Vec<(bool, String)>,
+    short_tokens: rustc_hash::FxHashMap<String, bool>,
+    suspicious: rustc_hash::FxHashSet<&'static str>,
     /// Tokens long enough for edit-distance comparison.
     long_tokens: Vec<String>,
     chinese: AhoCorasick,
@@ -381,7 +382,7 @@ impl DomainScorer {
             .expect("embedded patterns build");
         let mut token_pats = Vec::new();
         let mut token_info = Vec::new();
-        let mut short_tokens = Vec::new();
+        let mut short_tokens = rustc_hash::FxHashMap::default();
         let mut long_tokens = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for (strong, list) in [
@@ -399,7 +400,7 @@ impl DomainScorer {
                         long_tokens.push(t.clone());
                     }
                 } else {
-                    short_tokens.push((strong, t.clone()));
+                    short_tokens.insert(t.clone(), strong);
                 }
             }
         }
@@ -428,6 +429,7 @@ impl DomainScorer {
             tokens,
             token_info,
             short_tokens,
+            suspicious: SUSPICIOUS_SUFFIXES.iter().copied().collect(),
             long_tokens,
             chinese,
             chinese_names,
@@ -555,8 +557,8 @@ impl DomainScorer {
             if !edit_done && sk.len() >= 5 {
                 for t in self.long_tokens.iter().chain(&self.official_labels) {
                     if t.len() >= 5
-                        && !sk.contains(t.as_str())
                         && sk.len().abs_diff(t.len()) <= 1
+                        && !sk.contains(t.as_str())
                         && one_edit_apart(sk, t)
                     {
                         reasons.push(Reason {
@@ -615,12 +617,12 @@ impl DomainScorer {
             }
         }
         for tok in skel.split(['.', '-', '_']).flat_map(split_digits) {
-            for (is_strong, t) in &self.short_tokens {
-                if tok == t.as_str() {
-                    let list = if *is_strong { &mut strong } else { &mut weak };
-                    if !list.contains(&t.as_str()) {
-                        list.push(t.as_str());
-                    }
+            if tok.len() < 4
+                && let Some((t, is_strong)) = self.short_tokens.get_key_value(tok)
+            {
+                let list = if *is_strong { &mut strong } else { &mut weak };
+                if !list.contains(&t.as_str()) {
+                    list.push(t.as_str());
                 }
             }
         }
@@ -685,7 +687,7 @@ impl DomainScorer {
         }
 
         // 5. Weak structural signals.
-        if SUSPICIOUS_SUFFIXES.contains(&suffix) {
+        if self.suspicious.contains(suffix) {
             reasons.push(Reason {
                 code: "suspicious_tld",
                 points: 15,
@@ -706,7 +708,12 @@ impl DomainScorer {
                 detail: format!("{h:.2} bits/char"),
             });
         }
-        let dashes = head_ascii.matches('-').count() - head_ascii.matches("xn--").count() * 2;
+        let (mut dashes, mut dots) = (0usize, 0usize);
+        for b in head_ascii.bytes() {
+            dashes += usize::from(b == b'-');
+            dots += usize::from(b == b'.');
+        }
+        let dashes = dashes - head_ascii.matches("xn--").count() * 2;
         if dashes >= 3 {
             reasons.push(Reason {
                 code: "many_dashes",
@@ -714,7 +721,6 @@ impl DomainScorer {
                 detail: format!("{dashes} dashes"),
             });
         }
-        let dots = head_ascii.matches('.').count();
         if dots >= 3 {
             reasons.push(Reason {
                 code: "many_labels",
