@@ -965,6 +965,22 @@ mod tests {
     }
 
     #[test]
+    fn other_profiles_protect_their_own_sites() {
+        let osta = DomainScorer::new(&Profile::builtin("osta").unwrap());
+        let r = osta.score("zscx.osta.org.cn").unwrap();
+        assert!(r.official && !r.flagged);
+        assert!(osta.score("zscx-osta-org-cn.com").unwrap().flagged);
+        assert!(osta.score("osta.org.cn.zscx.top").unwrap().flagged);
+        let samr = DomainScorer::new(&Profile::builtin("samr").unwrap());
+        assert!(samr.score("cnse-samr-gov-cn.com").unwrap().flagged);
+        assert!(!samr.score("cx.mem.gov.cn").unwrap().flagged);
+        let mohurd = DomainScorer::new(&Profile::builtin("mohurd").unwrap());
+        assert!(mohurd.score("zlaq.mohurd.gov.cn.cx.vip").unwrap().flagged);
+        // the MEM profile does not flag the OSTA look-alike as MEM
+        assert!(!scorer().score("osta-zscx.com").unwrap().flagged);
+    }
+
+    #[test]
     fn entropy_and_splitting() {
         assert_eq!(shannon_entropy(""), 0.0);
         assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
