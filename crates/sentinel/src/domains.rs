@@ -123,7 +123,7 @@ pub fn cyrillic_to_latin(c: char) -> Option<char> {
 
 /// Lower-case confusable skeleton of a string: the Cyrillic table, then the UTS #39 skeleton, then lower case.
 /// ASCII input takes a fast path with the same result for the ASCII confusables that matter (0->o, 1->l, rn->m,
-/// vv->w, cl->d).
+/// nn->m, vv->w, cl->d).
 pub fn skeleton(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
@@ -145,6 +145,11 @@ pub fn skeleton(s: &str) -> String {
                 }
                 (b'c', Some(b'l')) => {
                     out.push('d');
+                    i += 2;
+                    continue;
+                }
+                (b'n', Some(b'n')) => {
+                    out.push('m');
                     i += 2;
                     continue;
                 }
@@ -171,8 +176,8 @@ pub fn skeleton(s: &str) -> String {
         }
     }
     // The skeleton writes "rn" for m-like glyphs: fold it as the ASCII path does.
-    if out.contains("rn") || out.contains("vv") || out.contains("cl") {
-        out = out.replace("rn", "m").replace("vv", "w").replace("cl", "d");
+    if out.contains("rn") || out.contains("vv") || out.contains("cl") || out.contains("nn") {
+        out = out.replace("rn", "m").replace("vv", "w").replace("cl", "d").replace("nn", "m");
     }
     out
 }
@@ -279,7 +284,8 @@ pub struct DomainScorer {
     tokens: AhoCorasick,
     token_info: Vec<(bool, String)>,
     /// Short tokens (< 4 chars) only count as whole tokens.
-    short_tokens: Vec<(bool, String)>,
+    short_tokens: rustc_hash::FxHashMap<String, bool>,
+    suspicious: rustc_hash::FxHashSet<&'static str>,
     /// Tokens long enough for edit-distance comparison.
     long_tokens: Vec<String>,
     chinese: AhoCorasick,
@@ -315,6 +321,20 @@ impl DomainScorer {
                 pats.push(format!("{}.", parts[..parts.len() - 1].join(".")));
                 embedded_info.push(("official_domain_embedded", 80, h.clone()));
             }
+            // a subdomain folded with the official label, without any suffix: cxmem, cx-mem
+            if let Some(reg) = psl::domain_str(h)
+                && let Some(sub) = h.strip_suffix(reg).map(|x| x.trim_end_matches('.'))
+                && !sub.is_empty()
+            {
+                let label = reg.split('.').next().unwrap_or(reg);
+                for sep in ["", "-"] {
+                    let fold = format!("{}{sep}{label}", sub.replace('.', sep));
+                    if fold.len() >= 5 {
+                        pats.push(fold);
+                        embedded_info.push(("official_domain_folded", 70, h.clone()));
+                    }
+                }
+            }
         }
         for p in ["gov-cn", "govcn", "gov.cn.", "gov_cn", "gov.cn-"] {
             pats.push(p.to_string());
@@ -326,7 +346,7 @@ impl DomainScorer {
             .expect("embedded patterns build");
         let mut token_pats = Vec::new();
         let mut token_info = Vec::new();
-        let mut short_tokens = Vec::new();
+        let mut short_tokens = rustc_hash::FxHashMap::default();
         let mut long_tokens = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for (strong, list) in [(true, &profile.strong_tokens), (false, &profile.weak_tokens)] {
@@ -341,7 +361,7 @@ impl DomainScorer {
                         long_tokens.push(t.clone());
                     }
                 } else {
-                    short_tokens.push((strong, t.clone()));
+                    short_tokens.insert(t.clone(), strong);
                 }
             }
         }
@@ -366,6 +386,7 @@ impl DomainScorer {
             tokens,
             token_info,
             short_tokens,
+            suspicious: SUSPICIOUS_SUFFIXES.iter().copied().collect(),
             long_tokens,
             chinese,
             chinese_names,
@@ -471,7 +492,11 @@ impl DomainScorer {
             }
             if !edit_done && sk.len() >= 5 {
                 for t in self.long_tokens.iter().chain(&self.official_labels) {
-                    if t.len() >= 5 && sk != t && sk.len().abs_diff(t.len()) <= 1 && one_edit_apart(sk, t) {
+                    if t.len() >= 5
+                        && sk.len().abs_diff(t.len()) <= 1
+                        && !sk.contains(t.as_str())
+                        && one_edit_apart(sk, t)
+                    {
                         reasons.push(Reason {
                             code: "edit_distance",
                             points: 40,
@@ -482,6 +507,20 @@ impl DomainScorer {
                         break;
                     }
                 }
+            }
+        }
+        // A short label one edit from an official label (mcm, nem) says little alone, but next to a written-out
+        // gov.cn it is the brand: mcm-gov-cn.com.
+        if gov_mimic && best_embedded.is_none() && !homoglyph_done {
+            let first = reg_label.split('-').next().unwrap_or(reg_label);
+            let first_skel = skeleton(first);
+            if let Some(off) = self.official_labels.iter().find(|o| one_edit_apart(&first_skel, o)) {
+                reasons.push(Reason {
+                    code: "near_official_label",
+                    points: 30,
+                    detail: format!("{first} is one edit from {off}"),
+                });
+                brand = true;
             }
         }
         // The official label on another suffix (mem.cn, mem.com.cn, mem.cn.com ...).
@@ -506,19 +545,19 @@ impl DomainScorer {
             }
         }
         for tok in skel.split(['.', '-', '_']).flat_map(split_digits) {
-            for (is_strong, t) in &self.short_tokens {
-                if tok == t.as_str() {
-                    let list = if *is_strong { &mut strong } else { &mut weak };
-                    if !list.contains(&t.as_str()) {
-                        list.push(t.as_str());
-                    }
+            if tok.len() < 4
+                && let Some((t, is_strong)) = self.short_tokens.get_key_value(tok)
+            {
+                let list = if *is_strong { &mut strong } else { &mut weak };
+                if !list.contains(&t.as_str()) {
+                    list.push(t.as_str());
                 }
             }
         }
         // An official label already counted above is not counted again as a token.
         strong.retain(|t| !(self.official_labels.iter().any(|l| l == t) && reg_label == *t));
         if !strong.is_empty() {
-            let pts = 30 + 15 * (strong.len() as i32 - 1).min(2);
+            let pts = 30 + 30 * (strong.len() as i32 - 1).min(2);
             reasons.push(Reason { code: "brand_token", points: pts, detail: strong.join(",") });
             brand = true;
         }
@@ -560,7 +599,7 @@ impl DomainScorer {
         }
 
         // 5. Weak structural signals.
-        if SUSPICIOUS_SUFFIXES.contains(&suffix) {
+        if self.suspicious.contains(suffix) {
             reasons.push(Reason { code: "suspicious_tld", points: 15, detail: suffix.to_string() });
         }
         // Entropy of punycode says nothing about the name: only ASCII labels.
@@ -569,7 +608,12 @@ impl DomainScorer {
             let pts = (((h - 3.3) * 10.0).round() as i32).clamp(1, 10);
             reasons.push(Reason { code: "entropy", points: pts, detail: format!("{h:.2} bits/char") });
         }
-        let dashes = head_ascii.matches('-').count() - head_ascii.matches("xn--").count() * 2;
+        let (mut dashes, mut dots) = (0usize, 0usize);
+        for b in head_ascii.bytes() {
+            dashes += usize::from(b == b'-');
+            dots += usize::from(b == b'.');
+        }
+        let dashes = dashes - head_ascii.matches("xn--").count() * 2;
         if dashes >= 3 {
             reasons.push(Reason {
                 code: "many_dashes",
@@ -577,7 +621,6 @@ impl DomainScorer {
                 detail: format!("{dashes} dashes"),
             });
         }
-        let dots = head_ascii.matches('.').count();
         if dots >= 3 {
             reasons.push(Reason {
                 code: "many_labels",
@@ -788,6 +831,22 @@ mod tests {
                 assert_eq!(one_edit_apart(a, b), strsim::damerau_levenshtein(a, b) == 1, "{a} {b}");
             }
         }
+    }
+
+    #[test]
+    fn other_profiles_protect_their_own_sites() {
+        let osta = DomainScorer::new(&Profile::builtin("osta").unwrap());
+        let r = osta.score("zscx.osta.org.cn").unwrap();
+        assert!(r.official && !r.flagged);
+        assert!(osta.score("zscx-osta-org-cn.com").unwrap().flagged);
+        assert!(osta.score("osta.org.cn.zscx.top").unwrap().flagged);
+        let samr = DomainScorer::new(&Profile::builtin("samr").unwrap());
+        assert!(samr.score("cnse-samr-gov-cn.com").unwrap().flagged);
+        assert!(!samr.score("cx.mem.gov.cn").unwrap().flagged);
+        let mohurd = DomainScorer::new(&Profile::builtin("mohurd").unwrap());
+        assert!(mohurd.score("zlaq.mohurd.gov.cn.cx.vip").unwrap().flagged);
+        // the MEM profile does not flag the OSTA look-alike as MEM
+        assert!(!scorer().score("osta-zscx.com").unwrap().flagged);
     }
 
     #[test]

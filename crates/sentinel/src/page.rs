@@ -483,6 +483,18 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_query_form_is_suspicious() {
+        let p = Profile::default_profile();
+        let html = r#"<html><head><title>证书查询</title></head><body>
+            <input name="idcard" placeholder="身份证号"><input name="name" placeholder="姓名">
+            <button>查询</button></body></html>"#;
+        let s = extract(html, &p);
+        let (v, score, reasons, _, _, _) = judge_signals(&s, "https://zs-query.example.com/", &p);
+        assert_eq!(v, Verdict::Suspicious, "{score} {reasons:?}");
+        assert!(reasons.iter().any(|r| r.code == "certificate_query_form"));
+    }
+
+    #[test]
     fn similarity_bounds() {
         assert!((text_similarity("证书查询", "证书查询") - 1.0).abs() < 1e-9);
         assert_eq!(text_similarity("", ""), 0.0);

@@ -163,3 +163,57 @@ fn scan_page_judges_a_local_page_or_reports_the_error() {
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert!(v["error"].as_str().unwrap().contains("private"));
 }
+
+/// A `Write` shared with the test while the follower runs in its own thread.
+#[derive(Clone, Default)]
+struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn scan_domains_follow_tails_a_growing_file() {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+    let dir = std::env::temp_dir().join(format!("cg-sentinel-follow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("ct.txt");
+    std::fs::write(&p, "mem-gov-cn.com\n").unwrap();
+    let out = Shared::default();
+    let args =
+        ScanDomainsArgs { input: Some(p.clone()), format: JsonlFormat::Jsonl, profile: "mem".into(), follow: true };
+    let mut w = out.clone();
+    // the follower never ends by itself: it is left running, detached, until the test process exits
+    std::thread::spawn(move || run_scan_domains(&args, &mut Cursor::new(Vec::new()), &mut w));
+    let wait_for = |n: usize| {
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(10) {
+            if String::from_utf8_lossy(&out.0.lock().unwrap()).lines().count() >= n {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    };
+    assert!(wait_for(1));
+    let mut f = std::fs::OpenOptions::new().append(true).open(&p).unwrap();
+    // a line written in two parts is read once, whole
+    f.write_all(b"example.").unwrap();
+    f.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    f.write_all(b"com\ncx.mem.gov.cn.x.top\n").unwrap();
+    f.flush().unwrap();
+    assert!(wait_for(3));
+    let v = lines(&out.0.lock().unwrap());
+    assert_eq!(v.len(), 3);
+    assert_eq!(v[1]["domain"], "example.com");
+    assert_eq!(v[2]["flagged"], true);
+    assert_eq!(v[2]["line"], 3);
+}

@@ -6,7 +6,9 @@
 //! host-name filter. A name made by several fuzzers is attributed to the first in dnstwist's order, as dnstwist
 //! does (its set keeps the first insertion). The code is ours; only the data tables come from dnstwist.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -92,15 +94,22 @@ fn idna2008_encode(name: &str) -> Option<String> {
         if label.is_empty() {
             return None;
         }
-        let chars: Vec<char> = label.chars().collect();
-        // hyphen rules (RFC 5891 4.2.3.1)
-        let bad_hyphens = chars.first() == Some(&'-')
-            || chars.last() == Some(&'-')
-            || (chars.len() >= 4 && chars[2] == '-' && chars[3] == '-');
+        // hyphen rules (RFC 5891 4.2.3.1), on characters
+        let bad_hyphens = if label.is_ascii() {
+            let b = label.as_bytes();
+            b[0] == b'-' || b[b.len() - 1] == b'-' || (b.len() >= 4 && &b[2..4] == b"--")
+        } else {
+            let mut it = label.chars();
+            label.starts_with('-') || label.ends_with('-') || (it.nth(2) == Some('-') && it.next() == Some('-'))
+        };
         if bad_hyphens && !(label.is_ascii() && label.starts_with("xn--")) {
             return None;
         }
-        let enc = if label.is_ascii() {
+        if i > 0 {
+            out.push('.');
+        }
+        let start = out.len();
+        if label.is_ascii() {
             if !label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
                 return None;
             }
@@ -113,20 +122,17 @@ fn idna2008_encode(name: &str) -> Option<String> {
                     return None;
                 }
             }
-            label.to_string()
+            out.push_str(label);
         } else {
-            if !chars.iter().all(|&c| valid_codepoint(c)) || !unicode_normalization::is_nfc(label) {
+            if !label.chars().all(valid_codepoint) || !unicode_normalization::is_nfc(label) {
                 return None;
             }
-            format!("xn--{}", idna::punycode::encode_str(label)?)
-        };
-        if enc.len() > 63 {
+            out.push_str("xn--");
+            out.push_str(&idna::punycode::encode_str(label)?);
+        }
+        if out.len() - start > 63 {
             return None;
         }
-        if i > 0 {
-            out.push('.');
-        }
-        out.push_str(&enc);
     }
     if out.len() > 253 { None } else { Some(out) }
 }
@@ -190,46 +196,69 @@ impl Fuzz {
         out.push(cd);
     }
 
-    fn glyphs(&self) -> HashMap<S, Vec<S>> {
-        let t = tables();
-        let uni = t.glyphs_idn_by_tld.get(&self.tld).unwrap_or(&t.glyphs_unicode);
-        let mut g: HashMap<S, Vec<S>> = HashMap::new();
-        for table in [&t.glyphs_ascii, uni] {
-            for (k, v) in table {
-                let e = g.entry(k.chars().collect()).or_default();
-                for x in v {
-                    let x: S = x.chars().collect();
-                    if !e.contains(&x) {
-                        e.push(x);
+    /// dnstwist's merged glyph table for this TLD (ASCII glyphs plus the TLD's IDN table, or the Unicode table),
+    /// built once per table and cached.
+    fn glyphs(&self) -> &'static HashMap<S, Vec<S>> {
+        type Glyphs = HashMap<S, Vec<S>>;
+        static CACHE: OnceLock<(Glyphs, HashMap<String, Glyphs>)> = OnceLock::new();
+        let (default, by_tld) = CACHE.get_or_init(|| {
+            let t = tables();
+            let merge = |uni: &BTreeMap<String, Vec<String>>| {
+                let mut g: Glyphs = HashMap::default();
+                for table in [&t.glyphs_ascii, uni] {
+                    for (k, v) in table {
+                        let e = g.entry(k.chars().collect()).or_default();
+                        for x in v {
+                            let x: S = x.chars().collect();
+                            if !e.contains(&x) {
+                                e.push(x);
+                            }
+                        }
                     }
                 }
-            }
-        }
-        g
+                g
+            };
+            let by_tld = t.glyphs_idn_by_tld.iter().map(|(tld, tab)| (tld.clone(), merge(tab))).collect();
+            (merge(&t.glyphs_unicode), by_tld)
+        });
+        by_tld.get(&self.tld).unwrap_or(default)
     }
 
+    /// dnstwist's `mix`: every single-glyph and two-character-window substitution. Candidates are built in one
+    /// scratch buffer and copied only when new (most of the second round are duplicates).
     fn mix(d: &[char], glyphs: &HashMap<S, Vec<S>>, out: &mut HashSet<S>) {
+        let mut buf: Vec<char> = Vec::with_capacity(d.len() + 4);
+        let put = |buf: &Vec<char>, out: &mut HashSet<S>| {
+            if !out.contains(buf.as_slice()) {
+                out.insert(buf.clone());
+            }
+        };
         for i in 0..d.len() {
             if let Some(gs) = glyphs.get(&d[i..i + 1]) {
                 for g in gs {
-                    let mut v = d[..i].to_vec();
-                    v.extend_from_slice(g);
-                    v.extend_from_slice(&d[i + 1..]);
-                    out.insert(v);
+                    buf.clear();
+                    buf.extend_from_slice(&d[..i]);
+                    buf.extend_from_slice(g);
+                    buf.extend_from_slice(&d[i + 1..]);
+                    put(&buf, out);
                 }
             }
         }
         for i in 0..d.len().saturating_sub(1) {
             let win = &d[i..i + 2];
-            let mut keys: Vec<S> = vec![vec![win[0]], vec![win[1]], win.to_vec()];
-            keys.dedup();
-            for c in keys {
-                if let Some(gs) = glyphs.get(&c) {
+            // Python's {win[0], win[1], win}: a set, so a doubled letter is one key
+            let keys: [&[char]; 3] = [&win[..1], &win[1..], win];
+            for (k, c) in keys.iter().enumerate() {
+                if k == 1 && win[0] == win[1] {
+                    continue;
+                }
+                if let Some(gs) = glyphs.get(*c) {
                     for g in gs {
-                        let mut v = d[..i].to_vec();
-                        v.extend(replace_all(win, &c, g));
-                        v.extend_from_slice(&d[i + 2..]);
-                        out.insert(v);
+                        buf.clear();
+                        buf.extend_from_slice(&d[..i]);
+                        replace_all_into(win, c, g, &mut buf);
+                        buf.extend_from_slice(&d[i + 2..]);
+                        put(&buf, out);
                     }
                 }
             }
@@ -238,11 +267,11 @@ impl Fuzz {
 
     fn homoglyph(&self, out: &mut Vec<S>) {
         let glyphs = self.glyphs();
-        let mut r1 = HashSet::new();
-        Self::mix(&self.dom, &glyphs, &mut r1);
-        let mut r2 = HashSet::new();
+        let mut r1 = HashSet::default();
+        Self::mix(&self.dom, glyphs, &mut r1);
+        let mut r2 = HashSet::default();
         for r in &r1 {
-            Self::mix(r, &glyphs, &mut r2);
+            Self::mix(r, glyphs, &mut r2);
         }
         out.extend(r1);
         out.extend(r2);
@@ -395,8 +424,7 @@ impl Fuzz {
     }
 }
 
-fn replace_all(hay: &[char], needle: &[char], with: &[char]) -> S {
-    let mut out = Vec::with_capacity(hay.len() + with.len());
+fn replace_all_into(hay: &[char], needle: &[char], with: &[char], out: &mut Vec<char>) {
     let mut i = 0;
     while i < hay.len() {
         if hay[i..].starts_with(needle) {
@@ -407,7 +435,6 @@ fn replace_all(hay: &[char], needle: &[char], with: &[char]) -> S {
             i += 1;
         }
     }
-    out
 }
 
 /// Parses a seed as dnstwist's `UrlParser` does: optional scheme, host lower-cased and IDNA-encoded.
@@ -432,17 +459,18 @@ pub fn generate(seed: &str, opts: &Options) -> Result<Vec<Candidate>, Error> {
     let (sub, dom, tld) = domain_tld(&ascii);
     let dom_u = if dom.contains("xn--") { idna::domain_to_unicode(&dom).0 } else { dom.clone() };
     let f = Fuzz { sub: sub.clone(), dom: dom_u.chars().collect(), tld: tld.clone() };
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     let mut out: Vec<Candidate> = Vec::new();
     let add = |name: String, fuzzer: &'static str, seen: &mut HashSet<String>, out: &mut Vec<Candidate>| {
         // dnstwist dedups on the Unicode name first, then punycodes, then filters.
-        if !seen.insert(name.clone()) {
+        if seen.contains(&name) {
             return;
         }
+        seen.insert(name.clone());
         if let Some(a) = idna2008_encode(&name)
             && valid_fqdn(&a)
         {
-            out.push(Candidate::new(a, fuzzer));
+            out.push(Candidate::with_unicode(a, name, fuzzer));
         }
     };
     let dom_s = s(&f.dom);

@@ -42,6 +42,12 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// A candidate whose Unicode form is already known (no IDNA decoding).
+    pub(crate) fn with_unicode(ascii: String, unicode: String, fuzzer: &'static str) -> Self {
+        let registrable = psl::domain_str(&ascii).map(str::to_string);
+        Candidate { punycode: ascii.clone(), domain: ascii, unicode, registrable, fuzzer }
+    }
+
     pub(crate) fn new(ascii: String, fuzzer: &'static str) -> Self {
         let unicode = if ascii.contains("xn--") { idna::domain_to_unicode(&ascii).0 } else { ascii.clone() };
         let registrable = psl::domain_str(&ascii).map(str::to_string);
