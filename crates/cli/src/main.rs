@@ -3,6 +3,11 @@
 
 mod config;
 
+// The server allocates many small strings per request (JSON, labels); mimalloc measured faster than the
+// system allocator on the lookup benchmark (bench/RESULTS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::{Context, Result, bail};
 use certguard_access::{AdminGrant, Principal, Role, local_reader};
 use certguard_app::accounts::NewAccount;

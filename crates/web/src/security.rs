@@ -85,7 +85,14 @@ pub async fn edge(State(state): State<SharedState>, mut req: Request, next: Next
     let existing = cookie(req.headers(), CSRF_COOKIE)
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
         .map(str::to_string);
-    let csrf = existing.clone().unwrap_or_else(|| random_hex(32));
+    // Machine routes render no forms: they get no token (saves a random draw on the hot lookup path).
+    let path = req.uri().path();
+    let machine = path.starts_with("/api/") || path.starts_with("/status/") || path == "/healthz" || path == "/metrics";
+    let csrf = match (&existing, machine) {
+        (Some(c), _) => c.clone(),
+        (None, true) => String::new(),
+        (None, false) => random_hex(32),
+    };
     let route_class = crate::metrics::route_class(req.uri().path());
     req.extensions_mut().insert(ClientAddr(ip));
     req.extensions_mut().insert(lang);
@@ -96,7 +103,7 @@ pub async fn edge(State(state): State<SharedState>, mut req: Request, next: Next
     let h = res.headers_mut();
     // Only pages carry forms: API answers, health checks and files set no cookie.
     let is_page = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
-    if existing.is_none() && is_page {
+    if existing.is_none() && is_page && !csrf.is_empty() {
         h.append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &csrf, None, state.config.secure_cookies));
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
