@@ -28,6 +28,7 @@
 pub mod catalogue;
 pub mod certificate;
 pub mod lifecycle;
+pub mod plausibility;
 pub mod rules;
 
 pub use catalogue::Catalogue;

@@ -87,6 +87,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/lookup", post(pages::public::lookup))
         .route("/lang/{lang}", get(pages::public::set_language))
         .route("/verify", get(pages::verify::verify_page).post(pages::verify::verify_submit))
+        .route("/verify/printed", get(pages::verify::printed_page).post(pages::verify::printed_check))
         .route("/trust-list", get(pages::verify::trust_list))
         .route("/status/{authority}", get(pages::verify::status_list))
         .route("/e/{serial}", get(pages::verify::e_certificate))

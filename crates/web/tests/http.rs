@@ -524,3 +524,47 @@ async fn a_qr_that_is_a_link_is_called_out_and_kept_as_a_lead() {
     let res = c.post(app.url("/api/v1/verify")).header("content-type", "text/plain").body("x").send().await.unwrap();
     assert_eq!(res.status(), 415);
 }
+
+#[tokio::test]
+async fn printed_data_check_names_what_cannot_be_true() {
+    let app = TestApp::spawn().await;
+    let c = client();
+    let csrf = app.csrf(&c).await;
+    let page = c
+        .post(app.url("/verify/printed"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("number", "T440524188001010014"),
+            ("id_number", "11010519491231002X"),
+            ("category", "电工作业"),
+            ("item", "熔化焊接与热切割作业"),
+            ("valid_from", "2019-05-06"),
+            ("valid_until", "2024年5月6日"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("很可能是伪造的"), "{page}");
+    for expected in ["证号应为字母 T 加持证人身份证号", "不属于作业类别", "有效期应为 6 年"]
+    {
+        assert!(page.contains(expected), "{expected}");
+    }
+    let page = c
+        .post(app.url("/verify/printed"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("id_number", "11010519491231002X"),
+            ("valid_from", "2019-05-06"),
+            ("valid_until", "2025-05-06"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("未发现不可能成立之处"));
+}
