@@ -487,6 +487,9 @@ async fn signed_qr_credentials_follow_the_registry() {
         c.post(app.url("/api/v1/verify")).header("content-type", "image/png").body(png.to_vec()).send().await.unwrap();
     let v: Value = res.json().await.unwrap();
     assert_eq!(v["verdict"], "valid", "{v:#}");
+    let card = c.get(app.url(&format!("/e/{serial}/card.svg"))).send().await.unwrap().text().await.unwrap();
+    assert!(card.contains("特种作业操作证") && card.contains("440524********0014") && !card.contains(ID));
+    assert!(card.contains("熔化焊接与热切割作业") && card.contains("2022年3月1日"));
     let page = c.get(app.url(&format!("/e/{serial}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("<svg") && page.contains("440524********0014") && !page.contains(ID));
 
