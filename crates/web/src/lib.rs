@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod pages;
 pub mod security;
+pub mod upload;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

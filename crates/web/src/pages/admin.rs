@@ -791,7 +791,7 @@ pub async fn import(
     Extension(lang): Extension<Lang>,
     Extension(csrf): Extension<CsrfToken>,
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Response {
     let l = lang;
     let f = Frame { lang, user: Some(&user), csrf: &csrf, path: "/admin/import" };
@@ -802,34 +802,21 @@ pub async fn import(
         let r = html! { div.verdict.bad role="alert" { span.icon aria-hidden="true" { "✖" } span { (msg) } } };
         (status, import_page(&f, &user, Some(r))).into_response()
     };
-    let mut csrf_field = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or("").to_string();
-                let file_name = field.file_name().unwrap_or("upload").to_string();
-                match field.bytes().await {
-                    Ok(bytes) if name == "csrf" => csrf_field = String::from_utf8_lossy(&bytes).to_string(),
-                    Ok(bytes) if name == "file" => file = Some((file_name, bytes.to_vec())),
-                    Ok(_) => {}
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        return fail(StatusCode::PAYLOAD_TOO_LARGE, too_large(l, state.config.max_upload_bytes));
-                    }
-                    Err(e) => return fail(StatusCode::BAD_REQUEST, e.body_text()),
-                }
-            }
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return fail(StatusCode::PAYLOAD_TOO_LARGE, too_large(l, state.config.max_upload_bytes));
-            }
-            Err(e) => return fail(StatusCode::BAD_REQUEST, e.body_text()),
+    let fields = match crate::upload::read_form(multipart).await {
+        Ok(f) => f,
+        Err(crate::upload::UploadError::TooLarge) => {
+            return fail(StatusCode::PAYLOAD_TOO_LARGE, too_large(l, state.config.max_upload_bytes));
         }
-    }
-    if !csrf_ok(&csrf, &csrf_field) {
+        Err(crate::upload::UploadError::Malformed(e)) => return fail(StatusCode::BAD_REQUEST, e),
+    };
+    if !csrf_ok(&csrf, &crate::upload::text(&fields, "csrf")) {
         return (StatusCode::FORBIDDEN, page(&f, l.t("表单已过期", "Form expired"), expired_form(l))).into_response();
     }
-    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let Some((file_name, bytes)) = fields
+        .get("file")
+        .filter(|p| !p.bytes.is_empty())
+        .map(|p| (p.file_name.clone().unwrap_or_else(|| "upload".into()), p.bytes.clone()))
+    else {
         return fail(StatusCode::BAD_REQUEST, l.t("请选择要上传的文件", "Choose a file to upload").into());
     };
     let mut report = ErrorReport::new(Vec::new()).expect("in-memory report");

@@ -187,33 +187,27 @@ pub async fn verify_submit(
     Extension(lang): Extension<Lang>,
     Extension(csrf): Extension<CsrfToken>,
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Response {
     let l = lang;
     let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/verify" };
     let title = l.t("核验结果", "Verification result");
-    let mut csrf_field = String::new();
-    let mut text = String::new();
-    let mut photo: Option<Vec<u8>> = None;
-    let mut error: Option<String> = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or("").to_string();
-                match field.bytes().await {
-                    Ok(b) if name == "csrf" => csrf_field = String::from_utf8_lossy(&b).to_string(),
-                    Ok(b) if name == "text" => text = String::from_utf8_lossy(&b).chars().take(8192).collect(),
-                    Ok(b) if name == "photo" && !b.is_empty() => photo = Some(b.to_vec()),
-                    Ok(_) => {}
-                    Err(e) => error = Some(e.body_text()),
-                }
-            }
-            Ok(None) => break,
-            Err(e) => {
-                error = Some(e.body_text());
-                break;
-            }
+    let (csrf_field, text, photo, error) = match crate::upload::read_form(multipart).await {
+        Ok(fields) => {
+            let text: String = crate::upload::text(&fields, "text").chars().take(8192).collect();
+            let photo = fields.get("photo").map(|p| p.bytes.clone()).filter(|b| !b.is_empty());
+            (crate::upload::text(&fields, "csrf"), text, photo, None)
         }
+        Err(crate::upload::UploadError::TooLarge) => {
+            (String::new(), String::new(), None, Some(l.t("照片过大", "The photo is too large").to_string()))
+        }
+        Err(crate::upload::UploadError::Malformed(e)) => (String::new(), String::new(), None, Some(e)),
+    };
+    if let Some(e) = &error
+        && csrf_field.is_empty()
+    {
+        let body = html! { h1 { (title) } (band("unknown", "?", e)) (verify_form(l, &csrf, "")) };
+        return (StatusCode::BAD_REQUEST, page(&f, title, body)).into_response();
     }
     if !csrf_ok(&csrf, &csrf_field) {
         return (StatusCode::FORBIDDEN, page(&f, title, expired_form(l))).into_response();
