@@ -52,6 +52,15 @@ fn demo_import_export_and_accounts() {
     let out = certguard(&["import", csv.to_str().unwrap(), "--data-dir", data], None);
     assert!(text(&out.stdout).contains("added 0  already stored 1"), "{}", text(&out.stdout));
 
+    // Imported rows carry no QR credential yet; signing them is one command, and only they are signed.
+    let out = certguard(&["credentials", "sign", "--data-dir", data], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "1 credentials signed");
+    let out = certguard(&["credentials", "sign", "--data-dir", data], None);
+    assert_eq!(text(&out.stdout).trim(), "0 credentials signed");
+    // The demo's trust list and a status list make offline verification possible with the CLI.
+    assert!(dir.path().join("data/trust-list.cwt").exists() && dir.path().join("data/keys/CN-320500.pem").exists());
+
     let export = dir.path().join("out.csv");
     let out = certguard(&["export", export.to_str().unwrap(), "--data-dir", data], None);
     assert!(out.status.success());
