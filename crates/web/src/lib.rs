@@ -97,6 +97,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/login", get(pages::public::login_form).post(pages::public::login))
         .route("/logout", post(pages::public::logout))
         .route("/static/app.css", get(pages::layout::stylesheet))
+        .route("/static/scan.js", get(pages::layout::scan_script))
+        .route("/verify/frame", post(pages::verify::verify_frame))
         .route("/admin", get(pages::admin::dashboard))
         .route("/admin/certificates", get(pages::admin::list))
         .route("/admin/certificates/{serial}", get(pages::admin::detail))

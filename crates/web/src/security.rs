@@ -112,7 +112,7 @@ pub async fn edge(State(state): State<SharedState>, mut req: Request, next: Next
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+            "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
         ),
     );
     state.metrics.observe(route_class, res.status().as_u16(), started.elapsed());

@@ -54,16 +54,32 @@ async fn start_driver() -> Option<(Driver, String)> {
 }
 
 async fn browser(driver_url: &str, width: u32, height: u32) -> fantoccini::Client {
+    browser_with(driver_url, width, height, &[]).await
+}
+
+async fn browser_with(driver_url: &str, width: u32, height: u32, extra: &[String]) -> fantoccini::Client {
     let profile = tempfile::tempdir().unwrap().keep();
+    let mut args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    args.push(format!("--window-size={width},{height}"));
+    args.extend(extra.iter().cloned());
     let caps = serde_json::json!({
         "goog:chromeOptions": {
             "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display()),
-                format!("--window-size={width},{height}")
-            ]
+            "args": args
         }
     });
     let caps = caps.as_object().unwrap().clone().into_iter().collect();
@@ -177,5 +193,56 @@ async fn login_issue_and_look_up_in_chromium() {
     let verdict = phone.wait().for_element(Locator::Css(".verdict")).await.unwrap().text().await.unwrap();
     assert!(verdict.contains("非本系统证书") && verdict.contains("疑似仿冒"), "{verdict}");
     screenshot(&phone, "verify-fake-link-phone").await;
+    phone.close().await.unwrap();
+}
+
+/// A Y4M video (what Chromium's fake camera plays) showing `png` on a white frame.
+fn y4m_of(png: &[u8]) -> Vec<u8> {
+    let qr = image::load_from_memory(png).unwrap().to_luma8();
+    let (w, h) = (qr.width().div_ceil(2) * 2 + 48, qr.height().div_ceil(2) * 2 + 48);
+    let mut y = vec![255u8; (w * h) as usize];
+    for (x0, y0, p) in qr.enumerate_pixels() {
+        y[((y0 + 24) * w + x0 + 24) as usize] = p.0[0];
+    }
+    let chroma = vec![128u8; (w / 2 * h / 2) as usize];
+    let mut out = format!("YUV4MPEG2 W{w} H{h} F5:1 Ip A1:1 C420jpeg\n").into_bytes();
+    for _ in 0..5 {
+        out.extend_from_slice(b"FRAME\n");
+        out.extend_from_slice(&y);
+        out.extend_from_slice(&chroma);
+        out.extend_from_slice(&chroma);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_camera_scan_in_chromium() {
+    let Some((_driver, driver_url)) = start_driver().await else { return };
+    let app = TestApp::spawn().await;
+    let serial = app.issue_via_api("11010519491231002X", "李四").await;
+    let png = reqwest::get(app.url(&format!("/e/{serial}/qr.png"))).await.unwrap().bytes().await.unwrap();
+    let video = tempfile::Builder::new().suffix(".y4m").tempfile().unwrap();
+    std::fs::write(video.path(), y4m_of(&png)).unwrap();
+    let extra = [
+        "--use-fake-ui-for-media-stream".to_string(),
+        "--use-fake-device-for-media-stream".to_string(),
+        format!("--use-file-for-fake-video-capture={}", video.path().display()),
+    ];
+    let phone = browser_with(&driver_url, 390, 844, &extra).await;
+    phone.goto(&app.url("/verify")).await.unwrap();
+    let start = phone.wait().for_element(Locator::Css("#scan-start:not([hidden])")).await.expect("camera button shown");
+    start.click().await.unwrap();
+    let verdict = phone
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(".verdict"))
+        .await
+        .expect("a verdict after scanning")
+        .text()
+        .await
+        .unwrap();
+    assert!(verdict.contains("真实有效"), "{verdict}");
+    assert!(phone.source().await.unwrap().contains("李四"));
+    screenshot(&phone, "verify-camera-phone").await;
     phone.close().await.unwrap();
 }

@@ -9,6 +9,14 @@ use certguard_registry::Status;
 use maud::{DOCTYPE, Markup, html};
 
 const CSS: &str = include_str!("../../static/app.css");
+const SCAN_JS: &str = include_str!("../../static/scan.js");
+
+pub async fn scan_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        SCAN_JS,
+    )
+}
 
 pub async fn stylesheet() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS)

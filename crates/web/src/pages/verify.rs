@@ -151,7 +151,14 @@ fn result_markup(l: Lang, state: &SharedState, v: &OnlineVerification) -> Markup
 
 fn verify_form(l: Lang, csrf: &CsrfToken, text: &str) -> Markup {
     html! {
-        form.card method="post" action="/verify" enctype="multipart/form-data" {
+        div.card {
+            button type="button" id="scan-start" hidden { (l.t("打开摄像头扫码", "Scan with the camera")) }
+            video id="scan-video" hidden playsinline muted {}
+            p id="scan-status" role="status"
+                data-scanning=(l.t("请将证书二维码对准摄像头……", "Point the camera at the certificate's QR code..."))
+                data-denied=(l.t("无法使用摄像头：请拍照上传或粘贴内容", "No camera access: take a photo or paste the content")) {}
+        }
+        form.card id="verify-form" method="post" action="/verify" enctype="multipart/form-data" {
             (csrf_input(csrf))
             label for="photo" { (l.t("拍照或上传证书二维码照片", "Take or upload a photo of the certificate's QR code")) }
             input type="file" id="photo" name="photo" accept="image/png,image/jpeg" capture="environment";
@@ -177,6 +184,8 @@ pub async fn verify_page(
             p { (l.t("本页离线核验证书二维码中的数字签名，并查询登记册中的最新状态。不要用手机相机直接打开证书上的网址。",
                      "This page checks the digital signature in the certificate's QR code and the registry's current status. Do not open web addresses from a certificate with your phone camera.")) }
             (verify_form(l, &csrf, ""))
+            script src="/static/scan.js" defer {}
+            p { a href="/verify/printed" { (l.t("证书没有二维码？核对纸质证书的印刷信息", "No QR code? Check the printed data of a paper certificate")) } }
         },
     )
 }
@@ -236,6 +245,43 @@ pub async fn verify_submit(
             let body = html! { h1 { (title) } (band("unknown", "!", l.t("核验服务暂不可用（信任列表未配置）", "Verification is unavailable (no trust list configured)"))) };
             (StatusCode::SERVICE_UNAVAILABLE, page(&f, title, body)).into_response()
         }
+    }
+}
+
+/// POST /verify/frame: one camera frame from the scanning page. 204 while no QR code is in view (the page
+/// sends the next frame); the result page as soon as one is. Only frames with a code count against the rate
+/// limit.
+pub async fn verify_frame(
+    State(state): State<SharedState>,
+    MaybeUser(user): MaybeUser,
+    Extension(lang): Extension<Lang>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(ClientAddr(ip)): Extension<ClientAddr>,
+    multipart: Multipart,
+) -> Response {
+    let l = lang;
+    let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/verify" };
+    let title = l.t("核验结果", "Verification result");
+    let Ok(fields) = crate::upload::read_form(multipart).await else { return StatusCode::BAD_REQUEST.into_response() };
+    if !csrf_ok(&csrf, &crate::upload::text(&fields, "csrf")) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let Some(photo) = fields.get("photo").filter(|p| !p.bytes.is_empty()) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    // Finding the code first keeps empty frames cheap and out of the rate limit.
+    if certguard_credential::qr::decode_image(&photo.bytes).is_err() {
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    if !state.lookup_limiter.allow(ip) {
+        state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+        let body = html! { h1 { (title) } (band("unknown", "⏳", l.t("核验过于频繁，请一分钟后再试", "Too many checks: try again in a minute"))) };
+        return (StatusCode::TOO_MANY_REQUESTS, page(&f, title, body)).into_response();
+    }
+    match verify_online(&state.registry, Input::Image(&photo.bytes), Some(&ip.to_string())).await {
+        Ok(v) => page(&f, title, html! { h1 { (title) } (result_markup(l, &state, &v)) (verify_form(l, &csrf, "")) })
+            .into_response(),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
 }
 
