@@ -176,6 +176,8 @@ pub enum ImportError {
     Read(String),
     #[error("storage failed: {0}")]
     Store(String),
+    #[error("signing failed: {0}")]
+    Signing(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -551,6 +553,10 @@ pub async fn import<R: Read + Seek + Send + 'static>(
     let mut layout: Option<Layout> = None;
     let mut grants: HashMap<AuthorityCode, bool> = HashMap::new();
     let today = registry.clock().today();
+    // Imported certificates are signed in the same batch as they are stored, so they carry their QR at once.
+    // Status-list indices taken per authority are loaded once and kept in memory for the import.
+    let creds = registry.credentials().cloned();
+    let mut taken: HashMap<AuthorityCode, std::collections::HashSet<u64>> = HashMap::new();
     let result = async {
         while let Some(batch) = rx.recv().await {
             let batch = batch?;
@@ -597,7 +603,33 @@ pub async fn import<R: Read + Seek + Send + 'static>(
                     continue;
                 }
                 match build_certificate(new, registry.catalogue(), new_serial(), today) {
-                    Ok(cert) => {
+                    Ok(mut cert) => {
+                        if let Some(c) = &creds {
+                            if !taken.contains_key(&cert.authority) {
+                                let entries = registry
+                                    .store()
+                                    .status_entries(&cert.authority)
+                                    .await
+                                    .map_err(|e| ImportError::Store(e.to_string()))?;
+                                taken.insert(cert.authority.clone(), entries.into_iter().map(|(i, _)| i).collect());
+                            }
+                            let used = taken.get_mut(&cert.authority).expect("loaded above");
+                            let idx = certguard_credential::status_list::allocate_index(
+                                &mut rand::rng(),
+                                crate::credentials::STATUS_LIST_LEN,
+                                |i| used.contains(&i),
+                                1000,
+                            )
+                            .ok_or_else(|| {
+                                ImportError::Signing(format!("the status list of {} is full", cert.authority))
+                            })?;
+                            used.insert(idx);
+                            let name = registry.authority_name(&cert.authority).0;
+                            let signed = c
+                                .sign_with_index(&cert, &name, idx, registry.clock().now().timestamp())
+                                .map_err(|e| ImportError::Signing(e.to_string()))?;
+                            cert.credential = Some(signed);
+                        }
                         records.push(NewRecord {
                             certificate: cert,
                             event: Event::Imported,

@@ -358,6 +358,14 @@ async fn import_upload_reports_rows_and_refuses_oversize() {
     assert_eq!(res.status(), 413);
     assert!(res.text().await.unwrap().contains("64 KiB"));
     assert_eq!(app.registry.store().counts().await.unwrap().certificates, 1);
+    // The imported certificate was signed as it was stored.
+    let (stored, _) = app
+        .registry
+        .store()
+        .search(&certguard_store::CertificateQuery { limit: 1, ..Default::default() })
+        .await
+        .unwrap();
+    assert!(stored[0].certificate.credential.as_ref().is_some_and(|c| c.text.starts_with("AQ1:")));
 }
 
 #[tokio::test]
