@@ -29,12 +29,6 @@ pub fn from_excel_serial(serial: f64) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(serial.floor() as u64))
 }
 
-/// 2024年6月15日
-pub fn zh(d: NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +51,5 @@ mod tests {
             assert_eq!(parse_date(s), None, "{s}");
         }
         assert_eq!(from_excel_serial(45458.0), want);
-        assert_eq!(zh(want.unwrap()), "2024年6月15日");
     }
 }

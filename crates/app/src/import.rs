@@ -9,7 +9,7 @@ use crate::dates::{from_excel_serial, parse_date};
 use crate::registry::{Registry, new_serial};
 use certguard_access::Principal;
 use certguard_registry::{Event, Holder, NewCertificate, Scope, build_certificate};
-use certguard_store::{AuditRecord, InsertOutcome, NewRecord};
+use certguard_store::{AuditRecord, InsertOutcome, NewRecord, classify_insert};
 use certguard_types::{AuthorityCode, CertificateNumber, IdentityDoc, IdentityKind, PersonName, Sex};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -604,7 +604,24 @@ pub async fn import<R: Read + Seek + Send + 'static>(
                 }
                 match build_certificate(new, registry.catalogue(), new_serial(), today) {
                     Ok(mut cert) => {
-                        if let Some(c) = &creds {
+                        // A row already stored as it is needs no new signature (re-imports stay cheap); the
+                        // store decides again inside the batch transaction, this only avoids wasted signing.
+                        let already_stored = creds.is_some()
+                            && matches!(
+                                classify_insert(
+                                    &registry
+                                        .store()
+                                        .lookup(&cert.number, &cert.holder.name)
+                                        .await
+                                        .map_err(|e| ImportError::Store(e.to_string()))?
+                                        .into_iter()
+                                        .filter(|c| c.scope == cert.scope)
+                                        .collect::<Vec<_>>(),
+                                    &cert,
+                                ),
+                                InsertOutcome::Unchanged { .. }
+                            );
+                        if let Some(c) = creds.as_ref().filter(|_| !already_stored) {
                             if !taken.contains_key(&cert.authority) {
                                 let entries = registry
                                     .store()

@@ -1,6 +1,5 @@
 //! What the public may see of a certificate: the ID number masked, everything else as printed.
 
-use crate::dates;
 use certguard_registry::{Catalogue, Certificate, Scope, Status};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -80,10 +79,5 @@ impl PublicCertificate {
             status: label(status.code(), status.zh(), status.en()),
             permits_work: status.permits_work(),
         }
-    }
-
-    /// Dates as printed on a Chinese page.
-    pub fn zh_date(d: NaiveDate) -> String {
-        dates::zh(d)
     }
 }

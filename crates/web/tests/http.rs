@@ -365,7 +365,19 @@ async fn import_upload_reports_rows_and_refuses_oversize() {
         .search(&certguard_store::CertificateQuery { limit: 1, ..Default::default() })
         .await
         .unwrap();
-    assert!(stored[0].certificate.credential.as_ref().is_some_and(|c| c.text.starts_with("AQ1:")));
+    let first = stored[0].certificate.credential.clone().unwrap();
+    assert!(first.text.starts_with("AQ1:"));
+    // Importing the same file again changes nothing, not even the signature.
+    let res = upload(csv.as_bytes().to_vec(), "roster.csv").await.unwrap();
+    assert_eq!(res.status(), 200);
+    let (stored, _) = app
+        .registry
+        .store()
+        .search(&certguard_store::CertificateQuery { limit: 1, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(stored[0].certificate.credential.as_ref(), Some(&first));
+    assert_eq!(stored[0].version, 1);
 }
 
 #[tokio::test]
