@@ -3,13 +3,9 @@
 
 use std::path::PathBuf;
 
-/// `shared/testdata`, beside the repository (works in the worktree and in CI's clone).
+/// The repository's own `testdata/` (conformance suites with their PROVENANCE.md): a lone clone has it.
 pub fn testdata() -> PathBuf {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata"));
-    assert!(
-        p.is_dir(),
-        "test data folder {} is missing: the conformance tests need shared/testdata beside the repository",
-        p.display()
-    );
+    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata"));
+    assert!(p.is_dir(), "test data folder {} is missing from the repository", p.display());
     p
 }
