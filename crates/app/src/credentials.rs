@@ -23,19 +23,24 @@ use std::sync::{Arc, RwLock};
 pub const STATUS_LIST_LEN: u64 = 1 << 20;
 /// How long a verifier may rely on a fetched status list (seconds).
 pub const STATUS_TTL: i64 = 300;
+/// A published status list is re-signed once it is this old, so that whoever fetches it (and caches it for
+/// the rest of its ttl, see [`Credentials::status_max_age`]) never holds a list past its ttl.
+pub const STATUS_REFRESH: i64 = STATUS_TTL / 2;
 /// How long a demo trust list stays valid (seconds).
 const DEMO_TRUST_DAYS: i64 = 365;
 
 /// (authority, URI a status list is published at)
 type StatusKey = (AuthorityCode, String);
+/// A signed status list and when it was signed (Unix seconds).
+type SignedList = (Arc<Vec<u8>>, i64);
 
 pub struct Credentials {
     data_dir: PathBuf,
     /// e.g. "http://127.0.0.1:8080": status-list URIs are `<base>/status/<CODE>`.
     public_base: String,
     keys: RwLock<HashMap<AuthorityCode, Arc<SigningKey>>>,
-    /// Signed status lists by (authority, URI they are published at).
-    status_cache: RwLock<HashMap<StatusKey, Arc<Vec<u8>>>>,
+    /// Signed status lists by (authority, URI they are published at), with the time they were signed.
+    status_cache: RwLock<HashMap<StatusKey, SignedList>>,
 }
 
 fn key_error(e: impl std::fmt::Display) -> AppError {
@@ -185,7 +190,9 @@ impl Credentials {
         now: i64,
     ) -> Result<Arc<Vec<u8>>, AppError> {
         let key = (authority.clone(), uri.to_string());
-        if let Some(t) = self.status_cache.read().expect("status cache").get(&key) {
+        if let Some((t, signed_at)) = self.status_cache.read().expect("status cache").get(&key)
+            && (0..STATUS_REFRESH).contains(&(now - signed_at))
+        {
             return Ok(t.clone());
         }
         let mut list = StatusList::new(2, STATUS_LIST_LEN).map_err(|e| AppError::Conflict(e.to_string()))?;
@@ -200,8 +207,16 @@ impl Credentials {
         let signer = self.signing_key(authority)?;
         let token =
             Arc::new(StatusListToken::sign(uri, &list, now, Some(now + 24 * 3600), STATUS_TTL, signer.as_ref()));
-        self.status_cache.write().expect("status cache").insert(key, token.clone());
+        self.status_cache.write().expect("status cache").insert(key, (token.clone(), now));
         Ok(token)
+    }
+
+    /// How long an HTTP cache may keep the list of `authority` that [`Self::status_token`] just returned:
+    /// what is left of its ttl, so no cache serves it past the time a verifier would refuse it.
+    pub fn status_max_age(&self, authority: &AuthorityCode, now: i64) -> i64 {
+        let key = (authority.clone(), self.status_uri(authority));
+        let signed_at = self.status_cache.read().expect("status cache").get(&key).map_or(now, |(_, at)| *at);
+        (STATUS_TTL - (now - signed_at)).clamp(0, STATUS_TTL)
     }
 
     /// The trust store a verifier on this server uses: the pinned anchor and the published list.

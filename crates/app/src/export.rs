@@ -86,7 +86,14 @@ fn row(registry: &Registry, c: &Certificate, full_id: bool, today: chrono::Naive
         })
         .collect();
     out.push(c.status(today).zh().to_string());
-    out
+    out.into_iter().map(spreadsheet_safe).collect()
+}
+
+/// A cell that a spreadsheet would run as a formula (`= + - @`, or a tab or carriage return before one) is
+/// written with a leading apostrophe, which spreadsheets show as text. Every cell of every export and error
+/// report goes through here: names and reasons come from outside.
+pub fn spreadsheet_safe(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell }
 }
 
 /// Streams the registry (or one authority) to `out`; returns the number of certificates written.

@@ -21,6 +21,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub const BATCH_ROWS: usize = 1000;
 /// Uploads and files larger than this are refused before parsing.
 pub const MAX_IMPORT_BYTES: u64 = 512 * 1024 * 1024;
+/// Columns a row may use: far more than the 16 we read, far fewer than a crafted cell reference (XFD = 16,384)
+/// would make us allocate.
+pub const MAX_COLUMNS: usize = 256;
+/// Data rows a file may hold.
+pub const MAX_ROWS: u64 = 10_000_000;
+/// Bytes one CSV line may take (decoded), so that a file without line breaks is not read into one record.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+/// Inflated bytes of one XLSX worksheet (streamed while reading).
+pub const MAX_XLSX_SHEET_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+/// Inflated bytes of any other XLSX part (shared strings, styles: held in memory while reading).
+pub const MAX_XLSX_PART_BYTES: u64 = 256 * 1024 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Column {
@@ -174,6 +185,8 @@ pub enum ImportError {
     DuplicateColumn(String),
     #[error("cannot read the file: {0}")]
     Read(String),
+    #[error("the file is beyond what an import takes: {0}")]
+    Limit(String),
     #[error("storage failed: {0}")]
     Store(String),
     #[error("signing failed: {0}")]
@@ -263,7 +276,7 @@ fn produce_rows<R: Read + Seek>(
                 .encoding(Some(encoding))
                 .bom_override(true)
                 .build(input);
-            let buffered = BufReader::with_capacity(256 * 1024, decoded);
+            let buffered = BufReader::with_capacity(256 * 1024, LineCap { inner: decoded, since_newline: 0, line: 1 });
             // Tab and comma are the same byte in every encoding we read: judge them on the raw first line.
             let delimiter = {
                 let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
@@ -280,10 +293,23 @@ fn produce_rows<R: Read + Seek>(
                     Ok(false) => break,
                     Ok(true) => {
                         row_no += 1;
+                        if row_no > MAX_ROWS + 1 {
+                            return Err(ImportError::Limit(format!("more than {MAX_ROWS} rows")));
+                        }
+                        if record.len() > MAX_COLUMNS {
+                            let e =
+                                format!("\u{0}{} columns, more than the {MAX_COLUMNS} an import reads", record.len());
+                            batch.push((row_no, vec![e]));
+                            continue;
+                        }
                         batch.push((row_no, record.iter().map(str::to_string).collect()));
                         if batch.len() == BATCH_ROWS && !send(std::mem::take(&mut batch)) {
                             return Ok(());
                         }
+                    }
+                    Err(e) if e.is_io_error() => {
+                        // The line cap or the file itself: the rest cannot be read.
+                        return Err(ImportError::Limit(e.to_string()));
                     }
                     Err(e) => {
                         // A malformed line (e.g. invalid bytes) becomes that row's error; the stream goes on.
@@ -298,6 +324,9 @@ fn produce_rows<R: Read + Seek>(
         }
         FileKind::Xlsx => {
             use calamine::{DataRef, Reader, Xlsx};
+            let mut input = input;
+            check_xlsx_parts(&mut input, MAX_XLSX_SHEET_BYTES, MAX_XLSX_PART_BYTES)?;
+            input.seek(std::io::SeekFrom::Start(0)).map_err(|e| ImportError::Read(e.to_string()))?;
             let mut wb: Xlsx<_> = Xlsx::new(input).map_err(|e| ImportError::Read(format!("XLSX: {e}")))?;
             let sheet = wb.sheet_names().first().cloned().ok_or(ImportError::NoHeader)?;
             let mut cells = wb.worksheet_cells_reader(&sheet).map_err(|e| ImportError::Read(format!("XLSX: {e}")))?;
@@ -305,6 +334,19 @@ fn produce_rows<R: Read + Seek>(
             let mut current: Option<(u32, Vec<String>)> = None;
             while let Some(cell) = cells.next_cell().map_err(|e| ImportError::Read(format!("XLSX: {e}")))? {
                 let (r, c) = cell.get_position();
+                if c as usize >= MAX_COLUMNS {
+                    if matches!(cell.get_value(), DataRef::Empty) {
+                        continue;
+                    }
+                    return Err(ImportError::Limit(format!(
+                        "row {}: a cell in column {} (an import reads the first {MAX_COLUMNS} columns)",
+                        r as u64 + 1,
+                        c as u64 + 1
+                    )));
+                }
+                if u64::from(r) > MAX_ROWS {
+                    return Err(ImportError::Limit(format!("more than {MAX_ROWS} rows")));
+                }
                 let text = match cell.get_value() {
                     DataRef::Empty => String::new(),
                     DataRef::String(s) => s.clone(),
@@ -340,6 +382,56 @@ fn produce_rows<R: Read + Seek>(
             if !batch.is_empty() {
                 send(batch);
             }
+        }
+    }
+    Ok(())
+}
+
+/// Fails a CSV line longer than [`MAX_LINE_BYTES`] before the CSV reader buffers it.
+struct LineCap<R> {
+    inner: R,
+    since_newline: usize,
+    line: u64,
+}
+
+impl<R: Read> Read for LineCap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.since_newline = 0;
+                self.line += 1;
+            } else {
+                self.since_newline += 1;
+                if self.since_newline > MAX_LINE_BYTES {
+                    return Err(std::io::Error::other(format!(
+                        "line {} is longer than {} KiB",
+                        self.line,
+                        MAX_LINE_BYTES / 1024
+                    )));
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Inflates every part of an XLSX into a counter (no memory) and refuses the file if a part inflates past
+/// its cap: the sizes a ZIP declares can lie, what comes out of the inflater cannot.
+fn check_xlsx_parts<R: Read + Seek>(input: &mut R, sheet_cap: u64, part_cap: u64) -> Result<(), ImportError> {
+    let mut zip = zip::ZipArchive::new(input).map_err(|e| ImportError::Read(format!("XLSX: {e}")))?;
+    if zip.len() > 10_000 {
+        return Err(ImportError::Limit(format!("{} parts in the XLSX", zip.len())));
+    }
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|e| ImportError::Read(format!("XLSX: {e}")))?;
+        let name = part.name().map(|n| n.chars().take(100).collect::<String>()).unwrap_or_default();
+        let cap = if name.starts_with("xl/worksheets/") { sheet_cap } else { part_cap };
+        let inflated = std::io::copy(&mut (&mut part).take(cap + 1), &mut std::io::sink())
+            .map_err(|e| ImportError::Read(format!("XLSX part {name}: {e}")))?;
+        if inflated > cap {
+            let cap = if cap >= 1 << 20 { format!("{} MiB", cap >> 20) } else { format!("{} KiB", cap >> 10) };
+            return Err(ImportError::Limit(format!("XLSX part {name} inflates to more than {cap}")));
         }
     }
     Ok(())
@@ -725,10 +817,41 @@ impl<W: std::io::Write> ErrorReport<W> {
     }
     pub fn add(&mut self, e: &RowError) {
         self.count += 1;
-        let _ = self.writer.write_record([e.row.to_string().as_str(), &e.column, &e.value, &e.reason]);
+        let safe = crate::export::spreadsheet_safe;
+        let _ = self.writer.write_record([
+            e.row.to_string(),
+            safe(e.column.clone()),
+            safe(e.value.clone()),
+            safe(e.reason.clone()),
+        ]);
     }
     pub fn finish(mut self) -> std::io::Result<W> {
         self.writer.flush()?;
         self.writer.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xlsx_parts_are_measured_by_what_they_inflate_to() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        // ~1 MB of distinct shared strings that deflate well.
+        for r in 0..20_000u32 {
+            ws.write_string(r, 0, format!("{r:0>48}")).unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        assert!(check_xlsx_parts(&mut std::io::Cursor::new(&bytes), 1 << 30, 64 << 20).is_ok());
+        match check_xlsx_parts(&mut std::io::Cursor::new(&bytes), 1 << 30, 256 * 1024) {
+            Err(ImportError::Limit(why)) => assert!(why.contains("sharedStrings") && why.contains("256 KiB"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        match check_xlsx_parts(&mut std::io::Cursor::new(&bytes), 256 * 1024, 64 << 20) {
+            Err(ImportError::Limit(why)) => assert!(why.contains("worksheets/sheet1.xml"), "{why}"),
+            other => panic!("{other:?}"),
+        }
     }
 }

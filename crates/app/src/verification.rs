@@ -4,11 +4,11 @@
 
 use crate::error::AppError;
 use crate::registry::Registry;
-use certguard_credential::verify::{Context, ForeignKind, Verdict, Verification};
+use certguard_credential::verify::{Check, CheckName, Context, ForeignKind, Outcome, Verdict, Verification};
 use certguard_registry::{Serial, Status};
 use certguard_sentinel::domains::DomainScorer;
 use certguard_sentinel::profile::Profile;
-use certguard_store::AuditRecord;
+use certguard_store::LeadSighting;
 use serde::Serialize;
 use std::sync::OnceLock;
 
@@ -34,9 +34,116 @@ pub struct UrlJudgement {
     pub reasons: Vec<String>,
 }
 
+/// The answer online, where the registry is the authority: a signature alone never makes a certificate
+/// valid here. Codes are shared with roster verification.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Signed, current, and valid in the registry.
+    Valid,
+    /// Valid, inside its review window.
+    ReviewDue,
+    ReviewOverdue,
+    Expired,
+    Suspended,
+    Revoked,
+    Cancelled,
+    Pending,
+    /// Genuinely signed, but not the certificate's current QR (reviewed, renewed or corrected since, or
+    /// re-signed with a stolen key): the registry record counts.
+    Superseded,
+    /// Signed with a trusted key, yet the registry holds no such certificate: a fake (e.g. a stolen key).
+    NotFound,
+    /// Signature or content fails: forged or altered.
+    Fake,
+    /// Genuine signature, no registry answer and no fresh status list.
+    StatusUnknown,
+    /// The text or photo could not be read as a certificate QR (damaged, cut, re-typed): not a verdict on the
+    /// certificate.
+    Unreadable,
+    /// Another kind of QR (a web address, another system's code).
+    NotOurFormat,
+}
+
+impl Decision {
+    pub fn code(self) -> &'static str {
+        match self {
+            Decision::Valid => "valid",
+            Decision::ReviewDue => "review_due",
+            Decision::ReviewOverdue => "review_overdue",
+            Decision::Expired => "expired",
+            Decision::Suspended => "suspended",
+            Decision::Revoked => "revoked",
+            Decision::Cancelled => "cancelled",
+            Decision::Pending => "pending",
+            Decision::Superseded => "superseded",
+            Decision::NotFound => "not_found",
+            Decision::Fake => "fake",
+            Decision::StatusUnknown => "status_unknown",
+            Decision::Unreadable => "unreadable",
+            Decision::NotOurFormat => "not_our_format",
+        }
+    }
+
+    /// Whether a holder of this QR may work on it today.
+    pub fn is_valid(self) -> bool {
+        matches!(self, Decision::Valid | Decision::ReviewDue)
+    }
+
+    /// The registry's status, when the signature is genuine and the QR is the certificate's current one.
+    fn of_status(status: Status) -> Decision {
+        match status {
+            Status::Valid => Decision::Valid,
+            Status::ReviewDue => Decision::ReviewDue,
+            Status::ReviewOverdue => Decision::ReviewOverdue,
+            Status::Expired => Decision::Expired,
+            Status::Suspended => Decision::Suspended,
+            Status::Revoked => Decision::Revoked,
+            Status::Cancelled => Decision::Cancelled,
+            Status::Pending => Decision::Pending,
+        }
+    }
+}
+
+/// Checks that fail on the text's form rather than its content: the QR was misread or re-typed.
+fn is_format_check(check: CheckName) -> bool {
+    matches!(check, CheckName::Qr | CheckName::Format | CheckName::Prefix | CheckName::Base45)
+}
+
+/// The online decision from the offline verdict and the registry record. Pure, so that every combination is
+/// tested without a server.
+pub fn decide(offline: &Verdict, registry: Option<&RegistryCheck>) -> Decision {
+    let signature_ok = match offline {
+        Verdict::NotOurFormat { .. } => return Decision::NotOurFormat,
+        Verdict::Invalid { check, .. } if is_format_check(*check) => return Decision::Unreadable,
+        Verdict::Invalid { check: CheckName::Expiry | CheckName::Status, .. } => true,
+        Verdict::Invalid { .. } => return Decision::Fake,
+        Verdict::Valid | Verdict::ValidStatusUnknown { .. } => true,
+    };
+    debug_assert!(signature_ok);
+    match registry {
+        Some(RegistryCheck { found: false, .. }) => Decision::NotFound,
+        Some(RegistryCheck { found: true, status: Some(status), current }) => match Decision::of_status(*status) {
+            d if d.is_valid() && !current => Decision::Superseded,
+            d => d,
+        },
+        // No registry answer (a credential of an authority this registry does not keep): the offline verdict.
+        _ => match offline {
+            Verdict::Valid => Decision::Valid,
+            Verdict::Invalid { check: CheckName::Expiry, .. } => Decision::Expired,
+            Verdict::Invalid { .. } => Decision::Revoked,
+            _ => Decision::StatusUnknown,
+        },
+    }
+}
+
+/// The online answer. In JSON, `verdict` is the [`Decision`]; the offline verdict of the credential library
+/// is kept under `offline` with its checks and the credential's content.
 #[derive(Clone, Debug, Serialize)]
 pub struct OnlineVerification {
-    #[serde(flatten)]
+    #[serde(rename = "verdict")]
+    pub decision: Decision,
+    #[serde(rename = "offline")]
     pub verification: Verification,
     pub registry: Option<RegistryCheck>,
     pub url: Option<UrlJudgement>,
@@ -86,28 +193,47 @@ pub fn judge_url(url: &str) -> UrlJudgement {
     }
 }
 
-pub enum Input<'a> {
-    Text(&'a str),
-    Image(&'a [u8]),
+/// A URL without its query and fragment: those may carry a victim's certificate number or ID.
+fn without_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
 }
 
-/// Verifies a QR credential (text or photo) as a verifier on this server would, then asks the registry.
-pub async fn verify_online(
-    registry: &Registry,
-    input: Input<'_>,
-    client: Option<&str>,
-) -> Result<OnlineVerification, AppError> {
+pub enum Input<'a> {
+    /// Text pasted or sent as is.
+    Text(&'a str),
+    /// Text read from a photo or a camera frame (the caller decodes: it bounds the work).
+    Scanned(&'a str),
+    /// A photo in which no code could be read, and why.
+    Unscannable(&'a str),
+}
+
+/// Verifies a QR credential (text, or what a photo held) as a verifier on this server would, then asks the
+/// registry, whose record decides.
+pub async fn verify_online(registry: &Registry, input: Input<'_>) -> Result<OnlineVerification, AppError> {
     let creds = registry
         .credentials()
         .ok_or_else(|| AppError::invalid("credentials", "this registry does not sign credentials"))?;
     let now = registry.clock().now().timestamp();
     let trust = creds.trust_store(now).map_err(|e| AppError::invalid("trust_list", e))?;
+    let text = match input {
+        Input::Text(t) | Input::Scanned(t) => t,
+        Input::Unscannable(reason) => {
+            let verification = Verification {
+                checks: vec![Check { name: CheckName::Qr, outcome: Outcome::Fail, detail: reason.to_string() }],
+                verdict: Verdict::Invalid { check: CheckName::Qr, reason: reason.to_string() },
+                credential: None,
+            };
+            return Ok(OnlineVerification { decision: Decision::Unreadable, verification, registry: None, url: None });
+        }
+    };
     let run = |status: &certguard_credential::StatusStore| {
         let ctx = Context { trust: &trust, status, now };
-        match input {
-            Input::Text(t) => certguard_credential::verify::verify(t, &ctx),
-            Input::Image(b) => certguard_credential::verify::verify_image(b, &ctx),
+        let mut v = certguard_credential::verify::verify(text, &ctx);
+        if matches!(input, Input::Scanned(_)) {
+            v.checks
+                .insert(0, Check { name: CheckName::Qr, outcome: Outcome::Pass, detail: "one QR code found".into() });
         }
+        v
     };
     // First pass without status lists tells which list the credential refers to; the second pass has this
     // registry's fresh list for exactly that reference.
@@ -126,13 +252,12 @@ pub async fn verify_online(
         // A QR that sends people to a website is how fake query sites are reached: keep it as a lead.
         registry
             .store()
-            .append_audit(&AuditRecord {
+            .record_lead_sighting(&LeadSighting {
+                domain: judged.domain.chars().take(253).collect(),
+                url: without_query(u).chars().take(512).collect(),
+                verdict: judged.verdict.to_string(),
+                score: judged.score,
                 at: registry.clock().now(),
-                actor: "public-verifier".into(),
-                action: "lead.candidate".into(),
-                target: judged.domain.chars().take(253).collect(),
-                detail: format!("{} score {} from a scanned QR", judged.verdict, judged.score),
-                client: client.map(str::to_string),
             })
             .await?;
         url = Some(judged);
@@ -143,14 +268,9 @@ pub async fn verify_online(
             serial.copy_from_slice(&c.claims.cti);
             match registry.store().certificate(&Serial(serial)).await? {
                 Some(stored) => {
-                    let text_now = stored.certificate.credential.as_ref().map(|c| c.text.clone());
-                    let current = match input {
-                        Input::Text(t) => text_now.as_deref() == Some(t.trim()),
-                        // A photo's text is not kept here: compare the signing time instead.
-                        Input::Image(_) => {
-                            stored.certificate.credential.as_ref().is_some_and(|s| s.signed_at == c.claims.iat)
-                        }
-                    };
+                    // Only the exact text the registry signed last is current: a credential made with a
+                    // stolen key for a real serial differs from it, whatever its claims say.
+                    let current = stored.certificate.credential.as_ref().is_some_and(|s| s.text == text.trim());
                     Some(RegistryCheck {
                         found: true,
                         status: Some(stored.certificate.status(registry.clock().today())),
@@ -162,5 +282,51 @@ pub async fn verify_online(
         }
         _ => None,
     };
-    Ok(OnlineVerification { verification, registry: registry_check, url })
+    let decision = decide(&verification.verdict, registry_check.as_ref());
+    Ok(OnlineVerification { decision, verification, registry: registry_check, url })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(status: Status, current: bool) -> RegistryCheck {
+        RegistryCheck { found: true, status: Some(status), current }
+    }
+
+    #[test]
+    fn the_registry_decides_once_the_signature_holds() {
+        let valid = Verdict::Valid;
+        let unknown = Verdict::ValidStatusUnknown { since: None };
+        let listed_revoked = Verdict::Invalid { check: CheckName::Status, reason: "revoked".into() };
+        // A stolen key: the signature verifies, the registry has no such certificate.
+        let missing = RegistryCheck { found: false, status: None, current: false };
+        assert_eq!(decide(&valid, Some(&missing)), Decision::NotFound);
+        // A revoked certificate re-signed with the real key: revoked, not "superseded".
+        assert_eq!(decide(&valid, Some(&found(Status::Revoked, false))), Decision::Revoked);
+        assert_eq!(decide(&unknown, Some(&found(Status::Suspended, true))), Decision::Suspended);
+        assert_eq!(decide(&valid, Some(&found(Status::Cancelled, true))), Decision::Cancelled);
+        assert_eq!(decide(&valid, Some(&found(Status::Valid, false))), Decision::Superseded);
+        assert_eq!(decide(&valid, Some(&found(Status::ReviewDue, true))), Decision::ReviewDue);
+        assert_eq!(decide(&valid, Some(&found(Status::ReviewOverdue, true))), Decision::ReviewOverdue);
+        // The registry outranks a stale status list in both directions.
+        assert_eq!(decide(&unknown, Some(&found(Status::Valid, true))), Decision::Valid);
+        assert_eq!(decide(&listed_revoked, Some(&found(Status::Valid, true))), Decision::Valid);
+        // Without a registry answer, the offline verdict.
+        assert_eq!(decide(&unknown, None), Decision::StatusUnknown);
+        assert_eq!(decide(&listed_revoked, None), Decision::Revoked);
+    }
+
+    #[test]
+    fn failures_of_form_are_not_called_forgeries() {
+        let bad = |check| Verdict::Invalid { check, reason: String::new() };
+        for check in [CheckName::Qr, CheckName::Format, CheckName::Prefix, CheckName::Base45] {
+            assert_eq!(decide(&bad(check), None), Decision::Unreadable, "{check:?}");
+        }
+        for check in [CheckName::Signature, CheckName::KidKnown, CheckName::Claims, CheckName::CoseStructure] {
+            assert_eq!(decide(&bad(check), Some(&found(Status::Valid, true))), Decision::Fake, "{check:?}");
+        }
+        let url = Verdict::NotOurFormat { kind: ForeignKind::Url("https://x.example".into()) };
+        assert_eq!(decide(&url, None), Decision::NotOurFormat);
+    }
 }

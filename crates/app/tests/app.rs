@@ -121,7 +121,7 @@ async fn issue_operate_and_look_up() {
     let reader = local_reader("test");
     let hist = env.registry.history(&reader, &cert.serial).await.unwrap();
     assert_eq!(hist.iter().map(|e| e.event.code()).collect::<Vec<_>>(), ["issued", "suspended"]);
-    let audit = env.registry.store().audit_log(10, 0).await.unwrap();
+    let audit = env.registry.store().audit_log(&certguard_store::AuditQuery::latest(10)).await.unwrap();
     assert_eq!(audit[0].action, "certificate.suspend");
     assert_eq!(audit[0].actor, "clerk");
     assert!(audit.iter().all(|a| !a.detail.contains("440524188001010014")), "audit details are masked");
@@ -229,6 +229,67 @@ async fn whole_file_problems_are_refused_clearly() {
     assert_eq!(env.registry.store().counts().await.unwrap().certificates, 0);
 }
 
+const SHORT_HEADER: &str = "姓名,身份证号,作业类别,操作项目,有效期开始日期,签发机关";
+
+#[tokio::test]
+async fn hostile_files_are_refused_before_they_allocate() {
+    let env = new_env().await;
+    let who = issuer("CN-320500");
+    let run = |bytes: Vec<u8>| {
+        let registry = env.registry.clone();
+        let who = who.clone();
+        async move {
+            let mut errors = Vec::new();
+            let r = import(&registry, &who, Cursor::new(bytes), "x", None, |e| errors.push(e.clone()), |_| {}).await;
+            (r, errors)
+        }
+    };
+    // A 1.6 KB XLSX whose one cell sits in column XFD, row 1048576: once a 24 GB allocation, now a clear error.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (i, h) in SHORT_HEADER.split(',').enumerate() {
+        ws.write_string(0, i as u16, h).unwrap();
+    }
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let far = wb.save_to_buffer().unwrap();
+    assert!(far.len() < 8 * 1024);
+    match run(far).await.0 {
+        Err(ImportError::Limit(why)) => assert!(why.contains("column 16384") && why.contains("row 1048576"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    // A CSV without line breaks is stopped at the line cap, naming the line.
+    let mut long = format!("{SHORT_HEADER}\n").into_bytes();
+    long.extend(std::iter::repeat_n(b'a', 1024 * 1024));
+    match run(long).await.0 {
+        Err(ImportError::Limit(why)) => assert!(why.contains("line 2") && why.contains("64 KiB"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    // Too many columns is that row's error; the rows around it still import.
+    let wide = format!(
+        "{SHORT_HEADER}\n{}\n王五,11010519491231002X,电工作业,低压电工作业,2023-01-01,CN-320500\n",
+        vec!["x"; 300].join(",")
+    );
+    let (summary, errors) = run(wide.into_bytes()).await;
+    assert_eq!(summary.unwrap().inserted, 1);
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].row == 2 && errors[0].reason.contains("300 columns"), "{:?}", errors[0]);
+}
+
+#[tokio::test]
+async fn reports_and_exports_never_hand_a_spreadsheet_a_formula() {
+    use certguard_app::export::spreadsheet_safe;
+    for evil in ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "\t=1", "\r=1"] {
+        assert!(spreadsheet_safe(evil.to_string()).starts_with('\''), "{evil:?}");
+    }
+    assert_eq!(spreadsheet_safe("张三".into()), "张三");
+    assert_eq!(spreadsheet_safe("2024-01-01".into()), "2024-01-01");
+    // A rejected row's value reaches the error report neutralised.
+    let mut report = certguard_app::import::ErrorReport::new(Vec::new()).unwrap();
+    report.add(&RowError { row: 2, column: "姓名".into(), value: "=cmd|' /C calc'!A0".into(), reason: "bad".into() });
+    let csv = String::from_utf8(report.finish().unwrap()).unwrap();
+    assert!(csv.contains("2,姓名,'=cmd|"), "{csv}");
+}
+
 #[tokio::test]
 async fn xlsx_import_and_export_round_trip() {
     let env = new_env().await;
@@ -266,7 +327,10 @@ async fn xlsx_import_and_export_round_trip() {
     export(&env.registry, &reader, &opts, None, &mut csv_out, |_| {}).await.unwrap();
     let text = String::from_utf8(csv_out.into_inner()).unwrap();
     assert!(text.contains("440524********0014") && !text.contains("440524188001010014"));
-    assert!(env.registry.store().audit_log(1, 0).await.unwrap()[0].action == "certificate.export");
+    assert!(
+        env.registry.store().audit_log(&certguard_store::AuditQuery::latest(1)).await.unwrap()[0].action
+            == "certificate.export"
+    );
 }
 
 #[tokio::test]
@@ -308,7 +372,7 @@ async fn accounts_and_sessions() {
     assert!(env.accounts.session(&token).await.unwrap().is_none());
     let api = env.accounts.create_api_token(&p, "ci", None).await.unwrap();
     assert_eq!(env.accounts.authenticate_token(&api).await.unwrap().unwrap().user_id, p.user_id);
-    let log = env.registry.store().audit_log(10, 0).await.unwrap();
+    let log = env.registry.store().audit_log(&certguard_store::AuditQuery::latest(10)).await.unwrap();
     assert!(log.iter().any(|a| a.action == "login.failed" && a.actor == "nobody"));
     assert!(log.iter().any(|a| a.action == "login" && a.client.as_deref() == Some("1.2.3.4")));
 }

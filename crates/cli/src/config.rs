@@ -32,6 +32,10 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Trust X-Forwarded-For (only behind your own reverse proxy).
     pub trust_forwarded_for: bool,
+    /// How many reverse proxies of yours stand in front (each appends to X-Forwarded-For).
+    pub proxy_hops: u32,
+    /// Bearer token for /metrics; empty turns /metrics off. Secret.
+    pub metrics_token: String,
 }
 
 impl Default for Config {
@@ -48,6 +52,8 @@ impl Default for Config {
             session_hours: 8,
             secure_cookies: false,
             trust_forwarded_for: false,
+            proxy_hops: 1,
+            metrics_token: String::new(),
         }
     }
 }
@@ -66,6 +72,8 @@ impl fmt::Debug for Config {
             .field("session_hours", &self.session_hours)
             .field("secure_cookies", &self.secure_cookies)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("proxy_hops", &self.proxy_hops)
+            .field("metrics_token", &if self.metrics_token.is_empty() { "" } else { "<redacted>" })
             .finish()
     }
 }
@@ -103,8 +111,14 @@ session_hours = 8
 
 # Set to true when the server is reached over HTTPS (cookies get the Secure flag).
 secure_cookies = false
-# Set to true only behind your own reverse proxy: the client address is then taken from X-Forwarded-For.
+# Set to true only behind your own reverse proxy: the client address is then taken from X-Forwarded-For,
+# proxy_hops entries from the right (each proxy of yours appends one; what the client wrote is ignored).
 trust_forwarded_for = false
+proxy_hops = 1
+
+# Bearer token a Prometheus scraper sends to /metrics; empty turns /metrics off.
+# Secret: prefer CERTGUARD_METRICS_TOKEN_FILE.
+metrics_token = ""
 "#;
 
 fn env_var(key: &str) -> Result<Option<String>> {
@@ -157,6 +171,8 @@ impl Config {
         parse_env("session_hours", &mut c.session_hours)?;
         parse_env("secure_cookies", &mut c.secure_cookies)?;
         parse_env("trust_forwarded_for", &mut c.trust_forwarded_for)?;
+        parse_env("proxy_hops", &mut c.proxy_hops)?;
+        parse_env("metrics_token", &mut c.metrics_token)?;
         c.validate()?;
         Ok(c)
     }
@@ -173,6 +189,12 @@ impl Config {
         }
         if self.session_hours <= 0 {
             bail!("session_hours must be positive");
+        }
+        if self.trust_forwarded_for && self.proxy_hops == 0 {
+            bail!("proxy_hops must be at least 1 when trust_forwarded_for is set");
+        }
+        if !self.metrics_token.is_empty() && self.metrics_token.len() < 16 {
+            bail!("metrics_token must be at least 16 characters (or empty to turn /metrics off)");
         }
         Ok(())
     }

@@ -314,7 +314,8 @@ async fn serve(c: &Config, s: Services) -> Result<()> {
         login_per_minute: c.login_per_minute,
         max_upload_bytes: c.max_upload_mib * 1024 * 1024,
         secure_cookies: c.secure_cookies,
-        trust_forwarded_for: c.trust_forwarded_for,
+        forwarded_hops: if c.trust_forwarded_for { c.proxy_hops } else { 0 },
+        metrics_token: Some(c.metrics_token.clone()).filter(|t| !t.is_empty()),
     };
     let state = certguard_web::AppState::new(s.registry, s.accounts, web);
     let listener =
@@ -436,6 +437,27 @@ fn read_password(file: Option<&Path>) -> Result<String> {
     Ok(line.trim_end().to_string())
 }
 
+/// One certificate of each status to try in the lookup, the valid one first.
+async fn print_demo_samples(registry: &Registry) -> Result<()> {
+    let today = registry.clock().today();
+    println!("  try the lookup (证号 / 姓名):");
+    for status in certguard_registry::Status::ALL {
+        let query = certguard_store::CertificateQuery {
+            authority: None,
+            text: None,
+            status: Some(status),
+            today: Some(today),
+            limit: 1,
+            offset: 0,
+        };
+        if let Some(found) = registry.store().search(&query).await?.0.first() {
+            let c = &found.certificate;
+            println!("    {:<22} {} / {}", format!("{} {}", status.zh(), status.code()), c.number, c.holder.name);
+        }
+    }
+    Ok(())
+}
+
 async fn demo(c: &Config, count: usize, no_serve: bool) -> Result<()> {
     let s = services(c).await?;
     let existing = s.registry.store().counts().await?.certificates;
@@ -454,10 +476,7 @@ async fn demo(c: &Config, count: usize, no_serve: bool) -> Result<()> {
     for (u, p, role, auth, _) in certguard_app::demo::ACCOUNTS {
         println!("    {u:<10} {p:<22} {}{}", role.code(), auth.map(|a| format!(" ({a})")).unwrap_or_default());
     }
-    if let Some((cert, _)) = certguard_app::demo::demo_certificates(&s.registry, 1, s.registry.clock().today()).first()
-    {
-        println!("  try the lookup with: {} / {}", cert.number, cert.holder.name);
-    }
+    print_demo_samples(&s.registry).await?;
     println!();
     if no_serve {
         return Ok(());

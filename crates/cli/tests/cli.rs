@@ -34,6 +34,19 @@ fn demo_import_export_and_accounts() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("suzhou") && stdout.contains("demo-issuer-2021") && stdout.contains("try the lookup"));
+    // The certificates offered to try: the valid one first, and other statuses after it.
+    // Lines "    有效 valid    T... / 姓名": (zh, code, number).
+    let samples: Vec<(String, String, String)> = stdout
+        .lines()
+        .filter_map(|l| {
+            let (status, rest) = l.trim().split_once(" T")?;
+            let mut words = status.split_whitespace();
+            let (zh, code) = (words.next()?.to_string(), words.next()?.to_string());
+            Some((zh, code, format!("T{}", rest.split(" / ").next()?)))
+        })
+        .collect();
+    assert_eq!(samples.first().map(|s| s.1.as_str()), Some("valid"), "{stdout}");
+    assert!(samples.iter().any(|s| s.1 == "revoked" || s.1 == "expired" || s.1 == "review_overdue"), "{stdout}");
 
     let csv = dir.path().join("roster.csv");
     std::fs::write(
@@ -69,6 +82,14 @@ fn demo_import_export_and_accounts() {
     let exported = std::fs::read_to_string(&export).unwrap();
     assert_eq!(exported.lines().count(), 202, "header + 200 demo + 1 imported");
     assert!(exported.contains("110105********002X") && !exported.contains("11010519491231002X"));
+    // Each sample's status is what the demo printed (the full export shows numbers).
+    let out = certguard(&["export", export.to_str().unwrap(), "--full-id", "--data-dir", data], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let exported = std::fs::read_to_string(&export).unwrap();
+    for (zh, code, number) in &samples {
+        let row = exported.lines().find(|l| l.contains(number.as_str())).unwrap_or_else(|| panic!("{number}"));
+        assert!(row.ends_with(&format!(",{zh}")), "{number} should be {code}: {row}");
+    }
 
     let out = certguard(
         &["user", "add", "clerk2", "--role", "issuer", "--authority", "CN-320582", "--data-dir", data],

@@ -101,17 +101,33 @@ pub fn to_png(text: &str, px: u32) -> Result<Vec<u8>, QrError> {
     Ok(out)
 }
 
-/// Decodes image bytes (PNG or JPEG) to 8-bit grey.
+/// Decodes image bytes (PNG or JPEG) to 8-bit grey, up to [`MAX_PIXELS`].
 pub fn load_grey(bytes: &[u8]) -> Result<image::GrayImage, QrError> {
-    let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| QrError::Image(e.to_string()))?;
-    let (w, h) = reader.into_dimensions().map_err(|e| QrError::Image(e.to_string()))?;
+    load_grey_within(bytes, MAX_PIXELS)
+}
+
+/// Decodes image bytes (PNG or JPEG) to 8-bit grey, refusing more than `max_pixels` before decoding and
+/// bounding what the decoder may allocate (a small 16-bit RGBA PNG can inflate to hundreds of MB).
+pub fn load_grey_within(bytes: &[u8], max_pixels: u64) -> Result<image::GrayImage, QrError> {
+    let reader = || {
+        image::ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| QrError::Image(e.to_string()))
+    };
+    let (w, h) = reader()?.into_dimensions().map_err(|e| QrError::Image(e.to_string()))?;
     let px = u64::from(w) * u64::from(h);
-    if px > MAX_PIXELS {
+    if px > max_pixels {
         return Err(QrError::ImageTooLarge(px));
     }
-    let img = image::load_from_memory(bytes).map_err(|e| QrError::Image(e.to_string()))?;
+    let mut limits = image::Limits::default();
+    // Room for 8-bit RGBA of the allowed size; deeper images of that size are refused, not decoded.
+    limits.max_alloc = Some(max_pixels.saturating_mul(4).saturating_add(1 << 20));
+    let mut r = reader()?;
+    r.limits(limits);
+    let img = r.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => QrError::ImageTooLarge(px),
+        e => QrError::Image(e.to_string()),
+    })?;
     Ok(img.to_luma8())
 }
 
@@ -287,6 +303,11 @@ pub fn decode_grey(img: &image::GrayImage) -> Result<String, QrError> {
 /// Finds exactly one QR code in PNG or JPEG bytes.
 pub fn decode_image(bytes: &[u8]) -> Result<String, QrError> {
     decode_grey(&load_grey(bytes)?)
+}
+
+/// [`decode_image`] with a smaller pixel budget (camera frames, photos sent to a server).
+pub fn decode_image_within(bytes: &[u8], max_pixels: u64) -> Result<String, QrError> {
+    decode_grey(&load_grey_within(bytes, max_pixels)?)
 }
 
 #[cfg(test)]

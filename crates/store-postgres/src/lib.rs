@@ -15,8 +15,11 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
 
-const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_status_index.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_status_index.sql")),
+    (3, include_str!("../migrations/0003_audit_filters_leads.sql")),
+];
 /// Advisory lock key for migrations ("certguard" folded into an i64).
 const MIGRATION_LOCK: i64 = 0x6365_7274_6775_6172;
 
@@ -313,8 +316,7 @@ impl Store for PgStore {
                 args.push(Box::new(n.as_str().to_string()));
                 conds.push(format!("number = ${}", args.len()));
             } else {
-                let escaped = t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                args.push(Box::new(format!("{escaped}%")));
+                args.push(Box::new(like_prefix(t)));
                 conds.push(format!("holder_name LIKE ${} ESCAPE '\\'", args.len()));
             }
         }
@@ -604,13 +606,16 @@ impl Store for PgStore {
         insert_audit(&c, a).await
     }
 
-    async fn audit_log(&self, limit: u32, offset: u32) -> StoreResult<Vec<AuditRecord>> {
+    async fn audit_log(&self, q: &AuditQuery) -> StoreResult<Vec<AuditRecord>> {
+        let prefix = q.action_prefix.as_deref().map(like_prefix);
         let rows = self
             .client()
             .await?
             .query(
-                "SELECT at, actor, action, target, detail, client FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2",
-                &[&(limit as i64), &(offset as i64)],
+                "SELECT at, actor, action, target, detail, client FROM audit_log \
+                 WHERE ($3::text IS NULL OR actor = $3) AND ($4::text IS NULL OR action LIKE $4 ESCAPE '\\') \
+                 ORDER BY id DESC LIMIT $1 OFFSET $2",
+                &[&(q.limit as i64), &(q.offset as i64), &q.actor, &prefix],
             )
             .await
             .map_err(pg)?;
@@ -623,6 +628,47 @@ impl Store for PgStore {
                 target: r.get(3),
                 detail: r.get(4),
                 client: r.get(5),
+            })
+            .collect())
+    }
+
+    async fn record_lead_sighting(&self, l: &LeadSighting) -> StoreResult<()> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO lead_candidates (domain, url, verdict, score, first_seen, last_seen, sightings) \
+                 VALUES ($1, $2, $3, $4, $5, $5, 1) \
+                 ON CONFLICT (domain) DO UPDATE SET url = excluded.url, verdict = excluded.verdict, \
+                 score = excluded.score, last_seen = excluded.last_seen, \
+                 sightings = lead_candidates.sightings + 1",
+                &[&l.domain, &l.url, &l.verdict, &l.score, &l.at],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(())
+    }
+
+    async fn lead_candidates(&self, limit: u32) -> StoreResult<Vec<LeadCandidate>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT domain, url, verdict, score, first_seen, last_seen, sightings FROM lead_candidates \
+                 ORDER BY last_seen DESC LIMIT $1",
+                &[&(limit as i64)],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(rows
+            .iter()
+            .map(|r| LeadCandidate {
+                domain: r.get(0),
+                url: r.get(1),
+                verdict: r.get(2),
+                score: r.get(3),
+                first_seen: r.get(4),
+                last_seen: r.get(5),
+                sightings: r.get(6),
             })
             .collect())
     }

@@ -17,8 +17,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_status_index.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_status_index.sql")),
+    (3, include_str!("../migrations/0003_audit_filters_leads.sql")),
+];
 
 pub struct SqliteStore {
     path: PathBuf,
@@ -392,8 +395,7 @@ impl Store for SqliteStore {
                     args.push(n.as_str().to_string());
                     conds.push(format!("number = ?{}", args.len()));
                 } else {
-                    let escaped = t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                    args.push(format!("{escaped}%"));
+                    args.push(like_prefix(t));
                     conds.push(format!("holder_name LIKE ?{} ESCAPE '\\'", args.len()));
                 }
             }
@@ -688,13 +690,18 @@ impl Store for SqliteStore {
         self.write(move |c| insert_audit(c, &a).map_err(backend)).await
     }
 
-    async fn audit_log(&self, limit: u32, offset: u32) -> StoreResult<Vec<AuditRecord>> {
+    async fn audit_log(&self, q: &AuditQuery) -> StoreResult<Vec<AuditRecord>> {
+        let prefix = q.action_prefix.as_deref().map(like_prefix);
         self.read(|c| {
             let mut st = c
-                .prepare_cached("SELECT at, actor, action, target, detail, client FROM audit_log ORDER BY id DESC LIMIT ?1 OFFSET ?2")
+                .prepare_cached(
+                    "SELECT at, actor, action, target, detail, client FROM audit_log \
+                     WHERE (?3 IS NULL OR actor = ?3) AND (?4 IS NULL OR action LIKE ?4 ESCAPE '\\') \
+                     ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+                )
                 .map_err(backend)?;
             let rows = st
-                .query_map(params![limit, offset], |r| {
+                .query_map(params![q.limit, q.offset, q.actor, prefix], |r| {
                     Ok((
                         r.get::<_, String>(0)?,
                         r.get::<_, String>(1)?,
@@ -708,6 +715,59 @@ impl Store for SqliteStore {
             rows.map(|r| {
                 let (at, actor, action, target, detail, client) = r.map_err(backend)?;
                 Ok(AuditRecord { at: parse_ts(&at)?, actor, action, target, detail, client })
+            })
+            .collect()
+        })
+    }
+
+    async fn record_lead_sighting(&self, l: &LeadSighting) -> StoreResult<()> {
+        let l = l.clone();
+        self.write(move |c| {
+            c.prepare_cached(
+                "INSERT INTO lead_candidates (domain, url, verdict, score, first_seen, last_seen, sightings) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, 1) \
+                 ON CONFLICT (domain) DO UPDATE SET url = excluded.url, verdict = excluded.verdict, \
+                 score = excluded.score, last_seen = excluded.last_seen, sightings = sightings + 1",
+            )
+            .and_then(|mut st| st.execute(params![l.domain, l.url, l.verdict, l.score, ts(&l.at)]))
+            .map(|_| ())
+            .map_err(backend)
+        })
+        .await
+    }
+
+    async fn lead_candidates(&self, limit: u32) -> StoreResult<Vec<LeadCandidate>> {
+        self.read(|c| {
+            let mut st = c
+                .prepare_cached(
+                    "SELECT domain, url, verdict, score, first_seen, last_seen, sightings FROM lead_candidates \
+                     ORDER BY last_seen DESC LIMIT ?1",
+                )
+                .map_err(backend)?;
+            let rows = st
+                .query_map(params![limit], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i32>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, i64>(6)?,
+                    ))
+                })
+                .map_err(backend)?;
+            rows.map(|r| {
+                let (domain, url, verdict, score, first, last, sightings) = r.map_err(backend)?;
+                Ok(LeadCandidate {
+                    domain,
+                    url,
+                    verdict,
+                    score,
+                    first_seen: parse_ts(&first)?,
+                    last_seen: parse_ts(&last)?,
+                    sightings,
+                })
             })
             .collect()
         })

@@ -192,11 +192,42 @@ async fn story(store: Arc<dyn Store>) {
     assert!(store.api_token("other").await.unwrap().is_none());
 
     // Audit: every change above wrote one, newest first.
-    let log = store.audit_log(100, 0).await.unwrap();
+    let log = store.audit_log(&certguard_store::AuditQuery::latest(100)).await.unwrap();
     let actions: Vec<&str> = log.iter().map(|a| a.action.as_str()).collect();
     assert_eq!(actions[0], "token.add");
     assert!(actions.contains(&"suspend") && actions.contains(&"import") && actions.contains(&"user.password"));
     assert!(!actions.contains(&"x"), "a failed update writes no audit record");
+    // Filters and pages.
+    let q = |actor: Option<&str>, prefix: Option<&str>, limit, offset| certguard_store::AuditQuery {
+        actor: actor.map(str::to_string),
+        action_prefix: prefix.map(str::to_string),
+        limit,
+        offset,
+    };
+    let users = store.audit_log(&q(None, Some("user."), 100, 0)).await.unwrap();
+    assert!(!users.is_empty() && users.iter().all(|a| a.action.starts_with("user.")), "{users:?}");
+    let wildcard = store.audit_log(&q(None, Some("%"), 100, 0)).await.unwrap();
+    assert!(wildcard.is_empty(), "LIKE wildcards in a filter are taken literally");
+    let page2 = store.audit_log(&q(None, None, 1, 1)).await.unwrap();
+    assert_eq!(page2.len(), 1);
+    assert_eq!(page2[0], log[1]);
+    assert!(store.audit_log(&q(Some("nobody"), None, 100, 0)).await.unwrap().is_empty());
+
+    // Lead candidates: one row per domain, sightings counted, the latest seen first.
+    let sighting = |domain: &str, h: u32| certguard_store::LeadSighting {
+        domain: domain.into(),
+        url: format!("https://{domain}/q"),
+        verdict: "look_alike".into(),
+        score: 80,
+        at: t(h),
+    };
+    store.record_lead_sighting(&sighting("a.example", 1)).await.unwrap();
+    store.record_lead_sighting(&sighting("b.example", 2)).await.unwrap();
+    store.record_lead_sighting(&sighting("a.example", 3)).await.unwrap();
+    let leads = store.lead_candidates(10).await.unwrap();
+    assert_eq!(leads.len(), 2);
+    assert_eq!((leads[0].domain.as_str(), leads[0].sightings), ("a.example", 2));
+    assert_eq!((leads[0].first_seen, leads[0].last_seen), (t(1), t(3)));
 }
 
 #[tokio::test]

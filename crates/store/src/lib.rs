@@ -70,6 +70,62 @@ pub struct AuditRecord {
     pub client: Option<String>,
 }
 
+/// Which audit records to read, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Exactly this actor.
+    pub actor: Option<String>,
+    /// Actions starting with this (e.g. "certificate." or "login").
+    pub action_prefix: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+impl AuditQuery {
+    /// The newest `limit` records.
+    pub fn latest(limit: u32) -> Self {
+        AuditQuery { limit, ..AuditQuery::default() }
+    }
+}
+
+/// A SQL `LIKE` pattern (with `ESCAPE '\'`) matching what starts with `prefix`, its wildcards taken literally.
+pub fn like_prefix(prefix: &str) -> String {
+    let mut p = String::with_capacity(prefix.len() + 1);
+    for c in prefix.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// A web address found in a scanned QR code: kept once per domain as a lead for the analysts, not in the
+/// audit log (anonymous scans would otherwise push real events out of it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadSighting {
+    pub domain: String,
+    /// The address without its query or fragment (those may carry a victim's certificate number).
+    pub url: String,
+    /// official, look_alike or unknown
+    pub verdict: String,
+    pub score: i32,
+    pub at: DateTime<Utc>,
+}
+
+/// A domain seen in scanned QR codes, with how often and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadCandidate {
+    pub domain: String,
+    pub url: String,
+    pub verdict: String,
+    pub score: i32,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub sightings: i64,
+}
+
 /// A certificate to insert with the event that created it (issued or imported).
 #[derive(Clone, Debug)]
 pub struct NewRecord {
@@ -241,7 +297,12 @@ pub trait Store: Send + Sync + 'static {
 
     async fn append_audit(&self, audit: &AuditRecord) -> StoreResult<()>;
     /// Newest first.
-    async fn audit_log(&self, limit: u32, offset: u32) -> StoreResult<Vec<AuditRecord>>;
+    async fn audit_log(&self, query: &AuditQuery) -> StoreResult<Vec<AuditRecord>>;
+
+    /// Records a sighting of a domain in a scanned QR (one row per domain; later sightings count and update).
+    async fn record_lead_sighting(&self, sighting: &LeadSighting) -> StoreResult<()>;
+    /// Lead candidates, most recently seen first.
+    async fn lead_candidates(&self, limit: u32) -> StoreResult<Vec<LeadCandidate>>;
 }
 
 /// Serialises a certificate for the `body` column (the columns beside it are derived for indexing).

@@ -67,10 +67,17 @@ pub fn urlencode(s: &str) -> String {
 
 /// Only local paths are followed after login (no open redirect).
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/admin".to_string(),
-    }
+    next.and_then(local_path).unwrap_or("/admin").to_string()
+}
+
+/// `target` if it is a path on this site, for redirects. Browsers read `\` as `/` and drop tabs and line
+/// breaks from URLs, so `/\evil.example` and `/<TAB>/evil.example` would leave the site: refuse any
+/// backslash, control character or white space, and a second leading slash.
+pub fn local_path(target: &str) -> Option<&str> {
+    let ok = target.starts_with('/')
+        && !target.starts_with("//")
+        && !target.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace());
+    ok.then_some(target)
 }
 
 #[cfg(test)]
@@ -82,6 +89,9 @@ mod tests {
         assert_eq!(safe_next(Some("/admin/certificates?q=1")), "/admin/certificates?q=1");
         assert_eq!(safe_next(Some("//evil.example/")), "/admin");
         assert_eq!(safe_next(Some("https://evil.example/")), "/admin");
+        for evil in ["/\t/evil.example/", "/\\evil.example/", "/\n/evil.example", "/ /evil.example", "/\u{85}/x"] {
+            assert_eq!(safe_next(Some(evil)), "/admin", "{evil:?}");
+        }
         assert_eq!(safe_next(None), "/admin");
         assert_eq!(urlencode("/a b?c=d"), "/a%20b%3Fc%3Dd");
     }

@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
+pub mod scan;
 pub mod security;
 pub mod upload;
 
@@ -39,8 +40,11 @@ pub struct WebConfig {
     pub max_upload_bytes: usize,
     /// Mark cookies Secure (behind HTTPS).
     pub secure_cookies: bool,
-    /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
-    pub trust_forwarded_for: bool,
+    /// Reverse proxies of ours in front of the server, each appending to X-Forwarded-For; 0 ignores the
+    /// header. The client is the entry this many places from the right.
+    pub forwarded_hops: u32,
+    /// Bearer token that `/metrics` requires; `None` turns `/metrics` off.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -50,7 +54,8 @@ impl Default for WebConfig {
             login_per_minute: 10,
             max_upload_bytes: 64 * 1024 * 1024,
             secure_cookies: false,
-            trust_forwarded_for: false,
+            forwarded_hops: 0,
+            metrics_token: None,
         }
     }
 }
@@ -61,17 +66,30 @@ pub struct AppState {
     pub config: WebConfig,
     pub lookup_limiter: security::RateLimiter,
     pub login_limiter: security::RateLimiter,
+    /// Login attempts per account name, whatever address they come from.
+    pub account_limiter: security::RateLimiter<String>,
+    /// Camera frames per client (charged before a frame is read; a found code also costs a lookup).
+    pub frame_limiter: security::RateLimiter,
+    pub scanner: scan::Scanner,
     pub metrics: metrics::Metrics,
     pub import_reports: pages::admin::ReportCache,
 }
 
 pub type SharedState = Arc<AppState>;
 
+/// Camera frames a client may send a minute (the scanning page sends about three a second while it looks).
+pub const FRAMES_PER_MINUTE: u32 = 240;
+/// Body limit of every route without a larger one of its own: forms and JSON.
+pub const FORM_MAX_BYTES: usize = 64 * 1024;
+
 impl AppState {
     pub fn new(registry: Registry, accounts: Accounts, config: WebConfig) -> SharedState {
         Arc::new(AppState {
             lookup_limiter: security::RateLimiter::per_minute(config.lookup_per_minute),
             login_limiter: security::RateLimiter::per_minute(config.login_per_minute),
+            account_limiter: security::RateLimiter::per_minute(config.login_per_minute),
+            frame_limiter: security::RateLimiter::per_minute(FRAMES_PER_MINUTE),
+            scanner: scan::Scanner::default(),
             registry,
             accounts,
             config,
@@ -87,27 +105,42 @@ pub fn router(state: SharedState) -> Router {
         .route("/", get(pages::public::home))
         .route("/lookup", post(pages::public::lookup))
         .route("/lang/{lang}", get(pages::public::set_language))
-        .route("/verify", get(pages::verify::verify_page).post(pages::verify::verify_submit))
+        .route(
+            "/verify",
+            get(pages::verify::verify_page)
+                .post(pages::verify::verify_submit)
+                .layer(DefaultBodyLimit::max(scan::PHOTO_MAX_BYTES + FORM_MAX_BYTES)),
+        )
         .route("/verify/printed", get(pages::verify::printed_page).post(pages::verify::printed_check))
         .route("/trust-list", get(pages::verify::trust_list))
         .route("/status/{authority}", get(pages::verify::status_list))
         .route("/e/{serial}", get(pages::verify::e_certificate))
         .route("/e/{serial}/{file}", get(pages::verify::e_certificate_qr))
-        .route("/api/v1/verify", post(pages::verify::verify_api))
+        .route(
+            "/api/v1/verify",
+            post(pages::verify::verify_api).layer(DefaultBodyLimit::max(scan::PHOTO_MAX_BYTES + FORM_MAX_BYTES)),
+        )
         .route("/login", get(pages::public::login_form).post(pages::public::login))
         .route("/logout", post(pages::public::logout))
         .route("/static/app.css", get(pages::layout::stylesheet))
         .route("/static/scan.js", get(pages::layout::scan_script))
-        .route("/verify/frame", post(pages::verify::verify_frame))
+        .route(
+            "/verify/frame",
+            post(pages::verify::verify_frame).layer(DefaultBodyLimit::max(scan::FRAME_MAX_BYTES + FORM_MAX_BYTES)),
+        )
         .route("/admin", get(pages::admin::dashboard))
         .route("/admin/certificates", get(pages::admin::list))
         .route("/admin/certificates/{serial}", get(pages::admin::detail))
         .route("/admin/certificates/{serial}/action", post(pages::admin::action))
         .route("/admin/issue", get(pages::admin::issue_form).post(pages::admin::issue))
-        .route("/admin/import", get(pages::admin::import_form).post(pages::admin::import))
+        .route(
+            "/admin/import",
+            get(pages::admin::import_form).post(pages::admin::import).layer(DefaultBodyLimit::max(max_upload)),
+        )
         .route("/admin/import/report/{id}", get(pages::admin::import_report))
         .route("/admin/export", get(pages::admin::export))
-        .route("/admin/audit", get(pages::admin::audit))
+        .route("/admin/audit", get(pages::audit::audit))
+        .route("/admin/leads", get(pages::audit::lead_candidates))
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/lookup", post(api::lookup))
         .route("/api/v1/catalogue", get(api::catalogue))
@@ -118,7 +151,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/healthz", get(metrics::healthz))
         .route("/metrics", get(metrics::prometheus))
         .fallback(pages::public::not_found)
-        .layer(DefaultBodyLimit::max(max_upload))
+        .layer(DefaultBodyLimit::max(FORM_MAX_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::edge))
         .with_state(state)
 }

@@ -2,8 +2,8 @@
 
 use crate::SharedState;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -34,7 +34,14 @@ pub struct Metrics {
     pub lookups_found: AtomicU64,
     pub lookups_not_found: AtomicU64,
     pub rate_limited: AtomicU64,
+    /// Certificates in the registry as last counted, and when (Unix seconds; 0 never): a count is a scan, so
+    /// scrapes reuse it for [`COUNT_EVERY_SECS`].
+    certificates: AtomicU64,
+    counted_at: AtomicU64,
 }
+
+/// How long a certificate count is reused by `/metrics`.
+pub const COUNT_EVERY_SECS: u64 = 300;
 
 impl Metrics {
     pub fn observe(&self, class: usize, status: u16, took: Duration) {
@@ -91,7 +98,30 @@ pub async fn healthz(State(state): State<SharedState>) -> impl IntoResponse {
     )
 }
 
-pub async fn prometheus(State(state): State<SharedState>) -> impl IntoResponse {
-    let certificates = state.registry.store().counts().await.ok().map(|c| c.certificates);
-    (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render(certificates))
+/// GET /metrics: Prometheus text for a scraper that holds the configured metrics token (off without one).
+pub async fn prometheus(State(state): State<SharedState>, headers: HeaderMap) -> Response {
+    let Some(expected) = state.config.metrics_token.as_deref().filter(|t| !t.is_empty()) else {
+        return (StatusCode::NOT_FOUND, "metrics are off: set metrics_token to enable /metrics\n").into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !crate::security::constant_time_eq(given, expected) {
+        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "metrics need the bearer token\n")
+            .into_response();
+    }
+    let m = &state.metrics;
+    let now = state.registry.clock().now().timestamp().max(0) as u64;
+    let at = m.counted_at.load(Ordering::Relaxed);
+    if at == 0 || now.saturating_sub(at) >= COUNT_EVERY_SECS {
+        // Claimed first, so that concurrent scrapes do not all count.
+        m.counted_at.store(now.max(1), Ordering::Relaxed);
+        if let Ok(c) = state.registry.store().counts().await {
+            m.certificates.store(c.certificates, Ordering::Relaxed);
+        }
+    }
+    let certificates = Some(m.certificates.load(Ordering::Relaxed));
+    (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4")], m.render(certificates)).into_response()
 }

@@ -26,7 +26,10 @@ fn error_responses(codes: &[&str]) -> Value {
             "404" => "not found (the public lookup answers this for every miss)",
             "409" => "not allowed in the certificate's state, duplicate, or changed meanwhile",
             "422" => "a field breaks a rule; `field` names it",
-            "429" => "rate limit reached",
+            "413" => "the body is larger than this route accepts",
+            "415" => "unsupported content type",
+            "429" => "rate limit reached (charged before the body is read)",
+            "503" => "busy or not configured: retry shortly",
             _ => "error",
         };
         m.insert(
@@ -107,11 +110,13 @@ pub fn spec() -> Value {
                     {"properties": {"op": {"const": "correct"}, "correction": {"type": "object", "properties": {"field": {"type": "string", "enum": ["holder_name", "sex", "first_issued"]}, "value": {}}}, "reason": {"type": "string"}}, "required": ["op", "correction", "reason"]}
                 ]},
                 "CommandRequest": {"type": "object", "required": ["command"], "properties": {"command": {"$ref": "#/components/schemas/Command"}, "expected_version": {"type": "integer"}}},
-                "Verification": {"type": "object", "required": ["checks", "verdict"], "properties": {
-                    "checks": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "outcome": {"type": "string", "enum": ["pass", "fail", "unknown"]}, "detail": {"type": "string"}}}},
-                    "verdict": {"type": "string", "enum": ["valid", "invalid", "valid_status_unknown", "not_our_format"]},
-                    "check": {"type": "string"}, "reason": {"type": "string"}, "since": {"type": ["integer", "null"]},
-                    "kind": {"type": "object"}, "credential": {"type": ["object", "null"]},
+                "Verification": {"type": "object", "required": ["verdict", "offline"], "properties": {
+                    "verdict": {"type": "string", "description": "The online decision: the registry's record decides once the signature holds", "enum": ["valid", "review_due", "review_overdue", "expired", "suspended", "revoked", "cancelled", "pending", "superseded", "not_found", "fake", "status_unknown", "unreadable", "not_our_format"]},
+                    "offline": {"type": "object", "description": "What the credential alone proves (the offline verifier's answer)", "required": ["checks", "verdict"], "properties": {
+                        "checks": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "outcome": {"type": "string", "enum": ["pass", "fail", "unknown"]}, "detail": {"type": "string"}}}},
+                        "verdict": {"type": "string", "enum": ["valid", "invalid", "valid_status_unknown", "not_our_format"]},
+                        "check": {"type": "string"}, "reason": {"type": "string"}, "since": {"type": ["integer", "null"]},
+                        "kind": {"type": "object"}, "credential": {"type": ["object", "null"]}}},
                     "registry": {"type": ["object", "null"], "properties": {"found": {"type": "boolean"}, "status": {"type": ["string", "null"]}, "current": {"type": "boolean"}}},
                     "url": {"type": ["object", "null"], "properties": {"url": {"type": "string"}, "domain": {"type": "string"}, "verdict": {"type": "string", "enum": ["official", "look_alike", "unknown"]}, "score": {"type": "integer"}}}}},
                 "Event": {"type": "object", "properties": {"seq": {"type": "integer"}, "serial": {"type": "string"}, "event": {"type": "object"}, "actor": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}}
@@ -133,7 +138,7 @@ pub fn spec() -> Value {
                     "image/png": {"schema": {"type": "string", "format": "binary"}},
                     "image/jpeg": {"schema": {"type": "string", "format": "binary"}}
                 }},
-                "responses": with_errors(ok_json("200", "checks and verdict (valid, invalid, valid_status_unknown, not_our_format)", "Verification"), &["400", "429"])
+                "responses": with_errors(ok_json("200", "the decision, the offline checks and the registry record", "Verification"), &["400", "413", "415", "429", "503"])
             }},
             "/api/v1/catalogue": {"get": {
                 "summary": "The national catalogue of special operations and management classifications",

@@ -64,7 +64,7 @@ async fn lookups_are_rate_limited_per_client() {
     let res = c.post(app.url("/api/v1/lookup")).json(&json!({"number": "T1", "name": "x"})).send().await.unwrap();
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "rate_limited");
-    let metrics = c.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let metrics = app.metrics().await;
     assert!(metrics.contains("certguard_rate_limited_total 4"), "{metrics}");
 }
 
@@ -406,7 +406,7 @@ async fn openapi_health_metrics_and_headers() {
     assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
     let cookie = res.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
-    let metrics = c.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let metrics = app.metrics().await;
     assert!(metrics.contains("certguard_http_requests_total{route=\"api\",status=\"2xx\"}"));
     assert!(metrics.contains("certguard_certificates 1"));
     // English switch is remembered.
@@ -468,8 +468,10 @@ async fn signed_qr_credentials_follow_the_registry() {
     let v = verify(&app, &text).await;
     assert_eq!(v["verdict"], "valid", "{v:#}");
     assert_eq!(v["registry"]["current"], true);
-    assert_eq!(v["credential"]["body"]["id_masked"], "440524********0014");
-    assert!(v["checks"].as_array().unwrap().iter().any(|c| c["name"] == "signature" && c["outcome"] == "pass"));
+    assert_eq!(v["offline"]["credential"]["body"]["id_masked"], "440524********0014");
+    assert!(
+        v["offline"]["checks"].as_array().unwrap().iter().any(|c| c["name"] == "signature" && c["outcome"] == "pass")
+    );
 
     // A suspension shows in the status list at once.
     let cmd = |body: Value| {
@@ -480,7 +482,8 @@ async fn signed_qr_credentials_follow_the_registry() {
     };
     assert_eq!(cmd(json!({"command": {"op": "suspend", "reason": "调查"}})).await.status(), 200);
     let v = verify(&app, &text).await;
-    assert_eq!((v["verdict"].as_str(), v["check"].as_str()), (Some("invalid"), Some("status")), "{v:#}");
+    assert_eq!(v["verdict"], "suspended", "{v:#}");
+    assert_eq!((v["offline"]["verdict"].as_str(), v["offline"]["check"].as_str()), (Some("invalid"), Some("status")));
     assert_eq!(cmd(json!({"command": {"op": "reinstate"}})).await.status(), 200);
     assert_eq!(verify(&app, &text).await["verdict"], "valid");
 
@@ -491,15 +494,16 @@ async fn signed_qr_credentials_follow_the_registry() {
         res.json::<Value>().await.unwrap()["certificate"]["credential"]["text"].as_str().unwrap().to_string();
     assert_ne!(new_text, text);
     let old = verify(&app, &text).await;
-    assert_eq!((old["verdict"].as_str(), old["registry"]["current"].as_bool()), (Some("valid"), Some(false)));
-    assert_eq!(verify(&app, &new_text).await["credential"]["body"]["holder_name"], "张叁");
+    assert_eq!((old["verdict"].as_str(), old["registry"]["current"].as_bool()), (Some("superseded"), Some(false)));
+    assert_eq!(old["offline"]["verdict"], "valid", "the signature itself is genuine");
+    assert_eq!(verify(&app, &new_text).await["offline"]["credential"]["body"]["holder_name"], "张叁");
 
     // Tampering breaks it: flip one character in the middle.
     let mut chars: Vec<char> = new_text.chars().collect();
     let mid = chars.len() / 2;
     chars[mid] = if chars[mid] == 'A' { 'B' } else { 'A' };
     let tampered: String = chars.into_iter().collect();
-    assert_eq!(verify(&app, &tampered).await["verdict"], "invalid");
+    assert_eq!(verify(&app, &tampered).await["verdict"], "fake");
 
     // The printed QR, photographed, verifies too.
     let png = c.get(app.url(&format!("/e/{serial}/qr.png"))).send().await.unwrap().bytes().await.unwrap();
@@ -531,8 +535,12 @@ async fn a_qr_that_is_a_link_is_called_out_and_kept_as_a_lead() {
         let v = verify(&app, bad).await;
         assert_ne!(v["verdict"], "valid", "{bad:.20}");
     }
-    let log = app.registry.store().audit_log(5, 0).await.unwrap();
-    assert!(log.iter().any(|a| a.action == "lead.candidate" && a.target == "cx.mem.gov.cn.zscx-query.top"));
+    let leads = app.registry.store().lead_candidates(10).await.unwrap();
+    let lead = leads.iter().find(|l| l.domain == "cx.mem.gov.cn.zscx-query.top").expect("kept as a lead");
+    assert_eq!((lead.verdict.as_str(), lead.url.as_str()), ("look_alike", "https://cx.mem.gov.cn.zscx-query.top/cert"));
+    // Anonymous scans leave the audit log to what people did.
+    let log = app.registry.store().audit_log(&certguard_store::AuditQuery::latest(50)).await.unwrap();
+    assert!(!log.iter().any(|a| a.action == "lead.candidate"));
     // The page says it in words.
     let c = client();
     let csrf = app.csrf(&c).await;
@@ -543,7 +551,8 @@ async fn a_qr_that_is_a_link_is_called_out_and_kept_as_a_lead() {
     let res =
         c.post(app.url("/api/v1/verify")).header("content-type", "image/png").body(vec![1, 2, 3]).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(res.json::<Value>().await.unwrap()["verdict"], "invalid");
+    let v = res.json::<Value>().await.unwrap();
+    assert_eq!((v["verdict"].as_str(), v["offline"]["verdict"].as_str()), (Some("unreadable"), Some("invalid")));
     let res = c.post(app.url("/api/v1/verify")).header("content-type", "text/plain").body("x").send().await.unwrap();
     assert_eq!(res.status(), 415);
 }

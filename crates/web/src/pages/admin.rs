@@ -26,7 +26,7 @@ use std::collections::{HashMap, VecDeque};
 
 const PAGE_SIZE: u32 = 50;
 
-fn forbidden(f: &Frame, what: &str) -> Response {
+pub(crate) fn forbidden(f: &Frame, what: &str) -> Response {
     let l = f.lang;
     let body = html! {
         h1 { (l.t("无权访问", "Not permitted")) }
@@ -42,7 +42,7 @@ fn reader_or_forbidden(f: &Frame, p: &Principal) -> Result<RegistryReader, Respo
         .map_err(|_| forbidden(f, f.lang.t("您的角色不能查看登记册记录。", "Your role cannot read registry records.")))
 }
 
-fn admin_nav(l: Lang, p: &Principal) -> Markup {
+pub(crate) fn admin_nav(l: Lang, p: &Principal) -> Markup {
     html! {
         nav.actions aria-label=(l.t("管理功能", "Back-office sections")) {
             a.button.secondary href="/admin" { (l.t("概况", "Overview")) }
@@ -54,6 +54,9 @@ fn admin_nav(l: Lang, p: &Principal) -> Markup {
             @if p.registry_reader().is_ok() {
                 a.button.secondary href="/admin/export?format=xlsx" { (l.t("导出 XLSX", "Export XLSX")) }
                 a.button.secondary href="/admin/export?format=csv" { (l.t("导出 CSV", "Export CSV")) }
+            }
+            @if matches!(p.role, Role::Admin | Role::Analyst) {
+                a.button.secondary href="/admin/leads" { (l.t("扫码线索", "QR leads")) }
             }
             @if p.role == Role::Admin { a.button.secondary href="/admin/audit" { (l.t("操作日志", "Audit log")) } }
         }
@@ -132,7 +135,7 @@ pub async fn dashboard(
     page(&f, title, body).into_response()
 }
 
-fn app_error_page(f: &Frame, e: AppError) -> Response {
+pub(crate) fn app_error_page(f: &Frame, e: AppError) -> Response {
     let l = f.lang;
     let (status, msg) = match &e {
         AppError::NotFound => (StatusCode::NOT_FOUND, l.t("未找到该证书", "Certificate not found").to_string()),
@@ -939,33 +942,4 @@ pub async fn export(
         out.into_inner(),
     )
         .into_response()
-}
-
-pub async fn audit(
-    State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
-) -> Response {
-    let l = lang;
-    let f = Frame { lang, user: Some(&user), csrf: &csrf, path: "/admin/audit" };
-    if user.admin().is_err() {
-        return forbidden(&f, l.t("只有系统管理员可以查看操作日志。", "Only administrators read the audit log."));
-    }
-    let log = match state.registry.store().audit_log(200, 0).await {
-        Ok(log) => log,
-        Err(e) => return app_error_page(&f, e.into()),
-    };
-    page(&f, l.t("操作日志", "Audit log"), html! {
-        h1 { (l.t("操作日志", "Audit log")) }
-        (admin_nav(l, &user))
-        div.table-wrap { table {
-            thead { tr { th { (l.t("时间", "Time")) } th { (l.t("操作人", "Who")) } th { (l.t("操作", "Action")) } th { (l.t("对象", "Target")) } th { (l.t("来源", "From")) } th { (l.t("详情", "Detail")) } } }
-            tbody { @for a in &log { tr {
-                td { (a.at.format("%Y-%m-%d %H:%M:%S")) } td { (a.actor) } td { (a.action) } td { code { (a.target) } }
-                td { (a.client.clone().unwrap_or_default()) } td { (a.detail) }
-            } } }
-        } }
-    })
-    .into_response()
 }

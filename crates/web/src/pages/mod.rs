@@ -1,6 +1,7 @@
 //! Server-rendered pages (maud).
 
 pub mod admin;
+pub mod audit;
 pub mod layout;
 pub mod public;
 pub mod verify;

@@ -4,7 +4,9 @@ use crate::SharedState;
 use crate::auth::{MaybeUser, safe_next};
 use crate::i18n::Lang;
 use crate::pages::layout::{Frame, csrf_input, page, status_tone, text_field};
-use crate::security::{ClientAddr, CsrfToken, LANG_COOKIE, SESSION_COOKIE, cookie, csrf_ok, set_cookie};
+use crate::security::{
+    ClientAddr, CsrfToken, LANG_COOKIE, SESSION_COOKIE, cookie, csrf_cookie_name, csrf_ok, random_hex, set_cookie,
+};
 use axum::extract::{Extension, Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -174,10 +176,7 @@ pub async fn set_language(
     Query(q): Query<LangQuery>,
 ) -> Response {
     let value = if lang == "en" { "en" } else { "zh" };
-    let back = match q.back.as_deref() {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") => b.to_string(),
-        _ => "/".to_string(),
-    };
+    let back = q.back.as_deref().and_then(crate::auth::local_path).unwrap_or("/").to_string();
     let mut res = Redirect::to(&back).into_response();
     res.headers_mut()
         .append(header::SET_COOKIE, set_cookie(LANG_COOKIE, value, Some(365 * 24 * 3600), state.config.secure_cookies));
@@ -242,21 +241,29 @@ pub async fn login(
     if !csrf_ok(&csrf, &form.csrf) {
         return (StatusCode::FORBIDDEN, page(&f, l.t("登录", "Log in"), expired_form(l))).into_response();
     }
-    // Only failed attempts are charged: a clerk who logs in and out all day is never locked out.
-    if !state.login_limiter.has_budget(ip) {
+    // Every attempt is charged before the password is checked, per address and per account name, so that
+    // parallel guesses cannot outrun the budget and a botnet cannot spread guesses at one account; a
+    // successful login is refunded, so a clerk who logs in and out all day is never locked out.
+    let account = form.username.trim().to_lowercase().chars().take(64).collect::<String>();
+    if !state.login_limiter.allow(ip) || !state.account_limiter.allow_key_at(account.clone(), std::time::Instant::now())
+    {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
         let msg = l.t("登录尝试过于频繁，请一分钟后再试", "Too many attempts: wait a minute");
         return (StatusCode::TOO_MANY_REQUESTS, login_page(&f, &next, &form.username, Some(msg))).into_response();
     }
     match state.accounts.login(form.username.trim(), &form.password, Some(&ip.to_string())).await {
         Ok((token, _)) => {
+            state.login_limiter.refund(ip);
+            state.account_limiter.refund_key(account);
             let mut res = Redirect::to(&next).into_response();
+            let secure = state.config.secure_cookies;
+            res.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None, secure));
+            // The token used before login is retired; from now on forms carry the session-bound one.
             res.headers_mut()
-                .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None, state.config.secure_cookies));
+                .append(header::SET_COOKIE, set_cookie(csrf_cookie_name(secure), &random_hex(32), None, secure));
             res
         }
         Err(AppError::BadCredentials) => {
-            state.login_limiter.allow(ip);
             let msg = l.t("用户名或密码错误", "Wrong username or password");
             (StatusCode::UNAUTHORIZED, login_page(&f, &next, &form.username, Some(msg))).into_response()
         }

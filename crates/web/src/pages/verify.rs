@@ -8,14 +8,14 @@ use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::pages::layout::{Frame, csrf_input, page};
 use crate::pages::public::{certificate_card, expired_form};
+use crate::scan::ScanError;
 use crate::security::{ClientAddr, CsrfToken, csrf_ok};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Extension, Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use certguard_app::AppError;
-use certguard_app::verification::{Input, OnlineVerification, verify_online};
+use certguard_app::verification::{Decision, Input, OnlineVerification, verify_online};
 use certguard_credential::verify::{CheckName, ForeignKind, Outcome, Verdict};
 use certguard_registry::Serial;
 use maud::{Markup, PreEscaped, html};
@@ -45,59 +45,91 @@ fn band(tone: &str, icon: &str, text: &str) -> Markup {
     html! { div class={ "verdict " (tone) } role="status" { span.icon aria-hidden="true" { (icon) } span { (text) } } }
 }
 
-fn result_markup(l: Lang, state: &SharedState, v: &OnlineVerification) -> Markup {
-    let verdict = match &v.verification.verdict {
-        Verdict::Valid => match &v.registry {
-            Some(r) if r.found && !r.current => band(
-                "warn",
-                "!",
-                l.t(
-                    "证书真实，但此二维码已被更新的版本取代（复审、换证或更正后），请以登记状态为准",
-                    "Genuine, but this QR has been superseded (after a review, renewal or correction): the registry record counts",
-                ),
+/// The headline of an online verification: the registry's word where it has one.
+fn decision_band(l: Lang, v: &OnlineVerification) -> Markup {
+    let offline_reason = match &v.verification.verdict {
+        Verdict::Invalid { check, reason } => format!("{}：{reason}", check_label(l, *check)),
+        _ => String::new(),
+    };
+    match v.decision {
+        Decision::Valid => band("ok", "✔", l.t("真实有效", "Genuine and valid")),
+        Decision::ReviewDue => band(
+            "ok",
+            "✔",
+            l.t("真实有效（已进入复审期，请按时复审）", "Genuine and valid (review window open: review it in time)"),
+        ),
+        Decision::ReviewOverdue | Decision::Expired => {
+            band("warn", "!", l.t("证书真实，但已超过应复审日期或有效期：需复审 / 已过期", "Genuine, but past its review date or validity"))
+        }
+        Decision::Suspended => band("bad", "✖", l.t("证书已被暂扣：暂扣期间不得作业", "Certificate suspended: the holder may not work on it")),
+        Decision::Revoked => band("bad", "✖", l.t("证书已被撤销：不得作业", "Certificate revoked: the holder may not work on it")),
+        Decision::Cancelled => band("bad", "✖", l.t("证书已被注销：不得作业", "Certificate cancelled: the holder may not work on it")),
+        Decision::Pending => band("warn", "!", l.t("证书尚未生效", "Certificate not yet in force")),
+        Decision::Superseded => band(
+            "warn",
+            "!",
+            l.t(
+                "此二维码不是该证书的现行版本（复审、换证或更正后已重新签发），请以下方登记记录为准",
+                "This QR is not the certificate's current one (re-issued after a review, renewal or correction): the registry record below counts",
             ),
-            _ => band("ok", "✔", l.t("真实有效", "Genuine and valid")),
-        },
-        Verdict::ValidStatusUnknown { since } => {
-            let since = since.map(|s| chrono::DateTime::from_timestamp(s, 0).map(|t| t.to_rfc3339()).unwrap_or_default());
+        ),
+        Decision::NotFound => band(
+            "bad",
+            "✖",
+            l.t(
+                "伪造：签名虽能验证，但登记册中没有这张证书（签名密钥可能已被盗用），请拨打 12350 举报",
+                "Fake: the signature verifies, but the registry holds no such certificate (the signing key may be stolen); report it on 12350",
+            ),
+        ),
+        Decision::Fake => band("bad", "✖", &format!("{} — {offline_reason}", l.t("伪造或被篡改", "Forged or altered"))),
+        Decision::StatusUnknown => {
+            let since = match &v.verification.verdict {
+                Verdict::ValidStatusUnknown { since: Some(s) } => {
+                    chrono::DateTime::from_timestamp(*s, 0).map(|t| t.to_rfc3339())
+                }
+                _ => None,
+            };
             let text = match since {
                 Some(s) => format!("{}{s}", l.t("签名真实，吊销状态未知：状态列表最后更新于 ", "Signature genuine, status unknown since ")),
                 None => l.t("签名真实，吊销状态未知（无可用状态列表）", "Signature genuine, status unknown (no status list)").to_string(),
             };
             band("unknown", "?", &text)
         }
-        Verdict::Invalid { check: CheckName::Expiry, .. } => {
-            band("warn", "!", l.t("证书真实，但已超过应复审日期或有效期：需复审 / 已过期", "Genuine, but past its review date or validity"))
-        }
-        Verdict::Invalid { check: CheckName::Status, reason } => {
-            band("bad", "✖", &format!("{}（{reason}）", l.t("证书已被撤销、注销或暂扣", "Certificate revoked, cancelled or suspended")))
-        }
-        Verdict::Invalid { check, reason } => band(
-            "bad",
-            "✖",
-            &format!("{}：{} — {reason}", l.t("伪造或被篡改", "Forged or altered"), check_label(l, *check)),
+        Decision::Unreadable => band(
+            "unknown",
+            "?",
+            &format!(
+                "{} {offline_reason}",
+                l.t(
+                    "无法读取：内容不完整或格式有误（不代表证书是假的），请重新扫码或完整粘贴。",
+                    "Unreadable: the content is incomplete or damaged (this does not mean the certificate is fake); scan again or paste it whole.",
+                )
+            ),
         ),
-        Verdict::NotOurFormat { kind: ForeignKind::Url(u) } => {
-            let judged = v.url.as_ref();
-            let what = match judged.map(|j| j.verdict) {
-                Some("look_alike") => l.t("疑似仿冒官方网站", "looks like an imitation of an official site"),
-                Some("official") => l.t("官方网站地址", "an official site"),
-                _ => l.t("未知网站", "an unknown website"),
-            };
-            band(
-                "bad",
-                "✖",
-                &format!(
-                    "{} {u}（{what}）。{}",
-                    l.t("非本系统证书：此二维码指向一个网站，而不是证书：", "Not our format: this QR points to a website, not to a certificate:"),
-                    l.t("网站显示“有效”不能证明证书真实，真实证书请在本页核验。", "a website saying 'valid' proves nothing; genuine certificates are verified here.")
-                ),
-            )
-        }
-        Verdict::NotOurFormat { kind: ForeignKind::Other } => {
-            band("unknown", "?", l.t("非本系统证书：无法识别的二维码内容", "Not our format: unrecognised QR content"))
-        }
-    };
+        Decision::NotOurFormat => match &v.verification.verdict {
+            Verdict::NotOurFormat { kind: ForeignKind::Url(u) } => {
+                let what = match v.url.as_ref().map(|j| j.verdict) {
+                    Some("look_alike") => l.t("疑似仿冒官方网站", "looks like an imitation of an official site"),
+                    Some("official") => l.t("官方网站地址", "an official site"),
+                    _ => l.t("未知网站", "an unknown website"),
+                };
+                band(
+                    "bad",
+                    "✖",
+                    &format!(
+                        "{} {u}（{what}）。{}",
+                        l.t("非本系统证书：此二维码指向一个网站，而不是证书：", "Not our format: this QR points to a website, not to a certificate:"),
+                        l.t("网站显示“有效”不能证明证书真实，真实证书请在本页核验。", "a website saying 'valid' proves nothing; genuine certificates are verified here.")
+                    ),
+                )
+            }
+            _ => band("unknown", "?", l.t("非本系统证书：无法识别的二维码内容", "Not our format: unrecognised QR content")),
+        },
+    }
+}
+
+fn result_markup(l: Lang, state: &SharedState, v: &OnlineVerification) -> Markup {
+    let verdict = decision_band(l, v);
     let card = v.verification.credential.as_ref().and_then(|c| {
         let serial: [u8; 16] = c.claims.cti.clone().try_into().ok()?;
         Some(Serial(serial))
@@ -190,6 +222,30 @@ pub async fn verify_page(
     )
 }
 
+fn too_many(l: Lang, f: &Frame<'_>, title: &str) -> Response {
+    let body = html! { h1 { (title) } (band("unknown", "⏳", l.t("核验过于频繁，请一分钟后再试", "Too many checks: try again in a minute"))) };
+    (StatusCode::TOO_MANY_REQUESTS, page(f, title, body)).into_response()
+}
+
+fn unavailable(l: Lang, f: &Frame<'_>, title: &str) -> Response {
+    let body = html! { h1 { (title) } (band("unknown", "!", l.t("核验服务繁忙或暂不可用，请稍后再试", "Verification is busy or unavailable: try again shortly"))) };
+    (StatusCode::SERVICE_UNAVAILABLE, page(f, title, body)).into_response()
+}
+
+/// Online verification of what a photo held: `Ok(None)` when the decoding slots stayed busy.
+async fn verify_photo(
+    state: &SharedState,
+    bytes: Vec<u8>,
+    max_pixels: u64,
+) -> Result<Option<OnlineVerification>, AppError> {
+    let v = match state.scanner.decode(bytes, max_pixels).await {
+        Ok(text) => verify_online(&state.registry, Input::Scanned(&text)).await?,
+        Err(ScanError::Unreadable(why)) => verify_online(&state.registry, Input::Unscannable(&why)).await?,
+        Err(ScanError::Busy) => return Ok(None),
+    };
+    Ok(Some(v))
+}
+
 pub async fn verify_submit(
     State(state): State<SharedState>,
     MaybeUser(user): MaybeUser,
@@ -201,34 +257,38 @@ pub async fn verify_submit(
     let l = lang;
     let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/verify" };
     let title = l.t("核验结果", "Verification result");
+    // Charged before the body is read: a refused client costs us no upload and no decoding.
+    if !state.lookup_limiter.allow(ip) {
+        state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+        return too_many(l, &f, title);
+    }
     let (csrf_field, text, photo, error) = match crate::upload::read_form(multipart).await {
-        Ok(fields) => {
+        Ok(mut fields) => {
             let text: String = crate::upload::text(&fields, "text").chars().take(8192).collect();
-            let photo = fields.get("photo").map(|p| p.bytes.clone()).filter(|b| !b.is_empty());
+            let photo = fields.remove("photo").map(|p| p.bytes).filter(|b| !b.is_empty());
             (crate::upload::text(&fields, "csrf"), text, photo, None)
         }
-        Err(crate::upload::UploadError::TooLarge) => {
-            (String::new(), String::new(), None, Some(l.t("照片过大", "The photo is too large").to_string()))
-        }
+        Err(crate::upload::UploadError::TooLarge) => (
+            String::new(),
+            String::new(),
+            None,
+            Some(l.t("照片过大（最大 8 MB），请缩小后重试", "The photo is too large (8 MB at most)").to_string()),
+        ),
         Err(crate::upload::UploadError::Malformed(e)) => (String::new(), String::new(), None, Some(e)),
     };
     if let Some(e) = &error
         && csrf_field.is_empty()
     {
         let body = html! { h1 { (title) } (band("unknown", "?", e)) (verify_form(l, &csrf, "")) };
-        return (StatusCode::BAD_REQUEST, page(&f, title, body)).into_response();
+        let status = if e.contains("8 MB") { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::BAD_REQUEST };
+        return (status, page(&f, title, body)).into_response();
     }
     if !csrf_ok(&csrf, &csrf_field) {
         return (StatusCode::FORBIDDEN, page(&f, title, expired_form(l))).into_response();
     }
-    if !state.lookup_limiter.allow(ip) {
-        state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
-        let body = html! { h1 { (title) } (band("unknown", "⏳", l.t("核验过于频繁，请一分钟后再试", "Too many checks: try again in a minute"))) };
-        return (StatusCode::TOO_MANY_REQUESTS, page(&f, title, body)).into_response();
-    }
-    let input = match (&photo, text.trim()) {
-        (Some(p), _) => Input::Image(p),
-        (None, t) if !t.is_empty() => Input::Text(t),
+    let result = match (photo, text.trim()) {
+        (Some(p), _) => verify_photo(&state, p, crate::scan::PHOTO_MAX_PIXELS).await,
+        (None, t) if !t.is_empty() => verify_online(&state.registry, Input::Text(t)).await.map(Some),
         _ => {
             let msg = error.unwrap_or_else(|| {
                 l.t("请拍照上传二维码或粘贴其内容", "Take a photo of the QR or paste its content").to_string()
@@ -237,20 +297,22 @@ pub async fn verify_submit(
             return (StatusCode::BAD_REQUEST, page(&f, title, body)).into_response();
         }
     };
-    match verify_online(&state.registry, input, Some(&ip.to_string())).await {
-        Ok(v) => page(&f, title, html! { h1 { (title) } (result_markup(l, &state, &v)) (verify_form(l, &csrf, "")) })
-            .into_response(),
+    match result {
+        Ok(Some(v)) => {
+            page(&f, title, html! { h1 { (title) } (result_markup(l, &state, &v)) (verify_form(l, &csrf, "")) })
+                .into_response()
+        }
+        Ok(None) => unavailable(l, &f, title),
         Err(e) => {
             tracing::warn!(error = %e, "verification unavailable");
-            let body = html! { h1 { (title) } (band("unknown", "!", l.t("核验服务暂不可用（信任列表未配置）", "Verification is unavailable (no trust list configured)"))) };
-            (StatusCode::SERVICE_UNAVAILABLE, page(&f, title, body)).into_response()
+            unavailable(l, &f, title)
         }
     }
 }
 
 /// POST /verify/frame: one camera frame from the scanning page. 204 while no QR code is in view (the page
-/// sends the next frame); the result page as soon as one is. Only frames with a code count against the rate
-/// limit.
+/// sends the next frame); the result page as soon as one is. Frames have their own rate limit, charged
+/// before the frame is read; a frame with a code also costs a lookup.
 pub async fn verify_frame(
     State(state): State<SharedState>,
     MaybeUser(user): MaybeUser,
@@ -262,26 +324,36 @@ pub async fn verify_frame(
     let l = lang;
     let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/verify" };
     let title = l.t("核验结果", "Verification result");
-    let Ok(fields) = crate::upload::read_form(multipart).await else { return StatusCode::BAD_REQUEST.into_response() };
+    if !state.frame_limiter.allow(ip) {
+        state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+        return too_many(l, &f, title);
+    }
+    let fields = match crate::upload::read_form(multipart).await {
+        Ok(fields) => fields,
+        Err(crate::upload::UploadError::TooLarge) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+    };
     if !csrf_ok(&csrf, &crate::upload::text(&fields, "csrf")) {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let Some(photo) = fields.get("photo").filter(|p| !p.bytes.is_empty()) else {
+    let Some(photo) = fields.into_iter().find(|(k, p)| k == "photo" && !p.bytes.is_empty()).map(|(_, p)| p.bytes)
+    else {
         return StatusCode::BAD_REQUEST.into_response();
     };
-    // Finding the code first keeps empty frames cheap and out of the rate limit.
-    if certguard_credential::qr::decode_image(&photo.bytes).is_err() {
-        return StatusCode::NO_CONTENT.into_response();
-    }
+    // Decoded once; an empty frame ends here.
+    let text = match state.scanner.decode(photo, crate::scan::FRAME_MAX_PIXELS).await {
+        Ok(text) => text,
+        Err(ScanError::Unreadable(_)) => return StatusCode::NO_CONTENT.into_response(),
+        Err(ScanError::Busy) => return unavailable(l, &f, title),
+    };
     if !state.lookup_limiter.allow(ip) {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
-        let body = html! { h1 { (title) } (band("unknown", "⏳", l.t("核验过于频繁，请一分钟后再试", "Too many checks: try again in a minute"))) };
-        return (StatusCode::TOO_MANY_REQUESTS, page(&f, title, body)).into_response();
+        return too_many(l, &f, title);
     }
-    match verify_online(&state.registry, Input::Image(&photo.bytes), Some(&ip.to_string())).await {
+    match verify_online(&state.registry, Input::Scanned(&text)).await {
         Ok(v) => page(&f, title, html! { h1 { (title) } (result_markup(l, &state, &v)) (verify_form(l, &csrf, "")) })
             .into_response(),
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        Err(_) => unavailable(l, &f, title),
     }
 }
 
@@ -290,31 +362,50 @@ pub struct VerifyRequest {
     pub text: String,
 }
 
-/// POST /api/v1/verify: `{"text": "AQ1:..."}` as JSON, or a PNG/JPEG photo as the body.
+/// POST /api/v1/verify: `{"text": "AQ1:..."}` as JSON, or a PNG/JPEG photo as the body. The rate limit is
+/// charged before the body is read.
 pub async fn verify_api(
     State(state): State<SharedState>,
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
-    headers: HeaderMap,
-    body: Bytes,
+    request: axum::extract::Request,
 ) -> Result<Json<OnlineVerification>, ApiError> {
     if !state.lookup_limiter.allow(ip) {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
         return Err(ApiError::rate_limited());
     }
-    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let client = ip.to_string();
-    let result = if ct.starts_with("image/") {
-        verify_online(&state.registry, Input::Image(&body), Some(&client)).await
-    } else if ct.starts_with("application/json") {
-        let req: VerifyRequest = serde_json::from_slice(&body)
-            .map_err(|e| ApiError::bad_request(format!("expected {{\"text\": ...}}: {e}")))?;
-        verify_online(&state.registry, Input::Text(&req.text), Some(&client)).await
-    } else {
+    let ct = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let (image, json) = (ct.starts_with("image/"), ct.starts_with("application/json"));
+    if !image && !json {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "bad_request",
             "send application/json {\"text\": ...} or an image/png or image/jpeg body",
         ));
+    }
+    let limit = if image { crate::scan::PHOTO_MAX_BYTES } else { crate::FORM_MAX_BYTES };
+    let body = axum::body::to_bytes(request.into_body(), limit).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the body is larger than {limit} bytes (a photo of the QR needs far less)"),
+        )
+    })?;
+    let result = if image {
+        match verify_photo(&state, body.to_vec(), crate::scan::PHOTO_MAX_PIXELS).await {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => {
+                return Err(ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "verification is busy: retry shortly",
+                ));
+            }
+            Err(e) => Err(e),
+        }
+    } else {
+        let req: VerifyRequest = serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request(format!("expected {{\"text\": ...}}: {e}")))?;
+        verify_online(&state.registry, Input::Text(&req.text)).await
     };
     match result {
         Ok(v) => Ok(Json(v)),
@@ -353,7 +444,7 @@ pub async fn status_list(State(state): State<SharedState>, Path(code): Path<Stri
         Ok(token) => (
             [
                 (header::CONTENT_TYPE, "application/statuslist+cwt".to_string()),
-                (header::CACHE_CONTROL, format!("public, max-age={}", certguard_app::credentials::STATUS_TTL)),
+                (header::CACHE_CONTROL, format!("public, max-age={}", c.status_max_age(&code, now))),
             ],
             token.as_ref().clone(),
         )

@@ -14,11 +14,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub const PASSWORD: &str = "test-password-2024";
+pub const METRICS_TOKEN: &str = "test-metrics-token-0123456789";
 
 pub struct TestApp {
     pub base: String,
     pub registry: Registry,
     pub accounts: Accounts,
+    pub clock: Arc<FixedClock>,
+    pub credentials: Arc<Credentials>,
     _dir: tempfile::TempDir,
 }
 
@@ -37,7 +40,8 @@ impl TestApp {
         Self::spawn_with(WebConfig { lookup_per_minute: 100_000, ..WebConfig::default() }).await
     }
 
-    pub async fn spawn_with(config: WebConfig) -> TestApp {
+    pub async fn spawn_with(mut config: WebConfig) -> TestApp {
+        config.metrics_token.get_or_insert_with(|| METRICS_TOKEN.to_string());
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> =
             Arc::new(certguard_store_sqlite::SqliteStore::open(&dir.path().join("t.db")).unwrap());
@@ -63,7 +67,7 @@ impl TestApp {
         let names: Vec<_> = registry.store_authorities_cached().into_iter().map(|(c, (zh, _))| (c, zh)).collect();
         // The fixed clock stands in 2024; the trust list must be valid then.
         credentials.demo_trust_setup(&names, clock.now().timestamp()).unwrap();
-        let accounts = Accounts::new(store, clock, chrono::Duration::hours(8));
+        let accounts = Accounts::new(store, clock.clone(), chrono::Duration::hours(8));
         let admin = AdminGrant::local_operator("test");
         for (u, role, auth) in [
             ("admin", Role::Admin, None),
@@ -91,7 +95,16 @@ impl TestApp {
         let state = AppState::new(registry.clone(), accounts.clone(), config);
         let app = certguard_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        TestApp { base: format!("http://{addr}"), registry, accounts, _dir: dir }
+        TestApp { base: format!("http://{addr}"), registry, accounts, clock, credentials, _dir: dir }
+    }
+
+    /// The Prometheus text, as a scraper with the token reads it.
+    pub async fn metrics(&self) -> String {
+        client().get(self.url("/metrics")).bearer_auth(METRICS_TOKEN).send().await.unwrap().text().await.unwrap()
+    }
+
+    pub fn clock_now(&self) -> chrono::DateTime<Utc> {
+        self.clock.now()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,122 @@
+//! The audit log for administrators (paged, filtered by actor and action) and the lead candidates that
+//! scanned QR codes turned up, for analysts.
+
+use crate::SharedState;
+use crate::auth::PageUser;
+use crate::i18n::Lang;
+use crate::pages::admin::{admin_nav, app_error_page, forbidden};
+use crate::pages::layout::{Frame, page};
+use crate::security::CsrfToken;
+use axum::extract::{Extension, Query, State};
+use axum::response::{IntoResponse, Response};
+use certguard_access::Role;
+use certguard_store::AuditQuery;
+use maud::html;
+use serde::Deserialize;
+
+/// Records on one page of the audit log.
+const PAGE_ROWS: u32 = 100;
+
+#[derive(Deserialize, Default)]
+pub struct AuditFilter {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    page: u32,
+}
+
+fn query_string(f: &AuditFilter, page: u32) -> String {
+    let enc = crate::auth::urlencode;
+    format!("/admin/audit?actor={}&action={}&page={page}", enc(&f.actor), enc(&f.action))
+}
+
+pub async fn audit(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Extension(lang): Extension<Lang>,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(filter): Query<AuditFilter>,
+) -> Response {
+    let l = lang;
+    let f = Frame { lang, user: Some(&user), csrf: &csrf, path: "/admin/audit" };
+    if user.admin().is_err() {
+        return forbidden(&f, l.t("只有系统管理员可以查看操作日志。", "Only administrators read the audit log."));
+    }
+    let page_no = filter.page.min(100_000);
+    let some = |s: &str| Some(s.trim().chars().take(64).collect::<String>()).filter(|s| !s.is_empty());
+    let query = AuditQuery {
+        actor: some(&filter.actor),
+        action_prefix: some(&filter.action),
+        // One more than shown tells whether a next page exists.
+        limit: PAGE_ROWS + 1,
+        offset: page_no * PAGE_ROWS,
+    };
+    let mut log = match state.registry.store().audit_log(&query).await {
+        Ok(log) => log,
+        Err(e) => return app_error_page(&f, e.into()),
+    };
+    let more = log.len() > PAGE_ROWS as usize;
+    log.truncate(PAGE_ROWS as usize);
+    page(&f, l.t("操作日志", "Audit log"), html! {
+        h1 { (l.t("操作日志", "Audit log")) }
+        (admin_nav(l, &user))
+        form.card.filters method="get" action="/admin/audit" {
+            label for="actor" { (l.t("操作人", "Who")) }
+            input id="actor" name="actor" value=(filter.actor) maxlength="64";
+            label for="action" { (l.t("操作（前缀，如 certificate. 或 login）", "Action (prefix, e.g. certificate. or login)")) }
+            input id="action" name="action" value=(filter.action) maxlength="64";
+            div.actions { button type="submit" { (l.t("筛选", "Filter")) } }
+        }
+        div.table-wrap { table {
+            thead { tr { th { (l.t("时间", "Time")) } th { (l.t("操作人", "Who")) } th { (l.t("操作", "Action")) } th { (l.t("对象", "Target")) } th { (l.t("来源", "From")) } th { (l.t("详情", "Detail")) } } }
+            tbody { @for a in &log { tr {
+                td { (a.at.format("%Y-%m-%d %H:%M:%S")) } td { (a.actor) } td { (a.action) } td { code { (a.target) } }
+                td { (a.client.clone().unwrap_or_default()) } td { (a.detail) }
+            } } }
+        } }
+        @if log.is_empty() { p { (l.t("没有符合条件的记录。", "No matching records.")) } }
+        nav.actions aria-label=(l.t("翻页", "Pages")) {
+            @if page_no > 0 { a.button.secondary href=(query_string(&filter, page_no - 1)) { (l.t("← 较新", "← Newer")) } }
+            span { (l.t("第 ", "Page ")) (page_no + 1) (l.t(" 页", "")) }
+            @if more { a.button.secondary href=(query_string(&filter, page_no + 1)) { (l.t("较早 →", "Older →")) } }
+        }
+    })
+    .into_response()
+}
+
+/// Domains seen in scanned QR codes (a QR that is a link is how fake query sites are reached).
+pub async fn lead_candidates(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Extension(lang): Extension<Lang>,
+    Extension(csrf): Extension<CsrfToken>,
+) -> Response {
+    let l = lang;
+    let f = Frame { lang, user: Some(&user), csrf: &csrf, path: "/admin/leads" };
+    if !matches!(user.role, Role::Admin | Role::Analyst) {
+        return forbidden(
+            &f,
+            l.t("只有线索分析人员和管理员可以查看线索。", "Only analysts and administrators read leads."),
+        );
+    }
+    let leads = match state.registry.store().lead_candidates(500).await {
+        Ok(leads) => leads,
+        Err(e) => return app_error_page(&f, e.into()),
+    };
+    page(&f, l.t("扫码发现的网址", "Addresses found in scanned QR codes"), html! {
+        h1 { (l.t("扫码发现的网址（线索候选）", "Addresses found in scanned QR codes (lead candidates)")) }
+        (admin_nav(l, &user))
+        p { (l.t("公众核验时扫到的二维码若是网址而非证书，会在此记录（按域名合并），供研判是否为假冒查询网站。",
+                 "When a scanned QR is a web address instead of a certificate, its domain is kept here for analysts to judge whether it is a fake query site.")) }
+        div.table-wrap { table {
+            thead { tr { th { (l.t("域名", "Domain")) } th { (l.t("判断", "Judged")) } th { (l.t("分数", "Score")) } th { (l.t("次数", "Seen")) } th { (l.t("首次", "First")) } th { (l.t("最近", "Last")) } th { (l.t("网址", "Address")) } } }
+            tbody { @for x in &leads { tr {
+                td { code { (x.domain) } } td { (x.verdict) } td { (x.score) } td { (x.sightings) }
+                td { (x.first_seen.format("%Y-%m-%d %H:%M")) } td { (x.last_seen.format("%Y-%m-%d %H:%M")) } td { code { (x.url) } }
+            } } }
+        } }
+    })
+    .into_response()
+}
