@@ -5,7 +5,7 @@
 
 use crate::alg::Signer;
 use crate::base45::{self, Base45Error};
-use crate::body::{BodyV1, Claims, claims_to_value};
+use crate::body::{Body, Claims, claims_to_value};
 use crate::cose::{CoseError, CoseSign1};
 
 /// Text cap (characters of the QR payload).
@@ -131,8 +131,9 @@ pub fn wrap(cose_bytes: &[u8], p: &Profile) -> String {
     format!("{}{}", p.prefix, base45::encode(&deflate(cose_bytes)))
 }
 
-/// Issues an AQ1 credential: "AQ1:" + Base45(zlib(COSE_Sign1 tag 18 over the CWT claims)).
-pub fn issue(body: &BodyV1, claims: &Claims, signer: &dyn Signer) -> String {
+/// Issues an AQ1 credential: "AQ1:" + Base45(zlib(COSE_Sign1 tag 18 over the CWT claims)), with
+/// the body written as version 2.
+pub fn issue(body: &Body, claims: &Claims, signer: &dyn Signer) -> String {
     let payload = claims_to_value(claims, body).to_vec();
     let cose = CoseSign1::sign(&payload, signer, vec![]);
     wrap(&cose, &AQ1)

@@ -4,7 +4,7 @@
 //! checked **before** the claims and body are interpreted.
 
 use crate::alg::Algorithm;
-use crate::body::{BodyV1, Claims, claims_from_value};
+use crate::body::{Body, Claims, claims_and_version_from_value};
 use crate::cbor;
 use crate::cose::CoseSign1;
 use crate::envelope::{self, AQ1, EnvelopeError, Profile};
@@ -121,7 +121,9 @@ pub struct Credential {
     pub authority_code: String,
     pub authority_name: String,
     pub claims: Claims,
-    pub body: BodyV1,
+    pub body: Body,
+    /// Body version read: 2, or 1 for a superseded body (its ID salt and commitment dropped).
+    pub body_version: u8,
     /// Status value from the list, when known (0 valid, 1 invalid, 2 suspended).
     pub status: Option<u8>,
 }
@@ -344,14 +346,21 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
         }
     };
     // 9. Only now interpret the payload.
-    let (claims, body) = match cbor::decode(&cose.payload)
+    let (claims, body, body_version) = match cbor::decode(&cose.payload)
         .map_err(|e| e.to_string())
-        .and_then(|v| claims_from_value(&v).map_err(|e| e.to_string()))
+        .and_then(|v| claims_and_version_from_value(&v).map_err(|e| e.to_string()))
     {
         Ok(cb) => cb,
         Err(e) => return run.fail(CheckName::Claims, e),
     };
-    run.pass(CheckName::Claims, "CWT claims and body v1 well-formed");
+    run.pass(
+        CheckName::Claims,
+        if body_version == 1 {
+            "CWT claims and body v1 well-formed (superseded body: its ID salt and commitment are ignored)"
+        } else {
+            "CWT claims and body v2 well-formed"
+        },
+    );
     // 10. trust list freshness.
     let list_exp = ctx.trust.list().map_or(i64::MIN, |l| l.exp);
     if ctx.now >= list_exp {
@@ -396,6 +405,7 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
         authority_name: entry.authority_name.clone(),
         claims: claims.clone(),
         body,
+        body_version,
         status: None,
     };
     let unknown = |mut run: Run, detail: String, since: Option<i64>, cred: Credential| {

@@ -8,7 +8,7 @@
 //! below reads them back.
 
 use certguard_credential::alg::{Algorithm, KeyKind, PublicKey, Signer};
-use certguard_credential::body::{BodyV1, CertKind, Claims, StatusRef, id_commitment};
+use certguard_credential::body::{Body, CertKind, Claims, StatusRef};
 use certguard_credential::cbor::{Value, int_map};
 use certguard_credential::cose::{CoseSign1, sig_structure};
 use certguard_credential::envelope::{AQ1, deflate, issue, wrap};
@@ -29,17 +29,14 @@ fn dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/negative/AQ/2DCode/raw"))
 }
 
-fn body() -> BodyV1 {
+fn body() -> Body {
     let d = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-    let salt = vec![3u8; 16];
-    BodyV1 {
+    Body {
         kind: CertKind::SpecialOperation,
-        number_masked: "T32058219900307****".into(),
+        number_masked: "T320582********1228".into(),
         holder_name: "李四".into(),
         sex: certguard_types::Sex::Female,
         id_masked: "320582********1228".into(),
-        id_commitment: id_commitment(&salt, "320582199003071228"),
-        id_salt: salt,
         category: "1".into(),
         item: "1.2".into(),
         first_issue: d(2025, 3, 1),
