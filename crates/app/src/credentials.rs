@@ -225,7 +225,7 @@ impl Credentials {
             let token = self.status_token_at(store, a, uri, now).await?;
             // A list the trust list cannot vouch for (e.g. a key not yet listed) is simply absent: the
             // verifier then answers "status unknown", never "valid".
-            let _ = status.insert(&token, trust);
+            let _ = status.insert(&token, trust, now);
         }
         Ok(status)
     }

@@ -53,7 +53,7 @@ fn main() {
         let trust = TrustStore::from_entries(key.public_key(), vec![entry], NOW + 86_400);
         let list = StatusList::new(2, 131_072).unwrap();
         let mut status = StatusStore::new();
-        status.insert(&StatusListToken::sign(URI, &list, NOW - 10, None, 3600, &key), &trust).unwrap();
+        status.insert(&StatusListToken::sign(URI, &list, NOW - 10, None, 3600, &key), &trust, NOW).unwrap();
         let claims =
             Claims::new("CN-320582", NOW - 100, NOW + 86_400, Some(StatusRef { idx: 4242, uri: URI.into() }), &mut rng);
         let text = issue(&body(), &claims, &key);

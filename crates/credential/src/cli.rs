@@ -152,7 +152,7 @@ pub fn load_stores(
             .collect();
         files.sort();
         for f in files {
-            if let Err(e) = status.insert(&read(&f)?, &trust) {
+            if let Err(e) = status.insert(&read(&f)?, &trust, now) {
                 warnings.push(format!("{}: status list ignored: {e}", f.display()));
             }
         }

@@ -415,11 +415,15 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
     let Some(sref) = &claims.status else {
         return unknown(run, "the credential has no status reference".into(), None, cred);
     };
-    let Some(tok) = ctx.status.get(&sref.uri) else {
-        return unknown(run, format!("no status list held for {}", sref.uri), None, cred);
+    // Only a list signed by the credential's own authority answers for it.
+    let Some(tok) = ctx.status.get(&entry.authority_code, &sref.uri) else {
+        return unknown(run, format!("no status list of {} held for {}", entry.authority_code, sref.uri), None, cred);
     };
-    if tok.authority_code != entry.authority_code {
+    if tok.authority_code != entry.authority_code || tok.uri != sref.uri {
         return unknown(run, format!("the status list at {} is signed by another authority", sref.uri), None, cred);
+    }
+    if let Err(e) = tok.check_times(ctx.now) {
+        return unknown(run, format!("the status list held is not usable: {e}"), None, cred);
     }
     if tok.is_stale(ctx.now) {
         return unknown(
@@ -490,7 +494,7 @@ mod tests {
         let mut l = StatusList::new(2, 131_072).unwrap();
         l.set(5, status_of_5);
         let mut status = StatusStore::new();
-        status.insert(&StatusListToken::sign(URI, &l, NOW - 10, None, 3600, &key), &trust).unwrap();
+        status.insert(&StatusListToken::sign(URI, &l, NOW - 10, None, 3600, &key), &trust, NOW).unwrap();
         World { key, trust, status }
     }
 
@@ -540,6 +544,69 @@ mod tests {
         let none = StatusStore::new();
         let v = verify(&text_for(&w), &Context { trust: &w.trust, status: &none, now: NOW });
         assert_eq!(v.verdict, Verdict::ValidStatusUnknown { since: None });
+    }
+
+    #[test]
+    fn another_authoritys_newer_list_cannot_hide_a_revocation() {
+        let mut w = world(INVALID);
+        // Authority B, also trusted, signs an all-valid list at A's uri with a newer iat.
+        let b = SigningKey::generate(Algorithm::ES256, &mut TestRng::new(12)).unwrap();
+        let mut rng = TestRng::new(11);
+        let anchor = SigningKey::generate(Algorithm::EdDSA, &mut rng).unwrap();
+        let mut list = w.trust.list().unwrap().clone();
+        list.sequence += 1;
+        list.entries.push(TrustEntry::for_key(
+            Algorithm::ES256,
+            b.public_key(),
+            "CN-999999",
+            "B",
+            NOW - 1000,
+            NOW + 1000,
+        ));
+        w.trust.update(&list.sign(&anchor), NOW).unwrap();
+        let clean = StatusList::new(2, 131_072).unwrap();
+        w.status.insert(&StatusListToken::sign(URI, &clean, NOW - 1, None, 3600, &b), &w.trust, NOW).unwrap();
+        let v = verify(&text_for(&w), &Context { trust: &w.trust, status: &w.status, now: NOW });
+        assert!(
+            matches!(v.verdict, Verdict::Invalid { check: CheckName::Status, ref reason } if reason.contains("revoked")),
+            "{:?}",
+            v.verdict
+        );
+        // B's list alone never answers for A's credential.
+        let mut only_b = StatusStore::new();
+        only_b.insert(&StatusListToken::sign(URI, &clean, NOW - 1, None, 3600, &b), &w.trust, NOW).unwrap();
+        let v = verify(&text_for(&w), &Context { trust: &w.trust, status: &only_b, now: NOW });
+        assert_eq!(v.verdict, Verdict::ValidStatusUnknown { since: None });
+    }
+
+    #[test]
+    fn a_revoked_credential_never_verifies_valid_through_an_endless_old_list() {
+        let w = world(INVALID);
+        // A genuine list from before the revocation, replayed: ttl 2^62, or no ttl and no exp, or
+        // an iat far in the future (so that it would outlive every later list).
+        let clean = StatusList::new(2, 131_072).unwrap();
+        let mut fresh = StatusStore::new();
+        for token in [
+            StatusListToken::sign(URI, &clean, NOW - 100, None, 1 << 62, &w.key),
+            StatusListToken::sign(URI, &clean, NOW + 86_400 * 365, None, 3600, &w.key),
+        ] {
+            assert!(fresh.insert(&token, &w.trust, NOW).is_err());
+        }
+        let endless = CoseSign1::sign(
+            &cbor::Value::Map(vec![
+                (cbor::Value::Int(2), URI.into()),
+                (cbor::Value::Int(6), (NOW - 100).into()),
+                (cbor::Value::Int(65533), clean.to_cbor_value()),
+            ])
+            .to_vec(),
+            &w.key,
+            vec![(cbor::Value::Int(crate::cose::HDR_TYP), crate::status_list::STATUS_LIST_TYP.into())],
+        );
+        assert!(fresh.insert(&endless, &w.trust, NOW).is_err());
+        assert!(fresh.is_empty());
+        // The genuine revoked list still answers.
+        let v = verify(&text_for(&w), &Context { trust: &w.trust, status: &w.status, now: NOW });
+        assert!(matches!(v.verdict, Verdict::Invalid { check: CheckName::Status, .. }));
     }
 
     fn text_for(w: &World) -> String {

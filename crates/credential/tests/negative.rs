@@ -500,7 +500,7 @@ fn run(c: &Json) -> (String, String, Option<String>) {
     };
     let mut status = StatusStore::new();
     for s in ctx["STATUSLISTS"].as_array().unwrap() {
-        let _ = status.insert(&hex_field(s), &trust);
+        let _ = status.insert(&hex_field(s), &trust, now);
     }
     let v = verify(c["PREFIX"].as_str().unwrap(), &Context { trust: &trust, status: &status, now });
     let verdict = serde_json::to_value(&v.verdict).unwrap()["verdict"].as_str().unwrap().to_owned();
