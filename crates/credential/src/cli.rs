@@ -8,7 +8,7 @@ use crate::alg::{Algorithm, Signer};
 use crate::conformance::{dgc_conformance, summarize};
 use crate::keys::{self, SigningKey};
 use crate::status_list::StatusStore;
-use crate::trust_list::{Scope, TrustEntry, TrustList, TrustStore};
+use crate::trust_list::{Scope, TrustEntry, TrustList, TrustState, TrustStore};
 use crate::verify::{Context, Verdict, Verification, verify, verify_image};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,6 +28,8 @@ pub enum CliError {
     Draft { path: String, detail: String },
     #[error("environment variable {0} (passphrase) is not set")]
     PassphraseEnv(String),
+    #[error("trust state {path}: {detail} (delete it only if you trust every list you will load)")]
+    TrustState { path: String, detail: String },
 }
 
 /// Exit code for errors that prevented a run.
@@ -56,6 +58,10 @@ pub struct VerifyArgs {
     /// The pinned trust-anchor public key (PEM).
     #[arg(long, value_name = "FILE")]
     pub anchor_key: PathBuf,
+    /// Where the highest trust-list sequence seen is kept (JSON), so that an older list is
+    /// refused as a rollback; default: the trust list's path with ".state.json" appended.
+    #[arg(long, value_name = "FILE")]
+    pub trust_state: Option<PathBuf>,
     /// A directory of cached status-list tokens (any file names).
     #[arg(long, value_name = "DIR")]
     pub status_dir: Option<PathBuf>,
@@ -130,20 +136,64 @@ fn verdict_text(v: &Verdict) -> String {
     }
 }
 
-/// Loads the trust store and status lists as `verify` does.
+/// The default trust-state file: next to the trust list, its name with ".state.json" appended.
+pub fn default_trust_state(trust_list: &Path) -> PathBuf {
+    let mut p = trust_list.as_os_str().to_owned();
+    p.push(".state.json");
+    PathBuf::from(p)
+}
+
+/// Reads a trust-state file; a missing file is no state (first run).
+pub fn read_trust_state(path: &Path) -> Result<Option<TrustState>, CliError> {
+    let bad = |detail: String| CliError::TrustState { path: path.display().to_string(), detail };
+    match std::fs::read(path) {
+        Ok(b) => serde_json::from_slice(&b).map(Some).map_err(|e| bad(format!("unreadable: {e}"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(bad(e.to_string())),
+    }
+}
+
+/// Writes a trust-state file atomically (a temporary file in the same folder, then a rename).
+pub fn write_trust_state(path: &Path, state: &TrustState) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, serde_json::to_vec_pretty(state).unwrap_or_default())?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Loads the trust store and status lists as `verify` does. With `trust_state`, the list must
+/// not be older than the sequence recorded there (rollback), and a newer sequence is recorded;
+/// failing to record it is a warning (this run is still protected, the next one less so).
 pub fn load_stores(
     trust_list: &Path,
     anchor_key: &Path,
     status_dir: Option<&Path>,
+    trust_state: Option<&Path>,
     now: i64,
 ) -> Result<(TrustStore, StatusStore, Vec<String>), CliError> {
     let anchor = keys::read_public_key_file(anchor_key)?;
-    let mut trust = TrustStore::new(anchor);
+    let seen = match trust_state {
+        Some(p) => read_trust_state(p)?,
+        None => None,
+    };
+    let mut trust = TrustStore::with_state(anchor, seen.clone());
     trust
         .update(&read(trust_list)?, now)
         .map_err(|source| CliError::TrustList { path: trust_list.display().to_string(), source })?;
     let mut status = StatusStore::new();
     let mut warnings = Vec::new();
+    if let Some(p) = trust_state
+        && let Some(state) = trust.state()
+        && seen.as_ref() != Some(&state)
+        && let Err(e) = write_trust_state(p, &state)
+    {
+        warnings.push(format!(
+            "{}: could not record trust-list sequence {}: {e} (rollback protection of later runs)",
+            p.display(),
+            state.sequence
+        ));
+    }
     if let Some(dir) = status_dir {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|source| CliError::Io { path: dir.display().to_string(), source })?
@@ -163,7 +213,9 @@ pub fn load_stores(
 /// Runs `verify`; returns the exit code of the worst verdict: 0 valid, 2 status unknown,
 /// 3 not our format, 1 invalid.
 pub fn run_verify(args: &VerifyArgs, now: i64, out: &mut dyn Write) -> Result<i32, CliError> {
-    let (trust, status, warnings) = load_stores(&args.trust_list, &args.anchor_key, args.status_dir.as_deref(), now)?;
+    let state = args.trust_state.clone().unwrap_or_else(|| default_trust_state(&args.trust_list));
+    let (trust, status, warnings) =
+        load_stores(&args.trust_list, &args.anchor_key, args.status_dir.as_deref(), Some(&state), now)?;
     if !args.json {
         for w in &warnings {
             writeln!(out, "warning: {w}")?;
@@ -458,6 +510,71 @@ mod tests {
 
         // Trust list expired by the time of verification: an error, not a verdict.
         assert!(matches!(run_verify(&v, NOW + 90_000, &mut Vec::new()), Err(CliError::TrustList { .. })));
+    }
+
+    #[test]
+    fn verify_records_the_trust_list_sequence_and_refuses_rollback() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut rng = TestRng::new(78);
+        let anchor = SigningKey::generate(Algorithm::EdDSA, &mut rng).unwrap();
+        let removed = SigningKey::generate(Algorithm::ES256, &mut rng).unwrap();
+        std::fs::write(d.join("anchor.pub"), keys::public_key_to_pem(&anchor.public_key())).unwrap();
+        let entry = |k: &SigningKey| {
+            TrustEntry::for_key(Algorithm::ES256, k.public_key(), "CN-320582", "张家港", NOW - 100, NOW + 100)
+        };
+        let signed = |seq: u64, entries: Vec<TrustEntry>| {
+            TrustList { issuer: "t".into(), sequence: seq, iat: NOW - 10, exp: NOW + 86_400, entries }.sign(&anchor)
+        };
+        // Sequence 1 names the key; sequence 2 removed it.
+        std::fs::write(d.join("old.cose"), signed(1, vec![entry(&removed)])).unwrap();
+        std::fs::write(d.join("trust.cose"), signed(2, vec![])).unwrap();
+        let text = crate::envelope::issue(
+            &crate::body::sample_body(),
+            &crate::body::Claims::new("CN-320582", NOW - 5, NOW + 1000, None, &mut rng),
+            &removed,
+        );
+        let p = |s: &str| d.join(s).display().to_string();
+        let args = |list: &str| {
+            let Cmd::Verify(v) = Cmd::parse_from([
+                "x",
+                "verify",
+                &text,
+                "--trust-list",
+                &p(list),
+                "--anchor-key",
+                &p("anchor.pub"),
+                "--trust-state",
+                &p("state.json"),
+            ]) else {
+                panic!()
+            };
+            v
+        };
+        assert_eq!(run_verify(&args("trust.cose"), NOW, &mut Vec::new()).unwrap(), 1, "removed key: invalid");
+        let state: TrustState = serde_json::from_slice(&std::fs::read(d.join("state.json")).unwrap()).unwrap();
+        assert_eq!(state.sequence, 2);
+        // The older list naming the removed key is refused with a clear error.
+        let err = run_verify(&args("old.cose"), NOW, &mut Vec::new()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                CliError::TrustList { source: crate::trust_list::TrustListError::Rollback { offered: 1, held: 2 }, .. }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("rollback refused"), "{err}");
+        // The default state file lives next to the trust list.
+        let Cmd::Verify(v) =
+            Cmd::parse_from(["x", "verify", &text, "--trust-list", &p("trust.cose"), "--anchor-key", &p("anchor.pub")])
+        else {
+            panic!()
+        };
+        run_verify(&v, NOW, &mut Vec::new()).unwrap();
+        assert!(d.join("trust.cose.state.json").is_file());
+        // A corrupt state file stops the run rather than silently forgetting.
+        std::fs::write(d.join("state.json"), "{").unwrap();
+        assert!(matches!(run_verify(&args("trust.cose"), NOW, &mut Vec::new()), Err(CliError::TrustState { .. })));
     }
 
     #[test]
