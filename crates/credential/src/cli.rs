@@ -70,10 +70,42 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
+/// Largest input file `verify` reads (a phone photo is a few MiB; a certificate text 4 KiB).
+/// Bigger files are reported as too large without being read whole.
+pub const MAX_INPUT_FILE: u64 = 16 * 1024 * 1024;
+
 /// An input resolved to what to verify.
 enum Input {
     Text(String),
     Image(Vec<u8>),
+    /// A file above [`MAX_INPUT_FILE`] (only the first cap + 1 bytes were read).
+    TooLarge,
+}
+
+/// Reads at most `cap + 1` bytes of a file: `None` if it holds more than `cap`.
+fn read_capped(path: &Path, cap: u64) -> Result<Option<Vec<u8>>, CliError> {
+    use std::io::Read;
+    let io = |source| CliError::Io { path: path.display().to_string(), source };
+    let f = std::fs::File::open(path).map_err(io)?;
+    let mut buf = Vec::new();
+    f.take(cap + 1).read_to_end(&mut buf).map_err(io)?;
+    Ok((buf.len() as u64 <= cap).then_some(buf))
+}
+
+/// Text saved as UTF-16 with a byte-order mark (e.g. "Unicode" in Windows editors).
+fn utf16_with_bom(bytes: &[u8]) -> Option<String> {
+    let (be, rest) = match bytes {
+        [0xfe, 0xff, rest @ ..] => (true, rest),
+        [0xff, 0xfe, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    if rest.len() % 2 != 0 {
+        return None;
+    }
+    let units = rest
+        .chunks_exact(2)
+        .map(|c| if be { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) });
+    char::decode_utf16(units).collect::<Result<String, _>>().ok()
 }
 
 fn is_image(p: &Path) -> bool {
@@ -86,12 +118,18 @@ fn is_image(p: &Path) -> bool {
 fn resolve(arg: &str) -> Result<Vec<(String, Input)>, CliError> {
     let p = Path::new(arg);
     let load = |p: &Path| -> Result<Input, CliError> {
-        let bytes = read(p)?;
+        let Some(bytes) = read_capped(p, MAX_INPUT_FILE)? else {
+            return Ok(Input::TooLarge);
+        };
         if is_image(p) {
             return Ok(Input::Image(bytes));
         }
+        if let Some(t) = utf16_with_bom(&bytes) {
+            return Ok(Input::Text(t));
+        }
+        // A UTF-8 byte-order mark and surrounding whitespace are trimmed by the verifier.
         match String::from_utf8(bytes) {
-            Ok(t) => Ok(Input::Text(t.trim().to_owned())),
+            Ok(t) => Ok(Input::Text(t)),
             Err(e) => Ok(Input::Image(e.into_bytes())),
         }
     };
@@ -132,6 +170,9 @@ fn verdict_text(v: &Verdict) -> String {
                 format!("NOT A CERTIFICATE: this QR points to a website ({u})")
             }
             crate::verify::ForeignKind::Other => "NOT A CERTIFICATE: not an AQ1 code".into(),
+            crate::verify::ForeignKind::Damaged { check, reason } => {
+                format!("NOT OUR FORMAT OR DAMAGED TEXT ({}: {reason})", check.as_str())
+            }
         },
     }
 }
@@ -228,6 +269,7 @@ pub fn run_verify(args: &VerifyArgs, now: i64, out: &mut dyn Write) -> Result<i3
             let v: Verification = match &input {
                 Input::Text(t) => verify(t, &ctx),
                 Input::Image(b) => verify_image(b, &ctx),
+                Input::TooLarge => crate::verify::too_large(MAX_INPUT_FILE),
             };
             if args.json {
                 let mut j = serde_json::to_value(&v).unwrap_or_default();
@@ -575,6 +617,68 @@ mod tests {
         // A corrupt state file stops the run rather than silently forgetting.
         std::fs::write(d.join("state.json"), "{").unwrap();
         assert!(matches!(run_verify(&args("trust.cose"), NOW, &mut Vec::new()), Err(CliError::TrustState { .. })));
+    }
+
+    #[test]
+    fn verify_caps_input_files_and_reads_bom_texts() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut rng = TestRng::new(79);
+        let anchor = SigningKey::generate(Algorithm::EdDSA, &mut rng).unwrap();
+        let issuer = SigningKey::generate(Algorithm::ES256, &mut rng).unwrap();
+        std::fs::write(d.join("anchor.pub"), keys::public_key_to_pem(&anchor.public_key())).unwrap();
+        let entry = TrustEntry::for_key(Algorithm::ES256, issuer.public_key(), "CN-320582", "x", NOW - 100, NOW + 100);
+        let list =
+            TrustList { issuer: "t".into(), sequence: 1, iat: NOW - 10, exp: NOW + 86_400, entries: vec![entry] };
+        std::fs::write(d.join("trust.cose"), list.sign(&anchor)).unwrap();
+        let text = crate::envelope::issue(
+            &crate::body::sample_body(),
+            &crate::body::Claims::new("CN-320582", NOW - 5, NOW + 1000, None, &mut rng),
+            &issuer,
+        );
+        let inputs = d.join("in");
+        std::fs::create_dir(&inputs).unwrap();
+        // UTF-8 with BOM and CRLF, UTF-16LE and UTF-16BE with BOM: all the genuine text.
+        std::fs::write(inputs.join("a_utf8_bom.txt"), format!("\u{feff}{text}\r\n")).unwrap();
+        let utf16 = |be: bool| -> Vec<u8> {
+            let mut b = if be { vec![0xfe, 0xff] } else { vec![0xff, 0xfe] };
+            for u in format!("{text}\r\n").encode_utf16() {
+                b.extend_from_slice(&if be { u.to_be_bytes() } else { u.to_le_bytes() });
+            }
+            b
+        };
+        std::fs::write(inputs.join("b_utf16le.txt"), utf16(false)).unwrap();
+        std::fs::write(inputs.join("c_utf16be.txt"), utf16(true)).unwrap();
+        // A huge input: a sparse 200 MB file (no disk used) must not be read whole.
+        let f = std::fs::File::create(inputs.join("d_huge.txt")).unwrap();
+        f.set_len(200 * 1024 * 1024).unwrap();
+        drop(f);
+        let Cmd::Verify(v) = Cmd::parse_from([
+            "x",
+            "verify",
+            &inputs.display().to_string(),
+            "--trust-list",
+            &d.join("trust.cose").display().to_string(),
+            "--anchor-key",
+            &d.join("anchor.pub").display().to_string(),
+            "--json",
+        ]) else {
+            panic!()
+        };
+        let mut out = Vec::new();
+        assert_eq!(run_verify(&v, NOW, &mut out).unwrap(), 3, "worst: the huge file, not our format");
+        let lines: Vec<serde_json::Value> =
+            String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), 4);
+        for l in &lines[..3] {
+            assert_eq!(l["verdict"], "valid_status_unknown", "{l}");
+        }
+        assert_eq!(lines[3]["verdict"], "not_our_format");
+        assert_eq!(lines[3]["kind"]["type"], "damaged");
+        assert!(lines[3]["kind"]["value"]["reason"].as_str().unwrap().contains("too large"), "{}", lines[3]);
+        // read_capped reads at most cap + 1 bytes.
+        assert_eq!(read_capped(&inputs.join("d_huge.txt"), 10).unwrap(), None);
+        assert_eq!(read_capped(&inputs.join("a_utf8_bom.txt"), 10_000).unwrap().unwrap().len(), text.len() + 5);
     }
 
     #[test]

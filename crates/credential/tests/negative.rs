@@ -219,7 +219,12 @@ fn all_cases() -> Vec<(&'static str, Json)> {
         ),
         (
             "prefix_lower_case",
-            case("lower-case aq1: prefix", &format!("aq1:{b45}"), &f, expect("invalid", Some("prefix"))),
+            case(
+                "lower-case aq1: prefix: ours but mangled, a damaged text (not a forgery)",
+                &format!("aq1:{b45}"),
+                &f,
+                expect("not_our_format", Some("prefix")),
+            ),
         ),
         (
             "prefix_url",
@@ -389,7 +394,59 @@ fn all_cases() -> Vec<(&'static str, Json)> {
         ),
         (
             "oversized",
-            case("5000 characters", &format!("AQ1:{}", "0".repeat(4996)), &f, expect("invalid", Some("format"))),
+            case(
+                "5000 characters: too large",
+                &format!("AQ1:{}", "0".repeat(4996)),
+                &f,
+                expect("not_our_format", Some("format")),
+            ),
+        ),
+        (
+            "line_break_inside",
+            case(
+                "a line break inside the text: damaged, not a length error",
+                &format!("{}\n{}", &valid[..100], &valid[100..]),
+                &f,
+                expect("not_our_format", Some("format")),
+            ),
+        ),
+        ("empty_after_prefix", case("nothing after AQ1:", "AQ1:", &f, expect("not_our_format", Some("format")))),
+        (
+            "bom_and_whitespace",
+            case(
+                "the genuine text with a leading BOM and a trailing CRLF",
+                &format!("\u{feff}{valid}\r\n"),
+                &f,
+                expect("valid", None),
+            ),
+        ),
+        (
+            "zlib_trailing_bytes",
+            case(
+                "a byte after the end of the zlib stream",
+                &{
+                    let mut z = base45::decode(&b45).unwrap();
+                    z.push(0);
+                    format!("AQ1:{}", base45::encode(&z))
+                },
+                &f,
+                expect("invalid", Some("zlib")),
+            ),
+        ),
+        (
+            "duplicate_claim_key",
+            case(
+                "signed claims holding iss twice (two readers could disagree)",
+                &{
+                    let mut v = certguard_credential::body::claims_to_value(&claims(5), &body());
+                    if let Value::Map(m) = &mut v {
+                        m.push((Value::Int(1), "CN-999999".into()));
+                    }
+                    wrap(&CoseSign1::sign(&v.to_vec(), &f.es, vec![]), &AQ1)
+                },
+                &f,
+                expect("invalid", Some("claims")),
+            ),
         ),
         (
             "tampered_body",

@@ -97,6 +97,12 @@ fn result_markup(l: Lang, state: &SharedState, v: &OnlineVerification) -> Markup
         Verdict::NotOurFormat { kind: ForeignKind::Other } => {
             band("unknown", "?", l.t("非本系统证书：无法识别的二维码内容", "Not our format: unrecognised QR content"))
         }
+        // A format problem (damaged text, mangled prefix, too large): never shown as a forgery.
+        Verdict::NotOurFormat { kind: ForeignKind::Damaged { reason, .. } } => band(
+            "unknown",
+            "?",
+            &format!("{}（{reason}）", l.t("非本系统格式或二维码文字已损坏，请重新扫描", "Not our format or damaged text: scan again")),
+        ),
     };
     let card = v.verification.credential.as_ref().and_then(|c| {
         let serial: [u8; 16] = c.claims.cti.clone().try_into().ok()?;
