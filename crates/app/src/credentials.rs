@@ -6,11 +6,10 @@
 //! server only publishes the signed file `<data_dir>/trust-list.cwt` and pins `<data_dir>/trust-anchor.pub.pem`.
 
 use crate::error::AppError;
-use certguard_credential::body::commit_id;
 use certguard_credential::keys::{public_key_from_pem, public_key_to_pem};
 use certguard_credential::status_list::{StatusList, StatusListToken, allocate_index};
 use certguard_credential::{
-    Algorithm, BodyV1, CertKind, Claims, Signer, SigningKey, StatusRef, StatusStore, TrustEntry, TrustList, TrustStore,
+    Algorithm, Body, CertKind, Claims, Signer, SigningKey, StatusRef, StatusStore, TrustEntry, TrustList, TrustStore,
 };
 use certguard_registry::{Certificate, Scope, SignedCredential};
 use certguard_store::Store;
@@ -131,16 +130,14 @@ impl Credentials {
             Scope::SpecialOperation { category, item } => (CertKind::SpecialOperation, category, item),
             Scope::Management { personnel_type, industry } => (CertKind::Management, personnel_type, industry),
         };
-        let (id_salt, id_commitment) = commit_id(cert.holder.identity.number(), &mut rand::rng());
         let deadline = cert.next_deadline();
-        let body = BodyV1 {
+        // Body v2: the masked ID only, nothing computed from the full ID number.
+        let body = Body {
             kind,
             number_masked: cert.number.masked(),
             holder_name: cert.holder.name.to_string(),
             sex: cert.holder.sex,
             id_masked: cert.holder.identity.masked(),
-            id_commitment,
-            id_salt,
             category: category.clone(),
             item: item.clone(),
             first_issue: cert.first_issued,
@@ -243,7 +240,7 @@ impl Credentials {
             let token = self.status_token_at(store, a, uri, now).await?;
             // A list the trust list cannot vouch for (e.g. a key not yet listed) is simply absent: the
             // verifier then answers "status unknown", never "valid".
-            let _ = status.insert(&token, trust);
+            let _ = status.insert(&token, trust, now);
         }
         Ok(status)
     }

@@ -114,6 +114,7 @@ fn is_format_check(check: CheckName) -> bool {
 /// tested without a server.
 pub fn decide(offline: &Verdict, registry: Option<&RegistryCheck>) -> Decision {
     let signature_ok = match offline {
+        Verdict::NotOurFormat { kind: ForeignKind::Damaged { .. } } => return Decision::Unreadable,
         Verdict::NotOurFormat { .. } => return Decision::NotOurFormat,
         Verdict::Invalid { check, .. } if is_format_check(*check) => return Decision::Unreadable,
         Verdict::Invalid { check: CheckName::Expiry | CheckName::Status, .. } => true,
@@ -328,5 +329,9 @@ mod tests {
         }
         let url = Verdict::NotOurFormat { kind: ForeignKind::Url("https://x.example".into()) };
         assert_eq!(decide(&url, None), Decision::NotOurFormat);
+        let damaged = Verdict::NotOurFormat {
+            kind: ForeignKind::Damaged { check: CheckName::Format, reason: "line break".into() },
+        };
+        assert_eq!(decide(&damaged, None), Decision::Unreadable);
     }
 }

@@ -5,7 +5,7 @@
 //! the stages).
 
 use certguard_credential::alg::{Algorithm, Signer};
-use certguard_credential::body::{BodyV1, CertKind, Claims, StatusRef, id_commitment};
+use certguard_credential::body::{Body, CertKind, Claims, StatusRef};
 use certguard_credential::envelope::{AQ1, issue, unwrap};
 use certguard_credential::keys::SigningKey;
 use certguard_credential::status_list::{StatusList, StatusListToken, StatusStore};
@@ -18,17 +18,14 @@ use std::time::Instant;
 const NOW: i64 = 1_780_272_000;
 const URI: &str = "https://certguard.example/status/CN-320582/1";
 
-fn body() -> BodyV1 {
+fn body() -> Body {
     let d = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-    let salt = vec![3u8; 16];
-    BodyV1 {
+    Body {
         kind: CertKind::SpecialOperation,
-        number_masked: "T32058219900307****".into(),
+        number_masked: "T320582********1228".into(),
         holder_name: "李四".into(),
         sex: certguard_types::Sex::Female,
         id_masked: "320582********1228".into(),
-        id_commitment: id_commitment(&salt, "320582199003071228"),
-        id_salt: salt,
         category: "1".into(),
         item: "1.2".into(),
         first_issue: d(2025, 3, 1),
@@ -56,7 +53,7 @@ fn main() {
         let trust = TrustStore::from_entries(key.public_key(), vec![entry], NOW + 86_400);
         let list = StatusList::new(2, 131_072).unwrap();
         let mut status = StatusStore::new();
-        status.insert(&StatusListToken::sign(URI, &list, NOW - 10, None, 3600, &key), &trust).unwrap();
+        status.insert(&StatusListToken::sign(URI, &list, NOW - 10, None, 3600, &key), &trust, NOW).unwrap();
         let claims =
             Claims::new("CN-320582", NOW - 100, NOW + 86_400, Some(StatusRef { idx: 4242, uri: URI.into() }), &mut rng);
         let text = issue(&body(), &claims, &key);

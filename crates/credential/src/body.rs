@@ -1,9 +1,12 @@
-//! Certificate body v1 (claim -65537, key 1) and the CWT claims around it.
+//! Certificate body (claim -65537) and the CWT claims around it.
 //!
 //! Dates are encoded as integers: **days since 1970-01-01** (2-3 bytes in CBOR, half of
 //! YYYYMMDD's 5 bytes, and ordering/arithmetic need no parsing). In JSON they are ISO dates.
 //!
-//! Integer keys of body v1:
+//! Claim -65537 is a map with exactly one entry, its key the body version: `{2: body v2}` is what
+//! [`crate::issue`] writes; `{1: body v1}` is still read.
+//!
+//! Integer keys of the body:
 //! | key | field | CBOR |
 //! |---|---|---|
 //! | 1 | kind: 1 special operation, 2 management | uint |
@@ -11,8 +14,8 @@
 //! | 3 | holder name | tstr |
 //! | 4 | sex: 1 male, 2 female | uint |
 //! | 5 | ID number, masked | tstr |
-//! | 6 | ID commitment SHA-256(salt ‖ upper-case full ID) | bstr 32 |
-//! | 7 | salt | bstr 16 |
+//! | 6 | v1 only, retired: ID commitment SHA-256(salt ‖ upper-case full ID) | bstr 32 |
+//! | 7 | v1 only, retired: salt | bstr 16 |
 //! | 8 | category code (special op.) / personnel type (management) | tstr |
 //! | 9 | item code (special op.) / industry (management) | tstr |
 //! | 10 | first issue | days |
@@ -22,11 +25,27 @@
 //! | 14 | last review (optional) | days |
 //! | 15 | authority code | tstr |
 //! | 16 | authority name | tstr |
+//!
+//! **Why v2.** Body v1 carried a salt and SHA-256(salt ‖ full ID) beside the masked ID. With
+//! the masked ID only the 8 birth-date digits are unknown (~25,000 plausible dates), so anyone
+//! holding the QR recovers the full ID number in well under a second. Body v2 carries nothing
+//! computed from the full ID: keys 6 and 7 are refused in v2 and are never reused. When a v1
+//! body is read, keys 6 and 7 are dropped unread. Checking a typed ID number against a
+//! certificate is an online question for the registry (keyed MAC held by the server), not
+//! something the public QR can answer.
 
 use crate::cbor::{Value, int_map};
 use certguard_types::Sex;
 use chrono::NaiveDate;
-use sha2::{Digest, Sha256};
+
+/// Body version written by [`crate::issue`].
+pub const BODY_VERSION: i128 = 2;
+/// The superseded version that is still read (its ID fields are dropped).
+pub const BODY_V1: i128 = 1;
+/// Keys of body v1 that held data computed from the full ID number; refused in v2.
+pub const RETIRED_KEYS: [i128; 2] = [6, 7];
+/// Keys a v2 body may hold.
+const V2_KEYS: [i128; 14] = [1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 14, 15, 16];
 
 /// Certificate kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -38,18 +57,16 @@ pub enum CertKind {
     Management,
 }
 
-/// Body v1 of an AQ1 credential.
+/// The certificate body of an AQ1 credential (version 2; a v1 body reads into the same struct,
+/// without its ID salt and commitment).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct BodyV1 {
+pub struct Body {
     pub kind: CertKind,
     pub number_masked: String,
     pub holder_name: String,
     pub sex: Sex,
+    /// The ID number with the birth date masked: the only ID data a credential carries.
     pub id_masked: String,
-    #[serde(with = "hex_bytes")]
-    pub id_commitment: Vec<u8>,
-    #[serde(with = "hex_bytes")]
-    pub id_salt: Vec<u8>,
     /// Category code ("1") or, for management certificates, personnel type.
     pub category: String,
     /// Item code ("1.2") or, for management certificates, industry.
@@ -73,15 +90,19 @@ mod hex_bytes {
     }
 }
 
-/// Why a body is not a valid v1 body.
+/// Why a body is not a valid body.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BodyError {
     #[error("body field {key} missing or of the wrong type")]
     Field { key: i128 },
     #[error("body field {key} has an invalid value")]
     Value { key: i128 },
-    #[error("unsupported body version (claim -65537 has no key 1)")]
+    #[error("unsupported body version (claim -65537 must hold exactly one of key 2 or key 1)")]
     Version,
+    #[error(
+        "body v2 holds key {key}, which is not a body field (keys 6 and 7 are retired: data computed from the full ID)"
+    )]
+    UnknownField { key: String },
 }
 
 const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
@@ -106,27 +127,6 @@ pub fn review_due_to_exp(review_due: NaiveDate) -> i64 {
     date_to_days(review_due) * 86_400 + 16 * 3600
 }
 
-/// Normalises a typed ID for the commitment: trimmed, ASCII upper case (the check character X).
-pub fn normalize_id(full_id: &str) -> String {
-    full_id.trim().to_ascii_uppercase()
-}
-
-/// SHA-256(salt ‖ normalised ID).
-pub fn id_commitment(salt: &[u8], full_id: &str) -> Vec<u8> {
-    let mut h = Sha256::new();
-    h.update(salt);
-    h.update(normalize_id(full_id).as_bytes());
-    h.finalize().to_vec()
-}
-
-/// Draws a 16-byte salt and commits to the full ID: (salt, SHA-256(salt ‖ ID)).
-pub fn commit_id(full_id: &str, rng: &mut impl rand_core::CryptoRng) -> (Vec<u8>, Vec<u8>) {
-    let mut salt = vec![0u8; 16];
-    rng.fill_bytes(&mut salt);
-    let c = id_commitment(&salt, full_id);
-    (salt, c)
-}
-
 impl Claims {
     /// Claims with a fresh random 16-byte cti (never derived from the ID number).
     pub fn new(iss: &str, iat: i64, exp: i64, status: Option<StatusRef>, rng: &mut impl rand_core::CryptoRng) -> Self {
@@ -136,14 +136,8 @@ impl Claims {
     }
 }
 
-impl BodyV1 {
-    /// Does the full ID number an inspector typed match the certificate's commitment?
-    pub fn id_matches(&self, typed_full_id: &str) -> bool {
-        let c = id_commitment(&self.id_salt, typed_full_id);
-        // Not secret (the body is public), so a plain comparison is fine.
-        c == self.id_commitment
-    }
-
+impl Body {
+    /// The v2 body map.
     pub fn to_value(&self) -> Value {
         let days = |d: NaiveDate| Value::from(date_to_days(d));
         let mut m = vec![
@@ -164,8 +158,6 @@ impl BodyV1 {
                 }),
             ),
             (5, self.id_masked.as_str().into()),
-            (6, Value::Bytes(self.id_commitment.clone())),
-            (7, Value::Bytes(self.id_salt.clone())),
             (8, self.category.as_str().into()),
             (9, self.item.as_str().into()),
             (10, days(self.first_issue)),
@@ -181,19 +173,29 @@ impl BodyV1 {
         int_map(m)
     }
 
+    /// Reads a v2 body: only the v2 keys are allowed (in particular not the retired 6 and 7).
     pub fn from_value(v: &Value) -> Result<Self, BodyError> {
+        let Some(m) = v.as_map() else {
+            return Err(BodyError::Field { key: 0 });
+        };
+        if let Some((k, _)) = m.iter().find(|(k, _)| !k.as_int().is_some_and(|k| V2_KEYS.contains(&k))) {
+            return Err(BodyError::UnknownField { key: k.to_string() });
+        }
+        Self::read_fields(v)
+    }
+
+    /// Reads a superseded v1 body. Its ID salt (7) and commitment (6) are dropped unread: they
+    /// let anyone recover the full ID number, so nothing downstream may see or use them.
+    pub fn from_v1_value(v: &Value) -> Result<Self, BodyError> {
         if v.as_map().is_none() {
             return Err(BodyError::Field { key: 0 });
         }
+        Self::read_fields(v)
+    }
+
+    fn read_fields(v: &Value) -> Result<Self, BodyError> {
         let text =
             |k: i128| v.get_int(k).and_then(Value::as_text).map(str::to_owned).ok_or(BodyError::Field { key: k });
-        let bytes = |k: i128, len: usize| {
-            v.get_int(k)
-                .and_then(Value::as_bytes)
-                .filter(|b| b.len() == len)
-                .map(<[u8]>::to_vec)
-                .ok_or(BodyError::Field { key: k })
-        };
         let int = |k: i128| v.get_int(k).and_then(Value::as_i64).ok_or(BodyError::Field { key: k });
         let date = |k: i128| days_to_date(int(k)?).ok_or(BodyError::Value { key: k });
         let kind = match int(1)? {
@@ -210,14 +212,12 @@ impl BodyV1 {
             None => None,
             Some(_) => Some(date(14)?),
         };
-        Ok(BodyV1 {
+        Ok(Body {
             kind,
             number_masked: text(2)?,
             holder_name: text(3)?,
             sex,
             id_masked: text(5)?,
-            id_commitment: bytes(6, 32)?,
-            id_salt: bytes(7, 16)?,
             category: text(8)?,
             item: text(9)?,
             first_issue: date(10)?,
@@ -271,13 +271,13 @@ pub enum ClaimsError {
 }
 
 /// Builds the CWT claims map.
-pub fn claims_to_value(claims: &Claims, body: &BodyV1) -> Value {
+pub fn claims_to_value(claims: &Claims, body: &Body) -> Value {
     let mut m = vec![
         (Value::Int(CLAIM_ISS), claims.iss.as_str().into()),
         (Value::Int(CLAIM_IAT), claims.iat.into()),
         (Value::Int(CLAIM_EXP), claims.exp.into()),
         (Value::Int(CLAIM_CTI), Value::Bytes(claims.cti.clone())),
-        (Value::Int(CLAIM_BODY), int_map(vec![(1, body.to_value())])),
+        (Value::Int(CLAIM_BODY), Value::Map(vec![(Value::Int(BODY_VERSION), body.to_value())])),
     ];
     if let Some(s) = &claims.status {
         m.push((
@@ -291,8 +291,23 @@ pub fn claims_to_value(claims: &Claims, body: &BodyV1) -> Value {
     Value::Map(m)
 }
 
-/// Reads the claims and body v1 from a decoded (already signature-checked) payload.
-pub fn claims_from_value(v: &Value) -> Result<(Claims, BodyV1), ClaimsError> {
+/// Reads the body claim (-65537): `{2: body v2}`, or `{1: body v1}` with its ID fields dropped.
+/// Returns the body and its version.
+pub fn body_from_claim(v: &Value) -> Result<(Body, u8), BodyError> {
+    match v.as_map() {
+        Some([(k, body)]) if k.as_int() == Some(BODY_VERSION) => Ok((Body::from_value(body)?, 2)),
+        Some([(k, body)]) if k.as_int() == Some(BODY_V1) => Ok((Body::from_v1_value(body)?, 1)),
+        _ => Err(BodyError::Version),
+    }
+}
+
+/// Reads the claims and the body from a decoded (already signature-checked) payload.
+pub fn claims_from_value(v: &Value) -> Result<(Claims, Body), ClaimsError> {
+    claims_and_version_from_value(v).map(|(c, b, _)| (c, b))
+}
+
+/// Like [`claims_from_value`], also returning the body version read (2, or 1 for a superseded body).
+pub fn claims_and_version_from_value(v: &Value) -> Result<(Claims, Body, u8), ClaimsError> {
     if v.as_map().is_none() {
         return Err(ClaimsError::NotMap);
     }
@@ -316,23 +331,20 @@ pub fn claims_from_value(v: &Value) -> Result<(Claims, BodyV1), ClaimsError> {
             Some(StatusRef { idx, uri })
         }
     };
-    let body_v = v.get_int(CLAIM_BODY).ok_or(ClaimsError::Claim(CLAIM_BODY))?.get_int(1).ok_or(BodyError::Version)?;
-    let body = BodyV1::from_value(body_v)?;
-    Ok((Claims { iss, iat: int(CLAIM_IAT)?, exp: int(CLAIM_EXP)?, cti: cti.to_vec(), status }, body))
+    let (body, version) = body_from_claim(v.get_int(CLAIM_BODY).ok_or(ClaimsError::Claim(CLAIM_BODY))?)?;
+    Ok((Claims { iss, iat: int(CLAIM_IAT)?, exp: int(CLAIM_EXP)?, cti: cti.to_vec(), status }, body, version))
 }
 
 #[cfg(test)]
-pub(crate) fn sample_body() -> BodyV1 {
+pub(crate) fn sample_body() -> Body {
     let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-    let salt = vec![7u8; 16];
-    BodyV1 {
+    Body {
         kind: CertKind::SpecialOperation,
-        number_masked: "T32058219900307****".into(),
+        // Masked as certguard-types masks it: the number is "T" + the ID, so the same 8 digits hide.
+        number_masked: "T320582********123X".into(),
         holder_name: "张三".into(),
         sex: Sex::Male,
-        id_masked: "320582********1234".into(),
-        id_commitment: id_commitment(&salt, "32058219900307123x"),
-        id_salt: salt,
+        id_masked: "320582********123X".into(),
         category: "1".into(),
         item: "1.2".into(),
         first_issue: d(2023, 3, 1),
@@ -350,19 +362,62 @@ mod tests {
     use super::*;
 
     #[test]
-    fn body_roundtrip_and_commitment() {
+    fn body_roundtrip() {
         let b = sample_body();
         let v = b.to_value();
-        assert_eq!(BodyV1::from_value(&v).unwrap(), b);
-        assert!(b.id_matches("32058219900307123X"));
-        assert!(b.id_matches(" 32058219900307123x "));
-        assert!(!b.id_matches("320582199003071239"));
+        assert_eq!(Body::from_value(&v).unwrap(), b);
         let mut with_review = b.clone();
         with_review.last_review = NaiveDate::from_ymd_opt(2026, 2, 1);
-        assert_eq!(BodyV1::from_value(&with_review.to_value()).unwrap(), with_review);
+        assert_eq!(Body::from_value(&with_review.to_value()).unwrap(), with_review);
         assert_eq!(date_to_days(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()), 1);
         // Due 2028-03-01: valid through 23:59:59 CST = 15:59:59 UTC.
         assert_eq!(review_due_to_exp(NaiveDate::from_ymd_opt(2028, 3, 1).unwrap()), 1_835_481_600 + 16 * 3600);
+    }
+
+    /// The body as v1 wrote it: keys 6 (commitment) and 7 (salt) beside the v2 fields.
+    fn v1_value(b: &Body) -> Value {
+        let mut v = b.to_value();
+        if let Value::Map(m) = &mut v {
+            m.push((Value::Int(6), Value::Bytes(vec![0xc0; 32])));
+            m.push((Value::Int(7), Value::Bytes(vec![0x5a; 16])));
+        }
+        v
+    }
+
+    #[test]
+    fn issuing_writes_v2_without_id_fields() {
+        let claims = Claims { iss: "CN-1".into(), iat: 100, exp: 200, cti: vec![0; 16], status: None };
+        let v = claims_to_value(&claims, &sample_body());
+        let body_claim = v.get_int(CLAIM_BODY).unwrap();
+        assert!(body_claim.get_int(BODY_V1).is_none());
+        let body = body_claim.get_int(BODY_VERSION).unwrap();
+        for k in RETIRED_KEYS {
+            assert!(body.get_int(k).is_none(), "v2 body holds retired key {k}");
+        }
+        assert!(!body.as_map().unwrap().iter().any(|(_, x)| matches!(x, Value::Bytes(_))), "no byte strings in v2");
+        assert_eq!(claims_and_version_from_value(&v).unwrap(), (claims, sample_body(), 2));
+    }
+
+    #[test]
+    fn v1_body_is_read_with_id_fields_dropped_and_v2_refuses_them() {
+        let b = sample_body();
+        let v1 = v1_value(&b);
+        assert_eq!(Body::from_v1_value(&v1).unwrap(), b);
+        assert_eq!(body_from_claim(&int_map(vec![(1, v1.clone())])).unwrap(), (b.clone(), 1));
+        // A v1 body's ID fields are not even type-checked: they are dropped.
+        let mut odd = v1.clone();
+        if let Value::Map(m) = &mut odd {
+            m.retain(|(k, _)| k.as_int() != Some(7));
+            m.push((Value::Int(7), Value::Text("x".into())));
+        }
+        assert_eq!(Body::from_v1_value(&odd).unwrap(), b);
+        // The same fields under v2 are refused, as is any key that is not a body field.
+        assert!(matches!(Body::from_value(&v1), Err(BodyError::UnknownField { .. })));
+        assert!(matches!(body_from_claim(&int_map(vec![(2, v1.clone())])), Err(BodyError::UnknownField { .. })));
+        // Exactly one version per claim; unknown versions refused.
+        assert_eq!(body_from_claim(&int_map(vec![(1, v1), (2, b.to_value())])), Err(BodyError::Version));
+        assert_eq!(body_from_claim(&int_map(vec![(3, b.to_value())])), Err(BodyError::Version));
+        assert_eq!(body_from_claim(&int_map(vec![])), Err(BodyError::Version));
     }
 
     #[test]
@@ -383,9 +438,9 @@ mod tests {
     fn body_rejects_wrong_types() {
         let mut v = sample_body().to_value();
         if let Value::Map(m) = &mut v {
-            m.retain(|(k, _)| k.as_int() != Some(6));
+            m.retain(|(k, _)| k.as_int() != Some(5));
         }
-        assert_eq!(BodyV1::from_value(&v), Err(BodyError::Field { key: 6 }));
-        assert!(BodyV1::from_value(&Value::Int(1)).is_err());
+        assert_eq!(Body::from_value(&v), Err(BodyError::Field { key: 5 }));
+        assert!(Body::from_value(&Value::Int(1)).is_err());
     }
 }

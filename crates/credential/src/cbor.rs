@@ -43,6 +43,8 @@ pub enum CborError {
     Malformed(&'static str),
     #[error("CBOR text string is not UTF-8")]
     BadUtf8,
+    #[error("CBOR map has the key {0} twice (two readers could disagree on its value)")]
+    DuplicateKey(String),
 }
 
 impl Value {
@@ -165,7 +167,9 @@ impl fmt::Display for Value {
     }
 }
 
-/// Decodes exactly one CBOR item; trailing bytes are an error.
+/// Decodes exactly one CBOR item; trailing bytes are an error, and so is a map holding the same
+/// key twice (at any depth): keys are compared by their deterministic encoding, so `1` written
+/// in one byte and in two bytes are the same key.
 pub fn decode(bytes: &[u8]) -> Result<Value, CborError> {
     let (v, used) = decode_prefix(bytes)?;
     if used != bytes.len() {
@@ -302,6 +306,7 @@ impl Decoder<'_> {
                         let v = self.item(depth + 1)?;
                         m.push((k, v));
                     }
+                    check_unique_keys(&m)?;
                     Ok(Value::Map(m))
                 }
                 Head::Indefinite => {
@@ -311,6 +316,7 @@ impl Decoder<'_> {
                         let v = self.item(depth + 1)?;
                         m.push((k, v));
                     }
+                    check_unique_keys(&m)?;
                     Ok(Value::Map(m))
                 }
             },
@@ -351,6 +357,27 @@ impl Decoder<'_> {
                 Ok(false)
             }
             Some(_) => Ok(true),
+        }
+    }
+}
+
+/// Refuses a map with two equal keys (equal deterministic encodings).
+fn check_unique_keys(m: &[(Value, Value)]) -> Result<(), CborError> {
+    match m {
+        [] | [_] => Ok(()),
+        [(a, _), (b, _)] => {
+            if a.to_vec() == b.to_vec() {
+                return Err(CborError::DuplicateKey(a.to_string()));
+            }
+            Ok(())
+        }
+        _ => {
+            let mut keys: Vec<(Vec<u8>, usize)> = m.iter().enumerate().map(|(i, (k, _))| (k.to_vec(), i)).collect();
+            keys.sort_unstable();
+            match keys.windows(2).find(|w| w[0].0 == w[1].0) {
+                Some(w) => Err(CborError::DuplicateKey(m[w[0].1].0.to_string())),
+                None => Ok(()),
+            }
         }
     }
 }
@@ -487,6 +514,26 @@ mod tests {
         let deep = vec![0x81u8; 100];
         assert_eq!(decode(&deep), Err(CborError::TooDeep));
         assert_eq!(decode(&[0x62, 0xff, 0xfe]), Err(CborError::BadUtf8));
+    }
+
+    #[test]
+    fn rejects_duplicate_map_keys_at_any_depth() {
+        // {1: 2, 1: 3}
+        assert_eq!(decode(&[0xa2, 0x01, 0x02, 0x01, 0x03]), Err(CborError::DuplicateKey("1".into())));
+        // {1: 2, 1 (two-byte head): 3}: the same key, encoded differently.
+        assert_eq!(decode(&[0xa2, 0x01, 0x02, 0x18, 0x01, 0x03]), Err(CborError::DuplicateKey("1".into())));
+        // Indefinite map {"a": 1, "b": 2, "a": 3}.
+        assert_eq!(
+            decode(&hex::decode("bf616101616202616103ff").unwrap()),
+            Err(CborError::DuplicateKey("\"a\"".into()))
+        );
+        // Nested in an array inside a map: [{-1: 0, 5: 0, -1: 1}]
+        assert!(matches!(
+            decode(&hex::decode("a10181a320000500200 1".replace(' ', "")).unwrap()),
+            Err(CborError::DuplicateKey(_))
+        ));
+        // Distinct keys (1 and "1", 1 and -1) are fine.
+        assert!(decode(&hex::decode("a3010161310220 03".replace(' ', "")).unwrap()).is_ok());
     }
 
     proptest::proptest! {

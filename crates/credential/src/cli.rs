@@ -8,7 +8,7 @@ use crate::alg::{Algorithm, Signer};
 use crate::conformance::{dgc_conformance, summarize};
 use crate::keys::{self, SigningKey};
 use crate::status_list::StatusStore;
-use crate::trust_list::{Scope, TrustEntry, TrustList, TrustStore};
+use crate::trust_list::{Scope, TrustEntry, TrustList, TrustState, TrustStore};
 use crate::verify::{Context, Verdict, Verification, verify, verify_image};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,6 +28,8 @@ pub enum CliError {
     Draft { path: String, detail: String },
     #[error("environment variable {0} (passphrase) is not set")]
     PassphraseEnv(String),
+    #[error("trust state {path}: {detail} (delete it only if you trust every list you will load)")]
+    TrustState { path: String, detail: String },
 }
 
 /// Exit code for errors that prevented a run.
@@ -56,6 +58,10 @@ pub struct VerifyArgs {
     /// The pinned trust-anchor public key (PEM).
     #[arg(long, value_name = "FILE")]
     pub anchor_key: PathBuf,
+    /// Where the highest trust-list sequence seen is kept (JSON), so that an older list is
+    /// refused as a rollback; default: the trust list's path with ".state.json" appended.
+    #[arg(long, value_name = "FILE")]
+    pub trust_state: Option<PathBuf>,
     /// A directory of cached status-list tokens (any file names).
     #[arg(long, value_name = "DIR")]
     pub status_dir: Option<PathBuf>,
@@ -64,10 +70,42 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
+/// Largest input file `verify` reads (a phone photo is a few MiB; a certificate text 4 KiB).
+/// Bigger files are reported as too large without being read whole.
+pub const MAX_INPUT_FILE: u64 = 16 * 1024 * 1024;
+
 /// An input resolved to what to verify.
 enum Input {
     Text(String),
     Image(Vec<u8>),
+    /// A file above [`MAX_INPUT_FILE`] (only the first cap + 1 bytes were read).
+    TooLarge,
+}
+
+/// Reads at most `cap + 1` bytes of a file: `None` if it holds more than `cap`.
+fn read_capped(path: &Path, cap: u64) -> Result<Option<Vec<u8>>, CliError> {
+    use std::io::Read;
+    let io = |source| CliError::Io { path: path.display().to_string(), source };
+    let f = std::fs::File::open(path).map_err(io)?;
+    let mut buf = Vec::new();
+    f.take(cap + 1).read_to_end(&mut buf).map_err(io)?;
+    Ok((buf.len() as u64 <= cap).then_some(buf))
+}
+
+/// Text saved as UTF-16 with a byte-order mark (e.g. "Unicode" in Windows editors).
+fn utf16_with_bom(bytes: &[u8]) -> Option<String> {
+    let (be, rest) = match bytes {
+        [0xfe, 0xff, rest @ ..] => (true, rest),
+        [0xff, 0xfe, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    if rest.len() % 2 != 0 {
+        return None;
+    }
+    let units = rest
+        .chunks_exact(2)
+        .map(|c| if be { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) });
+    char::decode_utf16(units).collect::<Result<String, _>>().ok()
 }
 
 fn is_image(p: &Path) -> bool {
@@ -80,12 +118,18 @@ fn is_image(p: &Path) -> bool {
 fn resolve(arg: &str) -> Result<Vec<(String, Input)>, CliError> {
     let p = Path::new(arg);
     let load = |p: &Path| -> Result<Input, CliError> {
-        let bytes = read(p)?;
+        let Some(bytes) = read_capped(p, MAX_INPUT_FILE)? else {
+            return Ok(Input::TooLarge);
+        };
         if is_image(p) {
             return Ok(Input::Image(bytes));
         }
+        if let Some(t) = utf16_with_bom(&bytes) {
+            return Ok(Input::Text(t));
+        }
+        // A UTF-8 byte-order mark and surrounding whitespace are trimmed by the verifier.
         match String::from_utf8(bytes) {
-            Ok(t) => Ok(Input::Text(t.trim().to_owned())),
+            Ok(t) => Ok(Input::Text(t)),
             Err(e) => Ok(Input::Image(e.into_bytes())),
         }
     };
@@ -126,24 +170,71 @@ fn verdict_text(v: &Verdict) -> String {
                 format!("NOT A CERTIFICATE: this QR points to a website ({u})")
             }
             crate::verify::ForeignKind::Other => "NOT A CERTIFICATE: not an AQ1 code".into(),
+            crate::verify::ForeignKind::Damaged { check, reason } => {
+                format!("NOT OUR FORMAT OR DAMAGED TEXT ({}: {reason})", check.as_str())
+            }
         },
     }
 }
 
-/// Loads the trust store and status lists as `verify` does.
+/// The default trust-state file: next to the trust list, its name with ".state.json" appended.
+pub fn default_trust_state(trust_list: &Path) -> PathBuf {
+    let mut p = trust_list.as_os_str().to_owned();
+    p.push(".state.json");
+    PathBuf::from(p)
+}
+
+/// Reads a trust-state file; a missing file is no state (first run).
+pub fn read_trust_state(path: &Path) -> Result<Option<TrustState>, CliError> {
+    let bad = |detail: String| CliError::TrustState { path: path.display().to_string(), detail };
+    match std::fs::read(path) {
+        Ok(b) => serde_json::from_slice(&b).map(Some).map_err(|e| bad(format!("unreadable: {e}"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(bad(e.to_string())),
+    }
+}
+
+/// Writes a trust-state file atomically (a temporary file in the same folder, then a rename).
+pub fn write_trust_state(path: &Path, state: &TrustState) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, serde_json::to_vec_pretty(state).unwrap_or_default())?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Loads the trust store and status lists as `verify` does. With `trust_state`, the list must
+/// not be older than the sequence recorded there (rollback), and a newer sequence is recorded;
+/// failing to record it is a warning (this run is still protected, the next one less so).
 pub fn load_stores(
     trust_list: &Path,
     anchor_key: &Path,
     status_dir: Option<&Path>,
+    trust_state: Option<&Path>,
     now: i64,
 ) -> Result<(TrustStore, StatusStore, Vec<String>), CliError> {
     let anchor = keys::read_public_key_file(anchor_key)?;
-    let mut trust = TrustStore::new(anchor);
+    let seen = match trust_state {
+        Some(p) => read_trust_state(p)?,
+        None => None,
+    };
+    let mut trust = TrustStore::with_state(anchor, seen.clone());
     trust
         .update(&read(trust_list)?, now)
         .map_err(|source| CliError::TrustList { path: trust_list.display().to_string(), source })?;
     let mut status = StatusStore::new();
     let mut warnings = Vec::new();
+    if let Some(p) = trust_state
+        && let Some(state) = trust.state()
+        && seen.as_ref() != Some(&state)
+        && let Err(e) = write_trust_state(p, &state)
+    {
+        warnings.push(format!(
+            "{}: could not record trust-list sequence {}: {e} (rollback protection of later runs)",
+            p.display(),
+            state.sequence
+        ));
+    }
     if let Some(dir) = status_dir {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|source| CliError::Io { path: dir.display().to_string(), source })?
@@ -152,7 +243,7 @@ pub fn load_stores(
             .collect();
         files.sort();
         for f in files {
-            if let Err(e) = status.insert(&read(&f)?, &trust) {
+            if let Err(e) = status.insert(&read(&f)?, &trust, now) {
                 warnings.push(format!("{}: status list ignored: {e}", f.display()));
             }
         }
@@ -163,7 +254,9 @@ pub fn load_stores(
 /// Runs `verify`; returns the exit code of the worst verdict: 0 valid, 2 status unknown,
 /// 3 not our format, 1 invalid.
 pub fn run_verify(args: &VerifyArgs, now: i64, out: &mut dyn Write) -> Result<i32, CliError> {
-    let (trust, status, warnings) = load_stores(&args.trust_list, &args.anchor_key, args.status_dir.as_deref(), now)?;
+    let state = args.trust_state.clone().unwrap_or_else(|| default_trust_state(&args.trust_list));
+    let (trust, status, warnings) =
+        load_stores(&args.trust_list, &args.anchor_key, args.status_dir.as_deref(), Some(&state), now)?;
     if !args.json {
         for w in &warnings {
             writeln!(out, "warning: {w}")?;
@@ -176,6 +269,7 @@ pub fn run_verify(args: &VerifyArgs, now: i64, out: &mut dyn Write) -> Result<i3
             let v: Verification = match &input {
                 Input::Text(t) => verify(t, &ctx),
                 Input::Image(b) => verify_image(b, &ctx),
+                Input::TooLarge => crate::verify::too_large(MAX_INPUT_FILE),
             };
             if args.json {
                 let mut j = serde_json::to_value(&v).unwrap_or_default();
@@ -458,6 +552,133 @@ mod tests {
 
         // Trust list expired by the time of verification: an error, not a verdict.
         assert!(matches!(run_verify(&v, NOW + 90_000, &mut Vec::new()), Err(CliError::TrustList { .. })));
+    }
+
+    #[test]
+    fn verify_records_the_trust_list_sequence_and_refuses_rollback() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut rng = TestRng::new(78);
+        let anchor = SigningKey::generate(Algorithm::EdDSA, &mut rng).unwrap();
+        let removed = SigningKey::generate(Algorithm::ES256, &mut rng).unwrap();
+        std::fs::write(d.join("anchor.pub"), keys::public_key_to_pem(&anchor.public_key())).unwrap();
+        let entry = |k: &SigningKey| {
+            TrustEntry::for_key(Algorithm::ES256, k.public_key(), "CN-320582", "张家港", NOW - 100, NOW + 100)
+        };
+        let signed = |seq: u64, entries: Vec<TrustEntry>| {
+            TrustList { issuer: "t".into(), sequence: seq, iat: NOW - 10, exp: NOW + 86_400, entries }.sign(&anchor)
+        };
+        // Sequence 1 names the key; sequence 2 removed it.
+        std::fs::write(d.join("old.cose"), signed(1, vec![entry(&removed)])).unwrap();
+        std::fs::write(d.join("trust.cose"), signed(2, vec![])).unwrap();
+        let text = crate::envelope::issue(
+            &crate::body::sample_body(),
+            &crate::body::Claims::new("CN-320582", NOW - 5, NOW + 1000, None, &mut rng),
+            &removed,
+        );
+        let p = |s: &str| d.join(s).display().to_string();
+        let args = |list: &str| {
+            let Cmd::Verify(v) = Cmd::parse_from([
+                "x",
+                "verify",
+                &text,
+                "--trust-list",
+                &p(list),
+                "--anchor-key",
+                &p("anchor.pub"),
+                "--trust-state",
+                &p("state.json"),
+            ]) else {
+                panic!()
+            };
+            v
+        };
+        assert_eq!(run_verify(&args("trust.cose"), NOW, &mut Vec::new()).unwrap(), 1, "removed key: invalid");
+        let state: TrustState = serde_json::from_slice(&std::fs::read(d.join("state.json")).unwrap()).unwrap();
+        assert_eq!(state.sequence, 2);
+        // The older list naming the removed key is refused with a clear error.
+        let err = run_verify(&args("old.cose"), NOW, &mut Vec::new()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                CliError::TrustList { source: crate::trust_list::TrustListError::Rollback { offered: 1, held: 2 }, .. }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("rollback refused"), "{err}");
+        // The default state file lives next to the trust list.
+        let Cmd::Verify(v) =
+            Cmd::parse_from(["x", "verify", &text, "--trust-list", &p("trust.cose"), "--anchor-key", &p("anchor.pub")])
+        else {
+            panic!()
+        };
+        run_verify(&v, NOW, &mut Vec::new()).unwrap();
+        assert!(d.join("trust.cose.state.json").is_file());
+        // A corrupt state file stops the run rather than silently forgetting.
+        std::fs::write(d.join("state.json"), "{").unwrap();
+        assert!(matches!(run_verify(&args("trust.cose"), NOW, &mut Vec::new()), Err(CliError::TrustState { .. })));
+    }
+
+    #[test]
+    fn verify_caps_input_files_and_reads_bom_texts() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut rng = TestRng::new(79);
+        let anchor = SigningKey::generate(Algorithm::EdDSA, &mut rng).unwrap();
+        let issuer = SigningKey::generate(Algorithm::ES256, &mut rng).unwrap();
+        std::fs::write(d.join("anchor.pub"), keys::public_key_to_pem(&anchor.public_key())).unwrap();
+        let entry = TrustEntry::for_key(Algorithm::ES256, issuer.public_key(), "CN-320582", "x", NOW - 100, NOW + 100);
+        let list =
+            TrustList { issuer: "t".into(), sequence: 1, iat: NOW - 10, exp: NOW + 86_400, entries: vec![entry] };
+        std::fs::write(d.join("trust.cose"), list.sign(&anchor)).unwrap();
+        let text = crate::envelope::issue(
+            &crate::body::sample_body(),
+            &crate::body::Claims::new("CN-320582", NOW - 5, NOW + 1000, None, &mut rng),
+            &issuer,
+        );
+        let inputs = d.join("in");
+        std::fs::create_dir(&inputs).unwrap();
+        // UTF-8 with BOM and CRLF, UTF-16LE and UTF-16BE with BOM: all the genuine text.
+        std::fs::write(inputs.join("a_utf8_bom.txt"), format!("\u{feff}{text}\r\n")).unwrap();
+        let utf16 = |be: bool| -> Vec<u8> {
+            let mut b = if be { vec![0xfe, 0xff] } else { vec![0xff, 0xfe] };
+            for u in format!("{text}\r\n").encode_utf16() {
+                b.extend_from_slice(&if be { u.to_be_bytes() } else { u.to_le_bytes() });
+            }
+            b
+        };
+        std::fs::write(inputs.join("b_utf16le.txt"), utf16(false)).unwrap();
+        std::fs::write(inputs.join("c_utf16be.txt"), utf16(true)).unwrap();
+        // A huge input: a sparse 200 MB file (no disk used) must not be read whole.
+        let f = std::fs::File::create(inputs.join("d_huge.txt")).unwrap();
+        f.set_len(200 * 1024 * 1024).unwrap();
+        drop(f);
+        let Cmd::Verify(v) = Cmd::parse_from([
+            "x",
+            "verify",
+            &inputs.display().to_string(),
+            "--trust-list",
+            &d.join("trust.cose").display().to_string(),
+            "--anchor-key",
+            &d.join("anchor.pub").display().to_string(),
+            "--json",
+        ]) else {
+            panic!()
+        };
+        let mut out = Vec::new();
+        assert_eq!(run_verify(&v, NOW, &mut out).unwrap(), 3, "worst: the huge file, not our format");
+        let lines: Vec<serde_json::Value> =
+            String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), 4);
+        for l in &lines[..3] {
+            assert_eq!(l["verdict"], "valid_status_unknown", "{l}");
+        }
+        assert_eq!(lines[3]["verdict"], "not_our_format");
+        assert_eq!(lines[3]["kind"]["type"], "damaged");
+        assert!(lines[3]["kind"]["value"]["reason"].as_str().unwrap().contains("too large"), "{}", lines[3]);
+        // read_capped reads at most cap + 1 bytes.
+        assert_eq!(read_capped(&inputs.join("d_huge.txt"), 10).unwrap(), None);
+        assert_eq!(read_capped(&inputs.join("a_utf8_bom.txt"), 10_000).unwrap().unwrap().len(), text.len() + 5);
     }
 
     #[test]

@@ -309,6 +309,13 @@ fn verify_flag(case: &Json, key_usage: bool) -> FlagRun {
     match verify_cose(&cose, &cert) {
         HcertVerify::Failed { check, detail } => {
             let r = FlagRun::fail(format!("{}: {detail}", check.as_str()));
+            // The case was signed by another key than the certificate it gives, or names it
+            // by another kid: computed from the kids and the signature, never from the file.
+            if matches!(check, CheckName::KidKnown | CheckName::CoseStructure)
+                && let Some(reason) = kid_reason(&cose, &cert)
+            {
+                return r.explained(reason);
+            }
             // Explain an algorithm/curve mismatch when the signature is otherwise valid.
             if check == CheckName::AlgCurve
                 && let Ok((alg, _)) = cose.alg()
@@ -331,7 +338,21 @@ fn verify_flag(case: &Json, key_usage: bool) -> FlagRun {
                 return FlagRun::fail("payload has no v, t or r entry");
             };
             if cert.allows(t) {
-                FlagRun::ok(format!("type {t} allowed by the key usage"))
+                let r = FlagRun::ok(format!("type {t} allowed by the key usage"));
+                if cert.allowed_types().is_empty() {
+                    // Explains a case that expects the key usage refused: under the rule, a
+                    // certificate restricting no type allows every type.
+                    let what = if cert.eku.is_empty() {
+                        "has no extended key usage extension".to_owned()
+                    } else {
+                        format!("has an extended key usage without DGC type OIDs ({})", cert.eku.join(", "))
+                    };
+                    return r.explained(format!(
+                        "the signing certificate {what}, so it may sign any type (here {t}); \
+                         the case expects the key usage refused"
+                    ));
+                }
+                r
             } else {
                 FlagRun::fail(format!("type {t} not in the certificate's key usage {:?}", cert.allowed_types()))
             }
@@ -495,7 +516,39 @@ fn decode_flag(case: &Json) -> FlagRun {
                 seconds as f64 / 3600.0
             ))
         }
-        Err(JsonDiff::Other { path, detail }) => FlagRun::fail(format!("{path}: {detail}")),
+        Err(JsonDiff::Other { path, detail }) => {
+            let where_ = if path.is_empty() { "/".to_owned() } else { path };
+            FlagRun::fail(format!("{where_}: {detail}"))
+                .explained(format!("the case's JSON disagrees with its CBOR at {where_}: {detail} (CBOR vs JSON)"))
+        }
+    }
+}
+
+/// Why the signer was not found, if the data shows it: the COSE kid is not the given
+/// certificate's kid (first 8 bytes of SHA-256 over its DER), or there is no kid. Says whether
+/// the signature verifies with the certificate's key all the same: if not, the case was signed
+/// by another DSC than the one it gives.
+fn kid_reason(cose: &CoseSign1, cert: &SigningCert) -> Option<String> {
+    let verifies =
+        cose.alg().ok().is_some_and(|(alg, _)| cert.key.verify(alg, &cose.tbs(&[]), &cose.signature).is_ok());
+    let given = hex::encode(&cert.kid);
+    match cose.kid().0 {
+        Some(kid) if kid != cert.kid.as_slice() && !verifies => Some(format!(
+            "signed by another DSC: the COSE kid {} is not the kid {given} of TESTCTX.CERTIFICATE, \
+             and the signature does not verify with that certificate's key",
+            hex::encode(kid)
+        )),
+        Some(kid) if kid != cert.kid.as_slice() => Some(format!(
+            "kid mismatch: the COSE kid {} is not the kid {given} of TESTCTX.CERTIFICATE (SHA-256 of its DER), \
+             although the signature verifies with that certificate's key",
+            hex::encode(kid)
+        )),
+        None if verifies => Some(
+            "the COSE header has no kid, so no trust-list entry can be found; the signature verifies with \
+             TESTCTX.CERTIFICATE's key"
+                .to_owned(),
+        ),
+        _ => None,
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::alg::Signer;
 use crate::base45::{self, Base45Error};
-use crate::body::{BodyV1, Claims, claims_to_value};
+use crate::body::{Body, Claims, claims_to_value};
 use crate::cose::{CoseError, CoseSign1};
 
 /// Text cap (characters of the QR payload).
@@ -41,6 +41,12 @@ pub enum EnvelopeError {
     TooLong(usize),
     #[error("input is empty")]
     Empty,
+    #[error("nothing follows the {0} prefix: the text is empty")]
+    EmptyPayload(String),
+    #[error(
+        "{what} at character {pos}: the text is damaged (split by a scanner, an editor or a paste), not a certificate text"
+    )]
+    StrayCharacter { what: String, pos: usize },
     #[error("prefix is {found:?}, expected {expected:?}")]
     WrongPrefix { expected: String, found: String },
     #[error("prefix {found:?} is not upper case")]
@@ -51,17 +57,37 @@ pub enum EnvelopeError {
     Zlib(String),
     #[error("inflated data exceeds the {0}-byte cap (zlib bomb?)")]
     InflateCap(usize),
+    #[error("{0} byte(s) after the end of the zlib stream")]
+    ZlibTrailing(usize),
     #[error("not a COSE_Sign1: {0}")]
     Cose(#[from] CoseError),
 }
 
-/// Strips whitespace a scanner or a paste may add at the ends.
-fn trim(text: &str) -> &str {
-    text.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\u{feff}')
+/// Strips what a scanner, an editor or a paste may add at the ends: whitespace (Unicode) and
+/// byte-order marks (U+FEFF). Neither can end a genuine text: Base45's last character is never
+/// a space.
+pub fn trim(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 
-/// Stage 1-2: cap and prefix. Returns the Base45 part.
-pub fn strip_prefix<'a>(text: &'a str, p: &Profile) -> Result<&'a str, EnvelopeError> {
+/// A character that cannot be inside a QR text (a line break, a control or invisible
+/// character, any whitespace but the space of the alphanumeric set): what it is, if so.
+fn stray(c: char) -> Option<String> {
+    match c {
+        '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => Some("a line break".into()),
+        '\t' => Some("a tab".into()),
+        '\u{feff}' => Some("a byte-order mark (U+FEFF)".into()),
+        ' ' => None,
+        c if c.is_control() || c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}') => {
+            Some(format!("an invisible character U+{:04X}", c as u32))
+        }
+        _ => None,
+    }
+}
+
+/// Stage 1, format: the size cap, then the trimmed text must be non-empty, free of line breaks
+/// and invisible characters, and hold something after the prefix. Returns the trimmed text.
+pub fn check_text<'a>(text: &'a str, p: &Profile) -> Result<&'a str, EnvelopeError> {
     if text.len() > p.max_text {
         return Err(EnvelopeError::TooLong(text.len()));
     }
@@ -69,6 +95,18 @@ pub fn strip_prefix<'a>(text: &'a str, p: &Profile) -> Result<&'a str, EnvelopeE
     if t.is_empty() {
         return Err(EnvelopeError::Empty);
     }
+    if let Some((pos, what)) = t.chars().enumerate().find_map(|(i, c)| stray(c).map(|w| (i, w))) {
+        return Err(EnvelopeError::StrayCharacter { what, pos });
+    }
+    if t.eq_ignore_ascii_case(p.prefix) {
+        return Err(EnvelopeError::EmptyPayload(p.prefix.to_owned()));
+    }
+    Ok(t)
+}
+
+/// Stage 1-2: format (see [`check_text`]) and prefix. Returns the Base45 part.
+pub fn strip_prefix<'a>(text: &'a str, p: &Profile) -> Result<&'a str, EnvelopeError> {
+    let t = check_text(text, p)?;
     if let Some(rest) = t.strip_prefix(p.prefix) {
         return Ok(rest);
     }
@@ -79,15 +117,42 @@ pub fn strip_prefix<'a>(text: &'a str, p: &Profile) -> Result<&'a str, EnvelopeE
     Err(EnvelopeError::WrongPrefix { expected: p.prefix.to_owned(), found: head })
 }
 
-/// Inflates zlib data, refusing output above `cap`. Uses miniz_oxide's one-shot inflater,
-/// which works in the output buffer (no separate 32 KiB window to allocate and clear per call:
+/// Inflates exactly one zlib stream (header, deflate data, Adler-32), refusing output above
+/// `cap` and any byte after the stream. Uses miniz_oxide's core inflater on a growing,
+/// non-wrapping output buffer (no separate 32 KiB window to allocate and clear per call:
 /// measurably cheaper than a streaming decoder for 600-byte QR payloads).
 pub fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>, EnvelopeError> {
-    use miniz_oxide::inflate::{TINFLStatus, decompress_to_vec_zlib_with_limit};
-    decompress_to_vec_zlib_with_limit(data, cap).map_err(|e| match e.status {
-        TINFLStatus::HasMoreOutput => EnvelopeError::InflateCap(cap),
-        other => EnvelopeError::Zlib(format!("{other:?}")),
-    })
+    use miniz_oxide::inflate::TINFLStatus;
+    use miniz_oxide::inflate::core::inflate_flags::{
+        TINFL_FLAG_PARSE_ZLIB_HEADER, TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+    };
+    use miniz_oxide::inflate::core::{DecompressorOxide, decompress};
+    let flags = TINFL_FLAG_PARSE_ZLIB_HEADER | TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    let mut out = vec![0u8; data.len().saturating_mul(2).max(64).min(cap)];
+    let mut r = Box::<DecompressorOxide>::default();
+    let (mut in_pos, mut out_pos) = (0usize, 0usize);
+    loop {
+        let (status, consumed, written) = decompress(&mut r, &data[in_pos..], &mut out, out_pos, flags);
+        in_pos = (in_pos + consumed).min(data.len());
+        out_pos += written;
+        match status {
+            TINFLStatus::Done => {
+                if in_pos != data.len() {
+                    return Err(EnvelopeError::ZlibTrailing(data.len() - in_pos));
+                }
+                out.truncate(out_pos);
+                return Ok(out);
+            }
+            TINFLStatus::HasMoreOutput => {
+                if out.len() >= cap {
+                    return Err(EnvelopeError::InflateCap(cap));
+                }
+                let n = out.len().saturating_mul(2).max(64).min(cap);
+                out.resize(n, 0);
+            }
+            other => return Err(EnvelopeError::Zlib(format!("{other:?}"))),
+        }
+    }
 }
 
 /// Compresses with miniz_oxide directly (level 9): the same bytes whatever backend other crates of the
@@ -131,8 +196,9 @@ pub fn wrap(cose_bytes: &[u8], p: &Profile) -> String {
     format!("{}{}", p.prefix, base45::encode(&deflate(cose_bytes)))
 }
 
-/// Issues an AQ1 credential: "AQ1:" + Base45(zlib(COSE_Sign1 tag 18 over the CWT claims)).
-pub fn issue(body: &BodyV1, claims: &Claims, signer: &dyn Signer) -> String {
+/// Issues an AQ1 credential: "AQ1:" + Base45(zlib(COSE_Sign1 tag 18 over the CWT claims)), with
+/// the body written as version 2.
+pub fn issue(body: &Body, claims: &Claims, signer: &dyn Signer) -> String {
     let payload = claims_to_value(claims, body).to_vec();
     let cose = CoseSign1::sign(&payload, signer, vec![]);
     wrap(&cose, &AQ1)
@@ -183,6 +249,58 @@ mod tests {
         assert!(matches!(unwrap(&long, &AQ1), Err(EnvelopeError::TooLong(_))));
         let bomb = base45::encode(&deflate(&vec![0u8; 100_000]));
         assert!(matches!(unwrap(&format!("AQ1:{bomb}"), &AQ1), Err(EnvelopeError::InflateCap(_))));
+    }
+
+    #[test]
+    fn bytes_after_the_zlib_stream_are_refused() {
+        let data = b"some COSE bytes, some COSE bytes".to_vec();
+        let z = deflate(&data);
+        assert_eq!(inflate(&z, 1024).unwrap(), data);
+        for extra in [&[0u8][..], b"x", &[0x78, 0xda]] {
+            let mut t = z.clone();
+            t.extend_from_slice(extra);
+            assert_eq!(inflate(&t, 1024), Err(EnvelopeError::ZlibTrailing(extra.len())));
+        }
+        // A second complete stream after the first is trailing data too.
+        let mut two = z.clone();
+        two.extend_from_slice(&deflate(b"more"));
+        assert!(matches!(inflate(&two, 1024), Err(EnvelopeError::ZlibTrailing(_))));
+        // Output of exactly the cap is allowed; one more byte is not.
+        let exact = vec![7u8; 5000];
+        assert_eq!(inflate(&deflate(&exact), 5000).unwrap(), exact);
+        assert_eq!(inflate(&deflate(&exact), 4999), Err(EnvelopeError::InflateCap(4999)));
+        assert!(matches!(inflate(&[], 100), Err(EnvelopeError::Zlib(_))));
+        // Through the envelope: a credential with a byte after its zlib stream.
+        let k = SigningKey::generate(Algorithm::ES256, &mut TestRng::new(4)).unwrap();
+        let text = issue(&sample_body(), &claims(), &k);
+        let mut z = base45::decode(&text[4..]).unwrap();
+        z.push(0);
+        assert_eq!(unwrap(&format!("AQ1:{}", base45::encode(&z)), &AQ1).unwrap_err(), EnvelopeError::ZlibTrailing(1));
+    }
+
+    #[test]
+    fn format_problems_are_named() {
+        let k = SigningKey::generate(Algorithm::ES256, &mut TestRng::new(4)).unwrap();
+        let text = issue(&sample_body(), &claims(), &k);
+        // Surrounding whitespace and a leading BOM are trimmed: the text unwraps.
+        for t in [format!("\u{feff}{text}"), format!("  {text}\r\n"), format!("\u{feff}\u{3000}{text}\n\u{feff}")] {
+            assert!(unwrap(&t, &AQ1).is_ok(), "{t:?}");
+        }
+        // A line break inside: a damaged text, not a length problem of Base45.
+        let broken = format!("{}\n{}", &text[..100], &text[100..]);
+        assert_eq!(
+            unwrap(&broken, &AQ1).unwrap_err(),
+            EnvelopeError::StrayCharacter { what: "a line break".into(), pos: 100 }
+        );
+        let broken = format!("{}\r\n{}", &text[..50], &text[50..]);
+        assert!(matches!(unwrap(&broken, &AQ1), Err(EnvelopeError::StrayCharacter { pos: 50, .. })));
+        let zw = format!("{}\u{200b}{}", &text[..50], &text[50..]);
+        assert!(matches!(unwrap(&zw, &AQ1), Err(EnvelopeError::StrayCharacter { pos: 50, .. })));
+        assert_eq!(unwrap("AQ1:", &AQ1).unwrap_err(), EnvelopeError::EmptyPayload("AQ1:".into()));
+        assert_eq!(unwrap(" AQ1: \n", &AQ1).unwrap_err(), EnvelopeError::EmptyPayload("AQ1:".into()));
+        assert_eq!(unwrap("aq1:", &AQ1).unwrap_err(), EnvelopeError::EmptyPayload("AQ1:".into()));
+        assert_eq!(unwrap(" \u{feff} ", &AQ1).unwrap_err(), EnvelopeError::Empty);
+        assert!(EnvelopeError::EmptyPayload("AQ1:".into()).to_string().contains("empty"));
     }
 
     proptest::proptest! {

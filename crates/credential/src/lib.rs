@@ -20,7 +20,7 @@ pub mod trust_list;
 pub mod verify;
 
 pub use alg::{Algorithm, PublicKey, Signer};
-pub use body::{BodyV1, CertKind, Claims, StatusRef};
+pub use body::{Body, CertKind, Claims, StatusRef};
 pub use envelope::issue;
 pub use keys::SigningKey;
 pub use status_list::{StatusList, StatusListToken, StatusStore};

@@ -5,14 +5,28 @@
 //! `lst` is the zlib (RFC 1950) compression of the byte array.
 //!
 //! Status-list CWT: protected `{1: alg, 4: kid, 16: "application/statuslist+cwt"}`, claims
-//! `{2: sub (= the uri credentials reference), 6: iat, ? 4: exp, 65534: ttl,
+//! `{? 1: iss, 2: sub (= the uri credentials reference), 6: iat, ? 4: exp, ? 65534: ttl,
 //! 65533: {"bits": 1|2|4|8, "lst": bstr}}`.
+//!
+//! Acceptance ([`StatusListToken::verify`], [`StatusStore::insert`]), in this order:
+//! - the token is at most [`MAX_TOKEN_BYTES`], a COSE_Sign1 with the status-list `typ` and `alg`
+//!   in the **protected** header;
+//! - the signature verifies with a trust-list key of that kid (algorithm and curve bound);
+//!   only then is the payload read and the list inflated (capped at [`MAX_LIST_BYTES`]);
+//! - an `iss`, if present, names the signing key's authority;
+//! - `iat` is not in the future (beyond [`CLOCK_SKEW`]); at least one of `ttl` and `exp` is
+//!   present; `ttl` is in `1..=`[`MAX_TTL`] and `exp` after `iat`. However long `exp` is, a list
+//!   is never fresh for more than [`MAX_TTL`] after its `iat`.
+//!
+//! A list answers only for credentials of the authority whose key signed it: the store keys
+//! lists by (authority, uri), so a list signed by authority B, however new, never replaces or
+//! answers for authority A's list at the same uri.
 
 use crate::alg::Signer;
 use crate::cbor::{self, Value};
 use crate::cose::{CoseSign1, HDR_TYP};
 use crate::envelope::{deflate, inflate};
-use crate::trust_list::{TrustEntry, TrustStore};
+use crate::trust_list::{CLOCK_SKEW, TrustEntry, TrustStore};
 use base64::Engine;
 use rand_core::CryptoRng;
 
@@ -22,6 +36,11 @@ const CLAIM_TTL: i128 = 65534;
 const CLAIM_LIST: i128 = 65533;
 /// Cap on the decompressed list (bytes): 8 MiB = 33 million 2-bit entries.
 pub const MAX_LIST_BYTES: usize = 8 * 1024 * 1024;
+/// Cap on a status-list token (bytes), checked before anything is parsed.
+pub const MAX_TOKEN_BYTES: usize = 8 * 1024 * 1024;
+/// Longest time a list may be used after its `iat` (seconds): larger `ttl`s are refused, and a
+/// far `exp` does not extend freshness beyond it.
+pub const MAX_TTL: i64 = 7 * 86_400;
 /// Minimum list size for privacy (entries).
 pub const MIN_ENTRIES: u64 = 131_072;
 
@@ -53,6 +72,20 @@ pub enum StatusListError {
     WrongSubject { sub: String, expected: String },
     #[error("status list signed by {signer}, but the uri belongs to {expected}")]
     WrongAuthority { signer: String, expected: String },
+    #[error("status list token is larger than {MAX_TOKEN_BYTES} bytes")]
+    TokenTooLarge,
+    #[error("status list token has its algorithm only in the unprotected header")]
+    AlgNotProtected,
+    #[error("status list names issuer {iss:?}, but it is signed by a key of {signer:?}")]
+    IssuerMismatch { iss: String, signer: String },
+    #[error("status list issued in the future (iat {iat}, now {now})")]
+    FromFuture { iat: i64, now: i64 },
+    #[error("status list has neither ttl nor exp: it could never go stale")]
+    NoLifetime,
+    #[error("status list ttl {0} is outside 1..={MAX_TTL} seconds")]
+    Ttl(i64),
+    #[error("status list exp {exp} is not after its iat {iat}")]
+    Exp { iat: i64, exp: i64 },
 }
 
 /// A status list: `bits` per entry, packed as the draft says.
@@ -210,9 +243,25 @@ pub struct StatusListToken {
 }
 
 impl StatusListToken {
-    /// Is the token past its ttl (or exp) at `now`?
+    /// The last second at which the list may be used: the earliest of `iat + ttl`, `exp - 1` and
+    /// `iat + MAX_TTL`; `i64::MIN` for a list with neither ttl nor exp (never accepted).
+    pub fn fresh_until(&self) -> i64 {
+        if self.ttl.is_none() && self.exp.is_none() {
+            return i64::MIN;
+        }
+        let mut t = self.iat.saturating_add(MAX_TTL);
+        if let Some(ttl) = self.ttl {
+            t = t.min(self.iat.saturating_add(ttl));
+        }
+        if let Some(exp) = self.exp {
+            t = t.min(exp.saturating_sub(1));
+        }
+        t
+    }
+
+    /// Is the token past its ttl (or exp, or [`MAX_TTL`]) at `now`?
     pub fn is_stale(&self, now: i64) -> bool {
-        self.exp.is_some_and(|e| now >= e) || self.ttl.is_some_and(|t| now > self.iat.saturating_add(t))
+        now > self.fresh_until()
     }
 
     /// Signs a status list for publication at `uri`.
@@ -229,37 +278,61 @@ impl StatusListToken {
         CoseSign1::sign(&Value::Map(m).to_vec(), signer, vec![(Value::Int(HDR_TYP), STATUS_LIST_TYP.into())])
     }
 
-    /// Parses without checking the signature (for examples and diagnostics only).
-    pub fn parse_unverified(bytes: &[u8]) -> Result<(CoseSign1, Self), StatusListError> {
+    /// COSE structure and `typ`, nothing else.
+    fn parse_cose(bytes: &[u8]) -> Result<CoseSign1, StatusListError> {
+        if bytes.len() > MAX_TOKEN_BYTES {
+            return Err(StatusListError::TokenTooLarge);
+        }
         let cose = CoseSign1::from_slice(bytes).map_err(|e| StatusListError::Cose(e.to_string()))?;
         let typ = cose.protected.iter().find(|(k, _)| k.as_int() == Some(HDR_TYP)).and_then(|(_, v)| v.as_text());
         if typ != Some(STATUS_LIST_TYP) {
             return Err(StatusListError::WrongType);
         }
-        let tok = Self::from_payload(&cose.payload, String::new())?;
+        Ok(cose)
+    }
+
+    /// Parses without checking the signature (for examples and diagnostics only: it inflates
+    /// the list of an unauthenticated token; never use it to accept a list).
+    pub fn parse_unverified(bytes: &[u8]) -> Result<(CoseSign1, Self), StatusListError> {
+        let cose = Self::parse_cose(bytes)?;
+        let claims = cbor::decode(&cose.payload).map_err(|e| StatusListError::Malformed(e.to_string()))?;
+        let tok = Self::from_claims(&claims, String::new())?;
         Ok((cose, tok))
     }
 
-    fn from_payload(payload: &[u8], authority_code: String) -> Result<Self, StatusListError> {
-        let v = cbor::decode(payload).map_err(|e| StatusListError::Malformed(e.to_string()))?;
+    fn from_claims(v: &Value, authority_code: String) -> Result<Self, StatusListError> {
         let m = |w: &str| StatusListError::Malformed(w.to_owned());
+        let opt_int = |k: i128, w: &str| match v.get_int(k) {
+            None => Ok(None),
+            Some(x) => x.as_i64().map(Some).ok_or_else(|| m(w)),
+        };
         Ok(StatusListToken {
             uri: v.get_int(CLAIM_SUB).and_then(Value::as_text).ok_or_else(|| m("sub"))?.to_owned(),
             iat: v.get_int(6).and_then(Value::as_i64).ok_or_else(|| m("iat"))?,
-            exp: v.get_int(4).and_then(Value::as_i64),
-            ttl: v.get_int(CLAIM_TTL).and_then(Value::as_i64),
+            exp: opt_int(4, "exp")?,
+            ttl: opt_int(CLAIM_TTL, "ttl")?,
             list: StatusList::from_cbor_value(v.get_int(CLAIM_LIST).ok_or_else(|| m("status_list"))?)?,
             authority_code,
         })
     }
 
-    /// Verifies a token against the trust store (kid lookup, every colliding entry tried) and
-    /// checks that it is the list published at `expected_uri`.
-    pub fn verify(bytes: &[u8], trust: &TrustStore, expected_uri: Option<&str>) -> Result<Self, StatusListError> {
-        let (cose, _) = Self::parse_unverified(bytes)?;
+    /// Verifies a token against the trust store (kid lookup, every colliding entry tried), then
+    /// reads it under the acceptance rules of the module documentation at `now`, and checks that
+    /// it is the list published at `expected_uri`. The list is inflated only after the
+    /// signature has verified.
+    pub fn verify(
+        bytes: &[u8],
+        trust: &TrustStore,
+        expected_uri: Option<&str>,
+        now: i64,
+    ) -> Result<Self, StatusListError> {
+        let cose = Self::parse_cose(bytes)?;
+        let (alg, alg_protected) = cose.alg().map_err(|e| StatusListError::Cose(e.to_string()))?;
+        if !alg_protected {
+            return Err(StatusListError::AlgNotProtected);
+        }
         let (kid, _) = cose.kid();
         let kid = kid.ok_or(StatusListError::UnknownKid)?;
-        let (alg, _) = cose.alg().map_err(|e| StatusListError::Cose(e.to_string()))?;
         let candidates: Vec<&TrustEntry> = trust.entries_for_kid(kid).collect();
         if candidates.is_empty() {
             return Err(StatusListError::UnknownKid);
@@ -267,9 +340,26 @@ impl StatusListToken {
         let tbs = cose.tbs(&[]);
         let signer = candidates
             .into_iter()
-            .find(|e| e.alg == alg && e.key.verify(alg, &tbs, &cose.signature).is_ok())
+            .find(|e| {
+                e.alg == alg && e.key.kind() == alg.required_key() && e.key.verify(alg, &tbs, &cose.signature).is_ok()
+            })
             .ok_or(StatusListError::Signature)?;
-        let tok = Self::from_payload(&cose.payload, signer.authority_code.clone())?;
+        // Signature checked: only now read the claims, and inflate the list last.
+        let claims = cbor::decode(&cose.payload).map_err(|e| StatusListError::Malformed(e.to_string()))?;
+        if claims.as_map().is_none() {
+            return Err(StatusListError::Malformed("claims are not a map".into()));
+        }
+        if let Some(iss) = claims.get_int(1) {
+            let iss = iss.as_text().ok_or_else(|| StatusListError::Malformed("iss".into()))?;
+            if iss != signer.authority_code {
+                return Err(StatusListError::IssuerMismatch {
+                    iss: iss.to_owned(),
+                    signer: signer.authority_code.clone(),
+                });
+            }
+        }
+        let tok = Self::from_claims(&claims, signer.authority_code.clone())?;
+        tok.check_times(now)?;
         if let Some(u) = expected_uri
             && tok.uri != u
         {
@@ -277,30 +367,54 @@ impl StatusListToken {
         }
         Ok(tok)
     }
+
+    /// The time rules: iat not in the future, a ttl or an exp, a sane ttl, exp after iat.
+    pub fn check_times(&self, now: i64) -> Result<(), StatusListError> {
+        if self.iat > now.saturating_add(CLOCK_SKEW) {
+            return Err(StatusListError::FromFuture { iat: self.iat, now });
+        }
+        if self.ttl.is_none() && self.exp.is_none() {
+            return Err(StatusListError::NoLifetime);
+        }
+        if let Some(ttl) = self.ttl
+            && !(1..=MAX_TTL).contains(&ttl)
+        {
+            return Err(StatusListError::Ttl(ttl));
+        }
+        if let Some(exp) = self.exp
+            && exp <= self.iat
+        {
+            return Err(StatusListError::Exp { iat: self.iat, exp });
+        }
+        Ok(())
+    }
 }
 
-/// Verified status lists held by a verifier, by uri.
+/// Verified status lists held by a verifier, by (signing authority, uri).
 #[derive(Debug, Clone, Default)]
 pub struct StatusStore {
-    lists: std::collections::HashMap<String, StatusListToken>,
+    lists: std::collections::HashMap<(String, String), StatusListToken>,
 }
 
 impl StatusStore {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Verifies and stores a token (replacing an older one for the same uri, never a newer one).
-    pub fn insert(&mut self, bytes: &[u8], trust: &TrustStore) -> Result<&StatusListToken, StatusListError> {
-        let tok = StatusListToken::verify(bytes, trust, None)?;
-        let uri = tok.uri.clone();
-        let keep_old = self.lists.get(&uri).is_some_and(|old| old.iat > tok.iat);
+    /// Verifies a token at `now` and stores it under (its signer's authority, its uri),
+    /// replacing an older one of the same authority and uri, never a newer one. A list of
+    /// another authority at the same uri is kept apart and never answers for this one.
+    pub fn insert(&mut self, bytes: &[u8], trust: &TrustStore, now: i64) -> Result<&StatusListToken, StatusListError> {
+        let tok = StatusListToken::verify(bytes, trust, None, now)?;
+        let key = (tok.authority_code.clone(), tok.uri.clone());
+        let keep_old = self.lists.get(&key).is_some_and(|old| old.iat > tok.iat);
         if !keep_old {
-            self.lists.insert(uri.clone(), tok);
+            self.lists.insert(key.clone(), tok);
         }
-        Ok(&self.lists[&uri])
+        Ok(&self.lists[&key])
     }
-    pub fn get(&self, uri: &str) -> Option<&StatusListToken> {
-        self.lists.get(uri)
+    /// The list of `authority_code` published at `uri`, if held.
+    pub fn get(&self, authority_code: &str, uri: &str) -> Option<&StatusListToken> {
+        self.lists.get(&(authority_code.to_owned(), uri.to_owned()))
     }
     pub fn len(&self) -> usize {
         self.lists.len()
@@ -364,17 +478,170 @@ mod tests {
         let mut l = StatusList::new(2, MIN_ENTRIES).unwrap();
         l.set(77, SUSPENDED);
         let bytes = StatusListToken::sign("https://x/s/1", &l, 1000, None, 600, &k);
-        let t = StatusListToken::verify(&bytes, &trust, Some("https://x/s/1")).unwrap();
+        let t = StatusListToken::verify(&bytes, &trust, Some("https://x/s/1"), 1000).unwrap();
         assert_eq!(t.list.get(77), Some(SUSPENDED));
         assert_eq!(t.authority_code, "CN-1");
         assert!(!t.is_stale(1600));
         assert!(t.is_stale(1601));
         assert!(matches!(
-            StatusListToken::verify(&bytes, &trust, Some("https://x/s/2")),
+            StatusListToken::verify(&bytes, &trust, Some("https://x/s/2"), 1000),
             Err(StatusListError::WrongSubject { .. })
         ));
         let empty = TrustStore::from_entries(k.public_key(), vec![], 10_000);
-        assert_eq!(StatusListToken::verify(&bytes, &empty, None).unwrap_err(), StatusListError::UnknownKid);
+        assert_eq!(StatusListToken::verify(&bytes, &empty, None, 1000).unwrap_err(), StatusListError::UnknownKid);
+    }
+
+    fn key_and_trust() -> (SigningKey, TrustStore) {
+        let k = SigningKey::generate(Algorithm::ES256, &mut TestRng::new(10)).unwrap();
+        let trust = TrustStore::from_entries(
+            k.public_key(),
+            vec![TrustEntry::for_key(Algorithm::ES256, k.public_key(), "CN-1", "x", 0, 10_000)],
+            10_000,
+        );
+        (k, trust)
+    }
+
+    /// A status-list token over arbitrary claims, correctly signed.
+    fn sign_claims(claims: Vec<(Value, Value)>, k: &SigningKey) -> Vec<u8> {
+        CoseSign1::sign(&Value::Map(claims).to_vec(), k, vec![(Value::Int(HDR_TYP), STATUS_LIST_TYP.into())])
+    }
+
+    fn claims(iat: i64, ttl: Option<i64>, exp: Option<i64>, list: Value) -> Vec<(Value, Value)> {
+        let mut m = vec![(Value::Int(CLAIM_SUB), "https://x/s/1".into()), (Value::Int(6), iat.into())];
+        if let Some(t) = ttl {
+            m.push((Value::Int(CLAIM_TTL), t.into()));
+        }
+        if let Some(e) = exp {
+            m.push((Value::Int(4), e.into()));
+        }
+        m.push((Value::Int(CLAIM_LIST), list));
+        m
+    }
+
+    fn list_value() -> Value {
+        StatusList::new(2, MIN_ENTRIES).unwrap().to_cbor_value()
+    }
+
+    /// Flips a bit of the signature (the last byte of the token).
+    fn break_signature(mut token: Vec<u8>) -> Vec<u8> {
+        *token.last_mut().unwrap() ^= 1;
+        token
+    }
+
+    #[test]
+    fn nothing_is_inflated_before_the_signature_verifies() {
+        let (k, trust) = key_and_trust();
+        // A list inflating beyond the 8 MiB cap, and a malformed one, under a broken signature:
+        // the answer is the signature, not a fact learnt by inflating unauthenticated data.
+        let bomb = Value::Map(vec![
+            ("bits".into(), 2i64.into()),
+            ("lst".into(), Value::Bytes(deflate(&vec![0u8; MAX_LIST_BYTES + 1]))),
+        ]);
+        let token = break_signature(sign_claims(claims(1000, Some(600), None, bomb.clone()), &k));
+        assert_eq!(StatusListToken::verify(&token, &trust, None, 1000).unwrap_err(), StatusListError::Signature);
+        let bad_bits = Value::Map(vec![("bits".into(), 3i64.into()), ("lst".into(), Value::Bytes(vec![1, 2, 3]))]);
+        let token = break_signature(sign_claims(claims(1000, Some(600), None, bad_bits), &k));
+        assert_eq!(StatusListToken::verify(&token, &trust, None, 1000).unwrap_err(), StatusListError::Signature);
+        // Correctly signed, the bomb still meets the cap.
+        let token = sign_claims(claims(1000, Some(600), None, bomb), &k);
+        assert_eq!(StatusListToken::verify(&token, &trust, None, 1000).unwrap_err(), StatusListError::TooLarge);
+        // Tokens beyond the byte cap are refused before parsing.
+        let huge = vec![0u8; MAX_TOKEN_BYTES + 1];
+        assert_eq!(StatusListToken::verify(&huge, &trust, None, 1000).unwrap_err(), StatusListError::TokenTooLarge);
+    }
+
+    #[test]
+    fn time_rules_refuse_future_endless_and_absurd_lists() {
+        let (k, trust) = key_and_trust();
+        let now = 5000;
+        let verify = |c| StatusListToken::verify(&sign_claims(c, &k), &trust, None, now);
+        // Within the skew: accepted; beyond it: refused.
+        assert!(verify(claims(now + CLOCK_SKEW, Some(600), None, list_value())).is_ok());
+        assert_eq!(
+            verify(claims(now + CLOCK_SKEW + 1, Some(600), None, list_value())).unwrap_err(),
+            StatusListError::FromFuture { iat: now + CLOCK_SKEW + 1, now }
+        );
+        assert_eq!(verify(claims(now, None, None, list_value())).unwrap_err(), StatusListError::NoLifetime);
+        assert_eq!(verify(claims(now, Some(1 << 62), None, list_value())).unwrap_err(), StatusListError::Ttl(1 << 62));
+        assert_eq!(verify(claims(now, Some(0), None, list_value())).unwrap_err(), StatusListError::Ttl(0));
+        assert_eq!(verify(claims(now, Some(-5), None, list_value())).unwrap_err(), StatusListError::Ttl(-5));
+        assert!(verify(claims(now, Some(MAX_TTL), None, list_value())).is_ok());
+        assert_eq!(
+            verify(claims(now, None, Some(now), list_value())).unwrap_err(),
+            StatusListError::Exp { iat: now, exp: now }
+        );
+        // exp only: accepted, but never fresh beyond MAX_TTL after iat.
+        let t = verify(claims(now, None, Some(i64::MAX), list_value())).unwrap();
+        assert_eq!(t.fresh_until(), now + MAX_TTL);
+        assert!(t.is_stale(now + MAX_TTL + 1));
+        // A string where a ttl belongs is malformed, not "no ttl".
+        let mut c = claims(now, None, Some(now + 10), list_value());
+        c.push((Value::Int(CLAIM_TTL), "forever".into()));
+        assert!(matches!(verify(c).unwrap_err(), StatusListError::Malformed(_)));
+    }
+
+    #[test]
+    fn alg_only_unprotected_is_refused() {
+        let (k, trust) = key_and_trust();
+        let payload = Value::Map(claims(1000, Some(600), None, list_value())).to_vec();
+        let prot = Value::Map(vec![
+            (Value::Int(crate::cose::HDR_KID), Value::Bytes(k.kid())),
+            (Value::Int(HDR_TYP), STATUS_LIST_TYP.into()),
+        ])
+        .to_vec();
+        let sig = k.sign(&crate::cose::sig_structure(&prot, &[], &payload));
+        let token = Value::Array(vec![
+            Value::Bytes(prot),
+            Value::Map(vec![(Value::Int(crate::cose::HDR_ALG), Value::from(Algorithm::ES256.cose_id()))]),
+            Value::Bytes(payload),
+            Value::Bytes(sig),
+        ])
+        .to_vec();
+        assert_eq!(StatusListToken::verify(&token, &trust, None, 1000).unwrap_err(), StatusListError::AlgNotProtected);
+    }
+
+    #[test]
+    fn issuer_claim_must_name_the_signing_authority() {
+        let (k, trust) = key_and_trust();
+        let mut c = claims(1000, Some(600), None, list_value());
+        c.push((Value::Int(1), "CN-2".into()));
+        assert_eq!(
+            StatusListToken::verify(&sign_claims(c, &k), &trust, None, 1000).unwrap_err(),
+            StatusListError::IssuerMismatch { iss: "CN-2".into(), signer: "CN-1".into() }
+        );
+        let mut c = claims(1000, Some(600), None, list_value());
+        c.push((Value::Int(1), "CN-1".into()));
+        assert!(StatusListToken::verify(&sign_claims(c, &k), &trust, None, 1000).is_ok());
+    }
+
+    #[test]
+    fn store_keys_lists_by_authority_and_uri() {
+        let mut rng = TestRng::new(12);
+        let a = SigningKey::generate(Algorithm::ES256, &mut rng).unwrap();
+        let b = SigningKey::generate(Algorithm::ES256, &mut rng).unwrap();
+        let trust = TrustStore::from_entries(
+            a.public_key(),
+            vec![
+                TrustEntry::for_key(Algorithm::ES256, a.public_key(), "CN-A", "a", 0, 10_000),
+                TrustEntry::for_key(Algorithm::ES256, b.public_key(), "CN-B", "b", 0, 10_000),
+            ],
+            10_000,
+        );
+        let mut revoked = StatusList::new(2, MIN_ENTRIES).unwrap();
+        revoked.set(5, INVALID);
+        let clean = StatusList::new(2, MIN_ENTRIES).unwrap();
+        let mut store = StatusStore::new();
+        store.insert(&StatusListToken::sign("https://x/s/1", &revoked, 1000, None, 600, &a), &trust, 1000).unwrap();
+        // B signs a newer list at A's uri: stored apart, A's list stays.
+        store.insert(&StatusListToken::sign("https://x/s/1", &clean, 1100, None, 600, &b), &trust, 1100).unwrap();
+        assert_eq!(store.len(), 2);
+        assert_eq!(store.get("CN-A", "https://x/s/1").unwrap().list.get(5), Some(INVALID));
+        assert_eq!(store.get("CN-B", "https://x/s/1").unwrap().list.get(5), Some(VALID));
+        // A newer list of A replaces A's; an older one does not.
+        store.insert(&StatusListToken::sign("https://x/s/1", &clean, 1200, None, 600, &a), &trust, 1200).unwrap();
+        assert_eq!(store.get("CN-A", "https://x/s/1").unwrap().iat, 1200);
+        store.insert(&StatusListToken::sign("https://x/s/1", &revoked, 1150, None, 600, &a), &trust, 1200).unwrap();
+        assert_eq!(store.get("CN-A", "https://x/s/1").unwrap().iat, 1200);
     }
 
     proptest::proptest! {

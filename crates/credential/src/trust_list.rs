@@ -13,6 +13,7 @@
 use crate::alg::{Algorithm, PublicKey, Signer};
 use crate::cbor::{self, Value, int_map};
 use crate::cose::{CoseSign1, HDR_TYP};
+use sha2::Digest;
 
 pub const TRUST_LIST_TYP: &str = "application/certguard-trust-list+cwt";
 const CLAIM_TRUST: i128 = -65538;
@@ -149,7 +150,10 @@ pub enum TrustListError {
     Expired { exp: i64, now: i64 },
     #[error("trust list issued in the future (iat {iat}, now {now})")]
     NotYetValid { iat: i64, now: i64 },
-    #[error("rollback refused: sequence {offered} is lower than the held {held}")]
+    #[error(
+        "rollback refused: trust list sequence {offered} is older than sequence {held} already seen \
+         (an older list may still name removed keys)"
+    )]
     Rollback { offered: u64, held: u64 },
     #[error("sequence {0} is already held with different content")]
     SameSequenceDifferent(u64),
@@ -221,17 +225,54 @@ impl TrustList {
 /// Allowed clock skew for "issued in the future" (seconds).
 pub const CLOCK_SKEW: i64 = 300;
 
-/// The verifier's trust state: the pinned anchor key and the newest accepted list.
+/// What a verifier must remember between runs to refuse rollbacks: the highest trust-list
+/// sequence it has accepted and the SHA-256 of that list's signed bytes (so that another list
+/// with the same sequence is refused too). Stored as JSON by the CLI (`--trust-state`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TrustState {
+    pub sequence: u64,
+    /// Hex SHA-256 of the signed trust list with that sequence, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+impl TrustState {
+    /// The state a signed list leaves behind.
+    pub fn of(list: &TrustList, signed: &[u8]) -> Self {
+        TrustState { sequence: list.sequence, sha256: Some(hex::encode(sha2::Sha256::digest(signed))) }
+    }
+}
+
+/// The verifier's trust state: the pinned anchor key, the newest accepted list, and the lowest
+/// sequence it may still accept (the highest seen in earlier runs).
 #[derive(Debug, Clone)]
 pub struct TrustStore {
     anchor: PublicKey,
     list: Option<TrustList>,
     raw: Option<Vec<u8>>,
+    seen: Option<TrustState>,
 }
 
 impl TrustStore {
     pub fn new(anchor: PublicKey) -> Self {
-        TrustStore { anchor, list: None, raw: None }
+        TrustStore { anchor, list: None, raw: None, seen: None }
+    }
+
+    /// A store that remembers an earlier run: lists with a lower sequence than `seen.sequence`
+    /// (or the same sequence with other bytes, when the digest is known) are refused.
+    pub fn with_state(anchor: PublicKey, seen: Option<TrustState>) -> Self {
+        TrustStore { anchor, list: None, raw: None, seen }
+    }
+
+    /// The highest sequence this store has seen (held now, or remembered from an earlier run)
+    /// and the digest of that list: what to persist for the next run.
+    pub fn state(&self) -> Option<TrustState> {
+        match (&self.list, &self.raw, &self.seen) {
+            (Some(l), Some(raw), seen) if seen.as_ref().is_none_or(|s| l.sequence >= s.sequence) => {
+                Some(TrustState::of(l, raw))
+            }
+            (_, _, seen) => seen.clone(),
+        }
     }
 
     /// A store holding entries directly, without a signed list (conformance profiles, tests).
@@ -240,10 +281,12 @@ impl TrustStore {
             anchor,
             list: Some(TrustList { issuer: "local".into(), sequence: 0, iat: i64::MIN, exp, entries }),
             raw: None,
+            seen: None,
         }
     }
 
-    /// Verifies and installs a newer list; refuses expired, future and rolled-back lists.
+    /// Verifies and installs a newer list; refuses expired, future and rolled-back lists
+    /// (lower than the held list's sequence or than the remembered [`TrustState`]).
     pub fn update(&mut self, bytes: &[u8], now: i64) -> Result<&TrustList, TrustListError> {
         let list = TrustList::verify(bytes, &self.anchor)?;
         if list.exp <= now {
@@ -251,6 +294,16 @@ impl TrustStore {
         }
         if list.iat > now + CLOCK_SKEW {
             return Err(TrustListError::NotYetValid { iat: list.iat, now });
+        }
+        if let Some(seen) = &self.seen {
+            if list.sequence < seen.sequence {
+                return Err(TrustListError::Rollback { offered: list.sequence, held: seen.sequence });
+            }
+            if list.sequence == seen.sequence
+                && seen.sha256.as_ref().is_some_and(|d| *d != hex::encode(sha2::Sha256::digest(bytes)))
+            {
+                return Err(TrustListError::SameSequenceDifferent(list.sequence));
+            }
         }
         if let Some(held) = &self.list {
             if list.sequence < held.sequence {
@@ -328,6 +381,42 @@ mod tests {
         let other = CoseSign1::sign(&list(8, 5000, &[]).to_payload(), &anchor, vec![]);
         assert_eq!(store.update(&other, 2000).unwrap_err(), TrustListError::WrongType);
         assert_eq!(store.list().unwrap().sequence, 5);
+    }
+
+    #[test]
+    fn remembered_sequence_refuses_rollback_across_runs() {
+        let mut rng = TestRng::new(6);
+        let anchor = SigningKey::generate(Algorithm::EdDSA, &mut rng).unwrap();
+        let removed = SigningKey::generate(Algorithm::ES256, &mut rng).unwrap();
+        let kept = SigningKey::generate(Algorithm::ES256, &mut rng).unwrap();
+        // Sequence 4 still names the key that sequence 5 removed.
+        let l4 = list(4, 5000, &[&kept, &removed]).sign(&anchor);
+        let l5 = list(5, 5000, &[&kept]).sign(&anchor);
+        let mut first = TrustStore::new(anchor.public_key());
+        first.update(&l5, 2000).unwrap();
+        let state = first.state().unwrap();
+        assert_eq!(state.sequence, 5);
+        // A new run (a fresh store) that remembers the state refuses the older list.
+        let mut next = TrustStore::with_state(anchor.public_key(), Some(state.clone()));
+        assert_eq!(next.update(&l4, 2000).unwrap_err(), TrustListError::Rollback { offered: 4, held: 5 });
+        assert!(next.list().is_none());
+        assert_eq!(next.state(), Some(state.clone()));
+        // Another list with the same sequence is refused; the same bytes are accepted.
+        let other5 = list(5, 6000, &[&kept, &removed]).sign(&anchor);
+        assert_eq!(next.update(&other5, 2000).unwrap_err(), TrustListError::SameSequenceDifferent(5));
+        next.update(&l5, 2000).unwrap();
+        assert_eq!(next.entries_for_kid(&removed.kid()).count(), 0);
+        let l6 = list(6, 5000, &[&kept]).sign(&anchor);
+        next.update(&l6, 2000).unwrap();
+        assert_eq!(next.state().unwrap().sequence, 6);
+        // Without the remembered state, the same old list would be accepted (the defect).
+        let mut forgetful = TrustStore::new(anchor.public_key());
+        forgetful.update(&l4, 2000).unwrap();
+        assert_eq!(forgetful.entries_for_kid(&removed.kid()).count(), 1);
+        // State JSON round trip.
+        let json = serde_json::to_string(&state).unwrap();
+        assert_eq!(serde_json::from_str::<TrustState>(&json).unwrap(), state);
+        assert_eq!(serde_json::from_str::<TrustState>(r#"{"sequence": 3}"#).unwrap().sha256, None);
     }
 
     proptest::proptest! {

@@ -4,7 +4,7 @@
 //! checked **before** the claims and body are interpreted.
 
 use crate::alg::Algorithm;
-use crate::body::{BodyV1, Claims, claims_from_value};
+use crate::body::{Body, Claims, claims_and_version_from_value};
 use crate::cbor;
 use crate::cose::CoseSign1;
 use crate::envelope::{self, AQ1, EnvelopeError, Profile};
@@ -79,6 +79,14 @@ pub enum ForeignKind {
     /// A web address: judge its domain (official / unknown / look-alike) elsewhere.
     Url(String),
     Other,
+    /// Text that is not a well-formed certificate text: too large, empty, split by a line
+    /// break, an invisible character inside, a lower-case prefix. A format problem (the text
+    /// was damaged or is someone else's), never a finding of forgery.
+    Damaged {
+        /// The check that found it (`format` or `prefix`).
+        check: CheckName,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -101,7 +109,8 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// Process exit code for CLIs: 0 valid, 1 invalid, 2 status unknown, 3 not our format.
+    /// Process exit code for CLIs: 0 valid, 1 invalid, 2 status unknown, 3 not our format (or
+    /// damaged text).
     pub fn exit_code(&self) -> i32 {
         match self {
             Verdict::Valid => 0,
@@ -121,7 +130,9 @@ pub struct Credential {
     pub authority_code: String,
     pub authority_name: String,
     pub claims: Claims,
-    pub body: BodyV1,
+    pub body: Body,
+    /// Body version read: 2, or 1 for a superseded body (its ID salt and commitment dropped).
+    pub body_version: u8,
     /// Status value from the list, when known (0 valid, 1 invalid, 2 suspended).
     pub status: Option<u8>,
 }
@@ -162,6 +173,15 @@ struct Run {
 impl Run {
     fn pass(&mut self, name: CheckName, detail: impl Into<String>) {
         self.checks.push(Check { name, outcome: Outcome::Pass, detail: detail.into() });
+    }
+    /// A format problem: "not our format / damaged text", never "invalid" (forged or altered).
+    fn damaged(mut self, check: CheckName, reason: String) -> Verification {
+        self.checks.push(Check { name: check, outcome: Outcome::Fail, detail: reason.clone() });
+        Verification {
+            checks: self.checks,
+            verdict: Verdict::NotOurFormat { kind: ForeignKind::Damaged { check, reason } },
+            credential: None,
+        }
     }
     fn fail(mut self, name: CheckName, detail: impl Into<String>) -> Verification {
         let detail = detail.into();
@@ -258,6 +278,17 @@ pub fn find_signer<'a>(cose: &CoseSign1, trust: &'a TrustStore) -> Result<Signer
     Ok(SignerFound { entry, alg, kid, passed })
 }
 
+/// The answer for an input too large to read (a front end that caps its input before reading
+/// it): not our format, too large.
+pub fn too_large(cap_bytes: u64) -> Verification {
+    Run { checks: Vec::new() }.damaged(
+        CheckName::Format,
+        format!(
+            "the input is larger than the {cap_bytes}-byte cap: too large to be a certificate text or photo; not read"
+        ),
+    )
+}
+
 /// Finds the QR code in a PNG/JPEG photo, then verifies its text. A photo without a code,
 /// with two or more, or unreadable gives `Invalid { check: qr }` with the precise reason.
 pub fn verify_image(bytes: &[u8], ctx: &Context<'_>) -> Verification {
@@ -280,10 +311,12 @@ pub fn verify(text: &str, ctx: &Context<'_>) -> Verification {
 /// Verifies under a profile (AQ1, or another prefix for tests).
 pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> Verification {
     let mut run = Run { checks: Vec::new() };
-    // 1. format: size and what kind of text this is.
+    // 1. format: size and what kind of text this is. Format problems (too long, empty, a line
+    // break or an invisible character inside, a mangled prefix) say "not our format / damaged
+    // text": they are never reported as a forgery.
     if text.len() > profile.max_text {
-        return run
-            .fail(CheckName::Format, format!("{} bytes, more than the {}-byte cap", text.len(), profile.max_text));
+        let reason = format!("{} bytes, more than the {}-byte cap: too large", text.len(), profile.max_text);
+        return run.damaged(CheckName::Format, reason);
     }
     if let Some(url) = as_url(text) {
         run.checks.push(Check {
@@ -297,13 +330,21 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
             credential: None,
         };
     }
-    run.pass(CheckName::Format, format!("{} characters of text", text.chars().count()));
+    let trimmed = match envelope::check_text(text, profile) {
+        Ok(t) => t,
+        Err(e) => return run.damaged(CheckName::Format, e.to_string()),
+    };
+    run.pass(CheckName::Format, format!("{} characters of text", trimmed.chars().count()));
     // 2-5. prefix, Base45, zlib, COSE.
-    let unwrapped = match envelope::unwrap(text, profile) {
+    let unwrapped = match envelope::unwrap(trimmed, profile) {
         Ok(u) => u,
         Err(e) => {
             let name = match &e {
-                EnvelopeError::TooLong(_) | EnvelopeError::Empty => CheckName::Format,
+                // Caught by check_text above; kept for completeness.
+                EnvelopeError::TooLong(_)
+                | EnvelopeError::Empty
+                | EnvelopeError::EmptyPayload(_)
+                | EnvelopeError::StrayCharacter { .. } => return run.damaged(CheckName::Format, e.to_string()),
                 EnvelopeError::WrongPrefix { .. } => {
                     run.checks.push(Check { name: CheckName::Prefix, outcome: Outcome::Fail, detail: e.to_string() });
                     return Verification {
@@ -312,9 +353,12 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
                         credential: None,
                     };
                 }
-                EnvelopeError::LowerCasePrefix { .. } => CheckName::Prefix,
+                // Ours, but mangled (QR alphanumeric mode has no lower case): damaged text.
+                EnvelopeError::LowerCasePrefix { .. } => return run.damaged(CheckName::Prefix, e.to_string()),
                 EnvelopeError::Base45(_) => CheckName::Base45,
-                EnvelopeError::Zlib(_) | EnvelopeError::InflateCap(_) => CheckName::Zlib,
+                EnvelopeError::Zlib(_) | EnvelopeError::InflateCap(_) | EnvelopeError::ZlibTrailing(_) => {
+                    CheckName::Zlib
+                }
                 EnvelopeError::Cose(_) => CheckName::CoseStructure,
             };
             // Record the stages that passed before the failing one.
@@ -344,14 +388,21 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
         }
     };
     // 9. Only now interpret the payload.
-    let (claims, body) = match cbor::decode(&cose.payload)
+    let (claims, body, body_version) = match cbor::decode(&cose.payload)
         .map_err(|e| e.to_string())
-        .and_then(|v| claims_from_value(&v).map_err(|e| e.to_string()))
+        .and_then(|v| claims_and_version_from_value(&v).map_err(|e| e.to_string()))
     {
         Ok(cb) => cb,
         Err(e) => return run.fail(CheckName::Claims, e),
     };
-    run.pass(CheckName::Claims, "CWT claims and body v1 well-formed");
+    run.pass(
+        CheckName::Claims,
+        if body_version == 1 {
+            "CWT claims and body v1 well-formed (superseded body: its ID salt and commitment are ignored)"
+        } else {
+            "CWT claims and body v2 well-formed"
+        },
+    );
     // 10. trust list freshness.
     let list_exp = ctx.trust.list().map_or(i64::MIN, |l| l.exp);
     if ctx.now >= list_exp {
@@ -396,6 +447,7 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
         authority_name: entry.authority_name.clone(),
         claims: claims.clone(),
         body,
+        body_version,
         status: None,
     };
     let unknown = |mut run: Run, detail: String, since: Option<i64>, cred: Credential| {
@@ -405,11 +457,15 @@ pub fn verify_with_profile(text: &str, ctx: &Context<'_>, profile: &Profile) -> 
     let Some(sref) = &claims.status else {
         return unknown(run, "the credential has no status reference".into(), None, cred);
     };
-    let Some(tok) = ctx.status.get(&sref.uri) else {
-        return unknown(run, format!("no status list held for {}", sref.uri), None, cred);
+    // Only a list signed by the credential's own authority answers for it.
+    let Some(tok) = ctx.status.get(&entry.authority_code, &sref.uri) else {
+        return unknown(run, format!("no status list of {} held for {}", entry.authority_code, sref.uri), None, cred);
     };
-    if tok.authority_code != entry.authority_code {
+    if tok.authority_code != entry.authority_code || tok.uri != sref.uri {
         return unknown(run, format!("the status list at {} is signed by another authority", sref.uri), None, cred);
+    }
+    if let Err(e) = tok.check_times(ctx.now) {
+        return unknown(run, format!("the status list held is not usable: {e}"), None, cred);
     }
     if tok.is_stale(ctx.now) {
         return unknown(
@@ -480,7 +536,7 @@ mod tests {
         let mut l = StatusList::new(2, 131_072).unwrap();
         l.set(5, status_of_5);
         let mut status = StatusStore::new();
-        status.insert(&StatusListToken::sign(URI, &l, NOW - 10, None, 3600, &key), &trust).unwrap();
+        status.insert(&StatusListToken::sign(URI, &l, NOW - 10, None, 3600, &key), &trust, NOW).unwrap();
         World { key, trust, status }
     }
 
@@ -532,6 +588,69 @@ mod tests {
         assert_eq!(v.verdict, Verdict::ValidStatusUnknown { since: None });
     }
 
+    #[test]
+    fn another_authoritys_newer_list_cannot_hide_a_revocation() {
+        let mut w = world(INVALID);
+        // Authority B, also trusted, signs an all-valid list at A's uri with a newer iat.
+        let b = SigningKey::generate(Algorithm::ES256, &mut TestRng::new(12)).unwrap();
+        let mut rng = TestRng::new(11);
+        let anchor = SigningKey::generate(Algorithm::EdDSA, &mut rng).unwrap();
+        let mut list = w.trust.list().unwrap().clone();
+        list.sequence += 1;
+        list.entries.push(TrustEntry::for_key(
+            Algorithm::ES256,
+            b.public_key(),
+            "CN-999999",
+            "B",
+            NOW - 1000,
+            NOW + 1000,
+        ));
+        w.trust.update(&list.sign(&anchor), NOW).unwrap();
+        let clean = StatusList::new(2, 131_072).unwrap();
+        w.status.insert(&StatusListToken::sign(URI, &clean, NOW - 1, None, 3600, &b), &w.trust, NOW).unwrap();
+        let v = verify(&text_for(&w), &Context { trust: &w.trust, status: &w.status, now: NOW });
+        assert!(
+            matches!(v.verdict, Verdict::Invalid { check: CheckName::Status, ref reason } if reason.contains("revoked")),
+            "{:?}",
+            v.verdict
+        );
+        // B's list alone never answers for A's credential.
+        let mut only_b = StatusStore::new();
+        only_b.insert(&StatusListToken::sign(URI, &clean, NOW - 1, None, 3600, &b), &w.trust, NOW).unwrap();
+        let v = verify(&text_for(&w), &Context { trust: &w.trust, status: &only_b, now: NOW });
+        assert_eq!(v.verdict, Verdict::ValidStatusUnknown { since: None });
+    }
+
+    #[test]
+    fn a_revoked_credential_never_verifies_valid_through_an_endless_old_list() {
+        let w = world(INVALID);
+        // A genuine list from before the revocation, replayed: ttl 2^62, or no ttl and no exp, or
+        // an iat far in the future (so that it would outlive every later list).
+        let clean = StatusList::new(2, 131_072).unwrap();
+        let mut fresh = StatusStore::new();
+        for token in [
+            StatusListToken::sign(URI, &clean, NOW - 100, None, 1 << 62, &w.key),
+            StatusListToken::sign(URI, &clean, NOW + 86_400 * 365, None, 3600, &w.key),
+        ] {
+            assert!(fresh.insert(&token, &w.trust, NOW).is_err());
+        }
+        let endless = CoseSign1::sign(
+            &cbor::Value::Map(vec![
+                (cbor::Value::Int(2), URI.into()),
+                (cbor::Value::Int(6), (NOW - 100).into()),
+                (cbor::Value::Int(65533), clean.to_cbor_value()),
+            ])
+            .to_vec(),
+            &w.key,
+            vec![(cbor::Value::Int(crate::cose::HDR_TYP), crate::status_list::STATUS_LIST_TYP.into())],
+        );
+        assert!(fresh.insert(&endless, &w.trust, NOW).is_err());
+        assert!(fresh.is_empty());
+        // The genuine revoked list still answers.
+        let v = verify(&text_for(&w), &Context { trust: &w.trust, status: &w.status, now: NOW });
+        assert!(matches!(v.verdict, Verdict::Invalid { check: CheckName::Status, .. }));
+    }
+
     fn text_for(w: &World) -> String {
         credential(&w.key)
     }
@@ -550,7 +669,10 @@ mod tests {
         assert_eq!(v.verdict, Verdict::NotOurFormat { kind: ForeignKind::Other });
         let text = credential(&w.key);
         let v = verify(&text.to_ascii_lowercase(), &ctx);
-        assert!(matches!(v.verdict, Verdict::Invalid { check: CheckName::Prefix, .. }));
+        assert!(matches!(
+            v.verdict,
+            Verdict::NotOurFormat { kind: ForeignKind::Damaged { check: CheckName::Prefix, .. } }
+        ));
         let v = verify(&text[..text.len() - 7], &ctx);
         assert!(
             matches!(v.verdict, Verdict::Invalid { check: CheckName::Base45 | CheckName::Zlib, .. }),
@@ -564,6 +686,89 @@ mod tests {
         let other = SigningKey::generate(Algorithm::ES256, &mut TestRng::new(99)).unwrap();
         let v = verify(&credential(&other), &ctx);
         assert!(matches!(v.verdict, Verdict::Invalid { check: CheckName::KidKnown, .. }));
+    }
+
+    /// "not our format / damaged text" at `check`, with a reason containing `says`.
+    fn assert_damaged(v: &Verification, check: CheckName, says: &str) {
+        match &v.verdict {
+            Verdict::NotOurFormat { kind: ForeignKind::Damaged { check: c, reason } } => {
+                assert_eq!(*c, check, "{reason}");
+                assert!(reason.contains(says), "{reason:?} does not say {says:?}");
+            }
+            other => panic!("expected a damaged-text verdict at {check:?}, got {other:?}"),
+        }
+        assert_eq!(v.verdict.exit_code(), 3);
+        assert!(v.credential.is_none());
+    }
+
+    #[test]
+    fn format_problems_are_not_reported_as_forgery() {
+        let w = world(VALID);
+        let ctx = Context { trust: &w.trust, status: &w.status, now: NOW };
+        let text = credential(&w.key);
+        // A genuine text with a BOM and surrounding whitespace (e.g. saved by an editor) verifies.
+        for t in [format!("\u{feff}{text}"), format!("\u{feff}{text}\r\n"), format!(" \t{text} \n")] {
+            assert_eq!(verify(&t, &ctx).verdict, Verdict::Valid, "{t:?}");
+        }
+        // A line break inside: damaged text, not a Base45 length error.
+        let v = verify(&format!("{}\n{}", &text[..200], &text[200..]), &ctx);
+        assert_damaged(&v, CheckName::Format, "line break");
+        assert!(!v.checks[0].detail.contains("length"));
+        let v = verify(&format!("{}\r\n{}", &text[..4], &text[4..]), &ctx);
+        assert_damaged(&v, CheckName::Format, "line break");
+        // Empty, with or without the prefix.
+        assert_damaged(&verify("AQ1:", &ctx), CheckName::Format, "empty");
+        assert_damaged(&verify("", &ctx), CheckName::Format, "empty");
+        assert_damaged(&verify("\u{feff}  \n", &ctx), CheckName::Format, "empty");
+        // Lower-case prefix: ours but mangled.
+        assert_damaged(&verify(&format!("aq1:{}", &text[4..]), &ctx), CheckName::Prefix, "not upper case");
+        // Too large.
+        assert_damaged(&verify(&format!("AQ1:{}", "0".repeat(5000)), &ctx), CheckName::Format, "too large");
+        let json = serde_json::to_value(verify("AQ1:", &ctx)).unwrap();
+        assert_eq!(json["verdict"], "not_our_format");
+        assert_eq!(json["kind"]["type"], "damaged");
+        assert_eq!(json["kind"]["value"]["check"], "format");
+    }
+
+    #[test]
+    fn duplicate_keys_in_the_signed_payload_are_refused() {
+        let w = world(VALID);
+        let ctx = Context { trust: &w.trust, status: &w.status, now: NOW };
+        // The claims map with iss twice: one reader might take the first, another the last.
+        let claims = Claims {
+            iss: "CN-320582".into(),
+            iat: NOW - 50,
+            exp: NOW + 10_000,
+            cti: vec![1; 16],
+            status: Some(StatusRef { idx: 5, uri: URI.into() }),
+        };
+        let mut payload = crate::body::claims_to_value(&claims, &sample_body());
+        if let cbor::Value::Map(m) = &mut payload {
+            m.push((cbor::Value::Int(1), "CN-999999".into()));
+        }
+        // Encode without the deterministic encoder's help (it would keep both, sorted).
+        let bytes = payload.to_vec();
+        let text = envelope::wrap(&CoseSign1::sign(&bytes, &w.key, vec![]), &AQ1);
+        let v = verify(&text, &ctx);
+        assert!(
+            matches!(v.verdict, Verdict::Invalid { check: CheckName::Claims, ref reason } if reason.contains("twice")),
+            "{:?}",
+            v.verdict
+        );
+        // The same duplicate inside the body map.
+        let mut payload = crate::body::claims_to_value(&claims, &sample_body());
+        if let cbor::Value::Map(m) = &mut payload {
+            for (k, v) in m.iter_mut() {
+                if k.as_int() == Some(crate::body::CLAIM_BODY)
+                    && let cbor::Value::Map(inner) = v
+                    && let cbor::Value::Map(body) = &mut inner[0].1
+                {
+                    body.push((cbor::Value::Int(3), "王五".into()));
+                }
+            }
+        }
+        let text = envelope::wrap(&CoseSign1::sign(&payload.to_vec(), &w.key, vec![]), &AQ1);
+        assert!(matches!(verify(&text, &ctx).verdict, Verdict::Invalid { check: CheckName::Claims, .. }));
     }
 
     proptest::proptest! {

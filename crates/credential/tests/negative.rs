@@ -8,7 +8,7 @@
 //! below reads them back.
 
 use certguard_credential::alg::{Algorithm, KeyKind, PublicKey, Signer};
-use certguard_credential::body::{BodyV1, CertKind, Claims, StatusRef, id_commitment};
+use certguard_credential::body::{Body, CertKind, Claims, StatusRef};
 use certguard_credential::cbor::{Value, int_map};
 use certguard_credential::cose::{CoseSign1, sig_structure};
 use certguard_credential::envelope::{AQ1, deflate, issue, wrap};
@@ -29,17 +29,14 @@ fn dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/negative/AQ/2DCode/raw"))
 }
 
-fn body() -> BodyV1 {
+fn body() -> Body {
     let d = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-    let salt = vec![3u8; 16];
-    BodyV1 {
+    Body {
         kind: CertKind::SpecialOperation,
-        number_masked: "T32058219900307****".into(),
+        number_masked: "T320582********1228".into(),
         holder_name: "李四".into(),
         sex: certguard_types::Sex::Female,
         id_masked: "320582********1228".into(),
-        id_commitment: id_commitment(&salt, "320582199003071228"),
-        id_salt: salt,
         category: "1".into(),
         item: "1.2".into(),
         first_issue: d(2025, 3, 1),
@@ -222,7 +219,12 @@ fn all_cases() -> Vec<(&'static str, Json)> {
         ),
         (
             "prefix_lower_case",
-            case("lower-case aq1: prefix", &format!("aq1:{b45}"), &f, expect("invalid", Some("prefix"))),
+            case(
+                "lower-case aq1: prefix: ours but mangled, a damaged text (not a forgery)",
+                &format!("aq1:{b45}"),
+                &f,
+                expect("not_our_format", Some("prefix")),
+            ),
         ),
         (
             "prefix_url",
@@ -392,7 +394,59 @@ fn all_cases() -> Vec<(&'static str, Json)> {
         ),
         (
             "oversized",
-            case("5000 characters", &format!("AQ1:{}", "0".repeat(4996)), &f, expect("invalid", Some("format"))),
+            case(
+                "5000 characters: too large",
+                &format!("AQ1:{}", "0".repeat(4996)),
+                &f,
+                expect("not_our_format", Some("format")),
+            ),
+        ),
+        (
+            "line_break_inside",
+            case(
+                "a line break inside the text: damaged, not a length error",
+                &format!("{}\n{}", &valid[..100], &valid[100..]),
+                &f,
+                expect("not_our_format", Some("format")),
+            ),
+        ),
+        ("empty_after_prefix", case("nothing after AQ1:", "AQ1:", &f, expect("not_our_format", Some("format")))),
+        (
+            "bom_and_whitespace",
+            case(
+                "the genuine text with a leading BOM and a trailing CRLF",
+                &format!("\u{feff}{valid}\r\n"),
+                &f,
+                expect("valid", None),
+            ),
+        ),
+        (
+            "zlib_trailing_bytes",
+            case(
+                "a byte after the end of the zlib stream",
+                &{
+                    let mut z = base45::decode(&b45).unwrap();
+                    z.push(0);
+                    format!("AQ1:{}", base45::encode(&z))
+                },
+                &f,
+                expect("invalid", Some("zlib")),
+            ),
+        ),
+        (
+            "duplicate_claim_key",
+            case(
+                "signed claims holding iss twice (two readers could disagree)",
+                &{
+                    let mut v = certguard_credential::body::claims_to_value(&claims(5), &body());
+                    if let Value::Map(m) = &mut v {
+                        m.push((Value::Int(1), "CN-999999".into()));
+                    }
+                    wrap(&CoseSign1::sign(&v.to_vec(), &f.es, vec![]), &AQ1)
+                },
+                &f,
+                expect("invalid", Some("claims")),
+            ),
         ),
         (
             "tampered_body",
@@ -503,7 +557,7 @@ fn run(c: &Json) -> (String, String, Option<String>) {
     };
     let mut status = StatusStore::new();
     for s in ctx["STATUSLISTS"].as_array().unwrap() {
-        let _ = status.insert(&hex_field(s), &trust);
+        let _ = status.insert(&hex_field(s), &trust, now);
     }
     let v = verify(c["PREFIX"].as_str().unwrap(), &Context { trust: &trust, status: &status, now });
     let verdict = serde_json::to_value(&v.verdict).unwrap()["verdict"].as_str().unwrap().to_owned();

@@ -48,7 +48,9 @@ fn band(tone: &str, icon: &str, text: &str) -> Markup {
 /// The headline of an online verification: the registry's word where it has one.
 fn decision_band(l: Lang, v: &OnlineVerification) -> Markup {
     let offline_reason = match &v.verification.verdict {
-        Verdict::Invalid { check, reason } => format!("{}：{reason}", check_label(l, *check)),
+        Verdict::Invalid { check, reason } | Verdict::NotOurFormat { kind: ForeignKind::Damaged { check, reason } } => {
+            format!("{}：{reason}", check_label(l, *check))
+        }
         _ => String::new(),
     };
     match v.decision {
