@@ -261,7 +261,14 @@ impl Registry {
             let Some(last) = page.last() else { break };
             cursor = last.0;
             for (_, cert) in page {
-                if cert.credential.is_some() && !all {
+                // Unsigned certificates, and credentials of an older body version (v1 carried a salted
+                // commitment of the ID, from which the ID can be recovered), are signed; `all` re-signs
+                // everything (after a key rotation).
+                let outdated = cert.credential.as_ref().is_none_or(|c| {
+                    certguard_credential::envelope::body_version(&c.text)
+                        != Some(certguard_credential::body::BODY_VERSION as u8)
+                });
+                if !outdated && !all {
                     continue;
                 }
                 let Some(stored) = self.store.certificate(&cert.serial).await? else { continue };

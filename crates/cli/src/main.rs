@@ -131,8 +131,9 @@ enum Command {
 
 #[derive(Subcommand)]
 enum CredentialsCommand {
-    /// Sign every certificate that has no QR credential yet (after an import), or all (--all, after a key
-    /// rotation), with a progress bar.
+    /// Sign every certificate that has no QR credential yet (after an import) or one of an older format (after
+    /// an upgrade: v1 QR codes carried a commitment from which the ID could be recovered), or all (--all,
+    /// after a key rotation), with a progress bar.
     Sign {
         #[arg(long)]
         authority: Option<String>,

@@ -191,6 +191,14 @@ pub fn unwrap(text: &str, p: &Profile) -> Result<Unwrapped, EnvelopeError> {
     Ok(Unwrapped { compressed, cose_bytes, cose })
 }
 
+/// The body version of an AQ1 text this registry signed, read without checking the signature (to find
+/// stored credentials to re-sign); `None` if the text does not decode.
+pub fn body_version(text: &str) -> Option<u8> {
+    let unwrapped = unwrap(text, &AQ1).ok()?;
+    let payload = crate::cbor::decode(&unwrapped.cose.payload).ok()?;
+    crate::body::claims_and_version_from_value(&payload).ok().map(|(_, _, v)| v)
+}
+
 /// Wraps COSE bytes as QR text under a profile's prefix.
 pub fn wrap(cose_bytes: &[u8], p: &Profile) -> String {
     format!("{}{}", p.prefix, base45::encode(&deflate(cose_bytes)))
@@ -220,6 +228,13 @@ mod tests {
             cti: vec![9; 16],
             status: Some(StatusRef { idx: 123_456, uri: "https://certguard.example/status/CN-320582".into() }),
         }
+    }
+
+    #[test]
+    fn body_version_of_issued_text_and_of_garbage() {
+        let k = SigningKey::generate(Algorithm::EdDSA, &mut TestRng::new(5)).unwrap();
+        assert_eq!(body_version(&issue(&sample_body(), &claims(), &k)), Some(2));
+        assert_eq!(body_version("AQ1:%%%"), None);
     }
 
     #[test]

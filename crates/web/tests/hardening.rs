@@ -359,3 +359,37 @@ async fn the_audit_log_pages_and_filters() {
     let inspector = app.login("inspector").await;
     assert_eq!(inspector.get(app.url("/admin/leads")).send().await.unwrap().status(), 403);
 }
+
+#[tokio::test]
+async fn outdated_credentials_are_re_signed_after_an_upgrade() {
+    let app = TestApp::spawn().await;
+    let serial = app.issue_via_api(ID, "张三").await;
+    let serial = Serial::from_hex(&serial).unwrap();
+    let store = app.registry.store();
+    // Stand-in for a credential an older release wrote (its body no longer reads as the current version).
+    let stored = store.certificate(&serial).await.unwrap().unwrap();
+    let mut old = stored.certificate.clone();
+    old.credential.as_mut().unwrap().text = "AQ1:OLD-FORMAT".into();
+    let event = certguard_store::NewRecord {
+        certificate: old.clone(),
+        event: certguard_registry::Event::CredentialSigned { kid: "old".into() },
+        actor: "test".into(),
+        at: app.clock_now(),
+    };
+    let audit = certguard_store::AuditRecord {
+        at: app.clock_now(),
+        actor: "test".into(),
+        action: "test".into(),
+        target: serial.to_hex(),
+        detail: String::new(),
+        client: None,
+    };
+    store.update_certificate(&old, stored.version, &event, &audit).await.unwrap();
+
+    let signed = app.registry.sign_credentials(None, false, "test", |_| {}).await.unwrap();
+    assert_eq!(signed, 1, "only the outdated credential is re-signed");
+    let text = store.certificate(&serial).await.unwrap().unwrap().certificate.credential.unwrap().text;
+    assert_eq!(certguard_credential::envelope::body_version(&text), Some(2));
+    assert_eq!(verify(&app, &text).await["verdict"], "valid");
+    assert_eq!(app.registry.sign_credentials(None, false, "test", |_| {}).await.unwrap(), 0);
+}
