@@ -8,6 +8,7 @@
 use crate::error::AppError;
 use certguard_credential::keys::{public_key_from_pem, public_key_to_pem};
 use certguard_credential::status_list::{StatusList, StatusListToken, allocate_index};
+use certguard_credential::trust_list::TrustState;
 use certguard_credential::{
     Algorithm, Body, CertKind, Claims, Signer, SigningKey, StatusRef, StatusStore, TrustEntry, TrustList, TrustStore,
 };
@@ -16,7 +17,7 @@ use certguard_store::Store;
 use certguard_types::AuthorityCode;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Entries in each authority's status list: large, so that an index tells nothing about a holder.
 pub const STATUS_LIST_LEN: u64 = 1 << 20;
@@ -40,6 +41,8 @@ pub struct Credentials {
     keys: RwLock<HashMap<AuthorityCode, Arc<SigningKey>>>,
     /// Signed status lists by (authority, URI they are published at), with the time they were signed.
     status_cache: RwLock<HashMap<StatusKey, SignedList>>,
+    /// The newest trust list accepted so far (rollback protection).
+    trust_seen: Mutex<Option<TrustState>>,
 }
 
 fn key_error(e: impl std::fmt::Display) -> AppError {
@@ -53,6 +56,7 @@ impl Credentials {
             public_base: public_base.trim_end_matches('/').to_string(),
             keys: RwLock::new(HashMap::new()),
             status_cache: RwLock::new(HashMap::new()),
+            trust_seen: Mutex::new(None),
         }
     }
 
@@ -216,14 +220,34 @@ impl Credentials {
         (STATUS_TTL - (now - signed_at)).clamp(0, STATUS_TTL)
     }
 
-    /// The trust store a verifier on this server uses: the pinned anchor and the published list.
+    /// Where the highest trust-list sequence this server has accepted is kept.
+    pub fn trust_state_path(&self) -> PathBuf {
+        certguard_credential::cli::default_trust_state(&self.trust_list_path())
+    }
+
+    /// The trust store a verifier on this server uses: the pinned anchor and the published list. A list
+    /// older than the newest one this server has accepted (kept in memory and in the state file) is refused:
+    /// an old list may still name a key that was removed.
     pub fn trust_store(&self, now: i64) -> Result<TrustStore, String> {
         let anchor_pem = std::fs::read_to_string(self.anchor_public_path())
             .map_err(|e| format!("no trust anchor ({}): {e}", self.anchor_public_path().display()))?;
         let anchor = public_key_from_pem(&anchor_pem).map_err(|e| e.to_string())?;
         let bytes = std::fs::read(self.trust_list_path()).map_err(|e| format!("no trust list: {e}"))?;
-        let mut store = TrustStore::new(anchor);
+        let mut seen = self.trust_seen.lock().expect("trust state");
+        if seen.is_none() {
+            *seen = certguard_credential::cli::read_trust_state(&self.trust_state_path()).map_err(|e| e.to_string())?;
+        }
+        let mut store = TrustStore::with_state(anchor, seen.clone());
         store.update(&bytes, now).map_err(|e| e.to_string())?;
+        let state = store.state();
+        if state.as_ref().map(|s| s.sequence) > seen.as_ref().map(|s| s.sequence)
+            && let Some(state) = state
+        {
+            if let Err(e) = certguard_credential::cli::write_trust_state(&self.trust_state_path(), &state) {
+                tracing::warn!(error = %e, "could not record the trust-list sequence (held in memory)");
+            }
+            *seen = Some(state);
+        }
         Ok(store)
     }
 

@@ -393,3 +393,24 @@ async fn outdated_credentials_are_re_signed_after_an_upgrade() {
     assert_eq!(verify(&app, &text).await["verdict"], "valid");
     assert_eq!(app.registry.sign_credentials(None, false, "test", |_| {}).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn an_older_trust_list_is_refused_after_a_newer_one() {
+    let app = TestApp::spawn().await;
+    let serial = app.issue_via_api(ID, "张三").await;
+    let text = credential_text(&app, &serial).await;
+    assert_eq!(verify(&app, &text).await["verdict"], "valid");
+    let seen: Value = serde_json::from_slice(&std::fs::read(app.credentials.trust_state_path()).unwrap()).unwrap();
+    let now = app.clock_now().timestamp();
+    assert_eq!(seen["sequence"], now, "the accepted sequence is recorded");
+
+    // An older list signed by the same anchor (it may name a key removed since) is put back in place.
+    let names: Vec<_> = app.registry.store_authorities_cached().into_iter().map(|(c, (zh, _))| (c, zh)).collect();
+    app.credentials.demo_trust_setup(&names, now - 1000).unwrap();
+    let res = client().post(app.url("/api/v1/verify")).json(&json!({ "text": text })).send().await.unwrap();
+    assert_eq!(res.status(), 503, "no verdict from a rolled-back trust list");
+    assert!(res.text().await.unwrap().contains("sequence"));
+    // A newer one is taken.
+    app.credentials.demo_trust_setup(&names, now + 10).unwrap();
+    assert_eq!(verify(&app, &text).await["verdict"], "valid");
+}
