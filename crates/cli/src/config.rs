@@ -36,6 +36,8 @@ pub struct Config {
     pub proxy_hops: u32,
     /// Bearer token for /metrics; empty turns /metrics off. Secret.
     pub metrics_token: String,
+    /// redis://... to share rate limits between several servers; empty: each server limits on its own.
+    pub redis_url: String,
 }
 
 impl Default for Config {
@@ -54,6 +56,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             proxy_hops: 1,
             metrics_token: String::new(),
+            redis_url: String::new(),
         }
     }
 }
@@ -74,6 +77,7 @@ impl fmt::Debug for Config {
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("proxy_hops", &self.proxy_hops)
             .field("metrics_token", &if self.metrics_token.is_empty() { "" } else { "<redacted>" })
+            .field("redis_url", &if self.redis_url.is_empty() { "" } else { "<redacted>" })
             .finish()
     }
 }
@@ -119,6 +123,10 @@ proxy_hops = 1
 # Bearer token a Prometheus scraper sends to /metrics; empty turns /metrics off.
 # Secret: prefer CERTGUARD_METRICS_TOKEN_FILE.
 metrics_token = ""
+
+# Several servers on one PostgreSQL: share the rate limits through Redis, e.g. "redis://127.0.0.1:6379/0".
+# Empty: each server keeps its own limits. Secret if it holds a password: prefer CERTGUARD_REDIS_URL_FILE.
+redis_url = ""
 "#;
 
 fn env_var(key: &str) -> Result<Option<String>> {
@@ -173,6 +181,7 @@ impl Config {
         parse_env("trust_forwarded_for", &mut c.trust_forwarded_for)?;
         parse_env("proxy_hops", &mut c.proxy_hops)?;
         parse_env("metrics_token", &mut c.metrics_token)?;
+        parse_env("redis_url", &mut c.redis_url)?;
         c.validate()?;
         Ok(c)
     }
@@ -192,6 +201,12 @@ impl Config {
         }
         if self.trust_forwarded_for && self.proxy_hops == 0 {
             bail!("proxy_hops must be at least 1 when trust_forwarded_for is set");
+        }
+        if !self.redis_url.is_empty()
+            && !self.redis_url.starts_with("redis://")
+            && !self.redis_url.starts_with("rediss://")
+        {
+            bail!("redis_url must start with redis:// or rediss:// (or be empty)");
         }
         if !self.metrics_token.is_empty() && self.metrics_token.len() < 16 {
             bail!("metrics_token must be at least 16 characters (or empty to turn /metrics off)");

@@ -318,7 +318,16 @@ async fn serve(c: &Config, s: Services) -> Result<()> {
         forwarded_hops: if c.trust_forwarded_for { c.proxy_hops } else { 0 },
         metrics_token: Some(c.metrics_token.clone()).filter(|t| !t.is_empty()),
     };
-    let state = certguard_web::AppState::new(s.registry, s.accounts, web);
+    let shared = if c.redis_url.is_empty() {
+        None
+    } else {
+        let limits = certguard_web::shared_limits::SharedLimits::connect(&c.redis_url, "certguard:limit:")
+            .await
+            .map_err(anyhow::Error::msg)?;
+        tracing::info!("rate limits shared through Redis");
+        Some(Arc::new(limits))
+    };
+    let state = certguard_web::AppState::with_shared_limits(s.registry, s.accounts, web, shared);
     let listener =
         tokio::net::TcpListener::bind(&c.listen).await.with_context(|| format!("listening on {}", c.listen))?;
     let addr = listener.local_addr()?;

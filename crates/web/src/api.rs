@@ -41,7 +41,7 @@ pub async fn lookup(
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
     payload: Result<Json<LookupRequest>, JsonRejection>,
 ) -> Result<Json<LookupResponse>, ApiError> {
-    if !state.lookup_limiter.allow(ip) {
+    if !state.lookup_limiter.allow(ip).await {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
         return Err(ApiError::rate_limited());
     }

@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod pages;
 pub mod scan;
 pub mod security;
+pub mod shared_limits;
 pub mod upload;
 
 use axum::Router;
@@ -64,12 +65,12 @@ pub struct AppState {
     pub registry: Registry,
     pub accounts: Accounts,
     pub config: WebConfig,
-    pub lookup_limiter: security::RateLimiter,
-    pub login_limiter: security::RateLimiter,
+    pub lookup_limiter: security::Budget,
+    pub login_limiter: security::Budget,
     /// Login attempts per account name, whatever address they come from.
-    pub account_limiter: security::RateLimiter<String>,
+    pub account_limiter: security::Budget<String>,
     /// Camera frames per client (charged before a frame is read; a found code also costs a lookup).
-    pub frame_limiter: security::RateLimiter,
+    pub frame_limiter: security::Budget,
     pub scanner: scan::Scanner,
     pub metrics: metrics::Metrics,
     pub import_reports: pages::admin::ReportCache,
@@ -84,11 +85,22 @@ pub const FORM_MAX_BYTES: usize = 64 * 1024;
 
 impl AppState {
     pub fn new(registry: Registry, accounts: Accounts, config: WebConfig) -> SharedState {
+        Self::with_shared_limits(registry, accounts, config, None)
+    }
+
+    /// With rate limits kept in Redis, shared by every server that uses the same Redis.
+    pub fn with_shared_limits(
+        registry: Registry,
+        accounts: Accounts,
+        config: WebConfig,
+        shared: Option<Arc<shared_limits::SharedLimits>>,
+    ) -> SharedState {
+        let budget = |name, per_minute| security::Budget::new(name, per_minute, shared.clone());
         Arc::new(AppState {
-            lookup_limiter: security::RateLimiter::per_minute(config.lookup_per_minute),
-            login_limiter: security::RateLimiter::per_minute(config.login_per_minute),
-            account_limiter: security::RateLimiter::per_minute(config.login_per_minute),
-            frame_limiter: security::RateLimiter::per_minute(FRAMES_PER_MINUTE),
+            lookup_limiter: budget("lookup", config.lookup_per_minute),
+            login_limiter: budget("login", config.login_per_minute),
+            account_limiter: security::Budget::new("account", config.login_per_minute, shared.clone()),
+            frame_limiter: budget("frame", FRAMES_PER_MINUTE),
             scanner: scan::Scanner::default(),
             registry,
             accounts,

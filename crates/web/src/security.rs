@@ -3,14 +3,17 @@
 
 use crate::SharedState;
 use crate::i18n::Lang;
+use crate::shared_limits::SharedLimits;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use parking_lot::Mutex;
 use std::collections::HashMap;
+use std::fmt::Display;
 use std::hash::Hash;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub const SESSION_COOKIE: &str = "cg_session";
@@ -229,6 +232,11 @@ impl<K: Hash + Eq> RateLimiter<K> {
         }
     }
 
+    /// The largest burst a bucket allows.
+    pub fn burst(&self) -> f64 {
+        self.burst
+    }
+
     /// Keys tracked (for tests).
     pub fn tracked(&self) -> usize {
         self.table.lock().map.len()
@@ -247,6 +255,53 @@ impl RateLimiter<IpAddr> {
 
     pub fn refund(&self, ip: IpAddr) {
         self.refund_key(limit_key(ip))
+    }
+}
+
+/// A rate limit as handlers use it: shared by all servers when Redis is configured, else this server's own
+/// buckets (which also answer whenever Redis does not).
+pub struct Budget<K = IpAddr> {
+    name: &'static str,
+    per_minute: f64,
+    local: RateLimiter<K>,
+    shared: Option<Arc<SharedLimits>>,
+}
+
+impl<K: Hash + Eq + Display> Budget<K> {
+    pub fn new(name: &'static str, per_minute: u32, shared: Option<Arc<SharedLimits>>) -> Self {
+        Budget { name, per_minute: per_minute as f64, local: RateLimiter::per_minute(per_minute), shared }
+    }
+
+    /// Takes one token for `key`; false when it must wait.
+    pub async fn take(&self, key: K) -> bool {
+        if let Some(shared) = &self.shared
+            && let Some(allowed) =
+                shared.take(self.name, &key.to_string(), self.per_minute, self.local.burst(), 1).await
+        {
+            return allowed;
+        }
+        self.local.allow_key_at(key, Instant::now())
+    }
+
+    /// Gives back the token `key` took (see [`RateLimiter::refund_key`]).
+    pub async fn give_back(&self, key: K) {
+        if let Some(shared) = &self.shared
+            && shared.take(self.name, &key.to_string(), self.per_minute, self.local.burst(), -1).await.is_some()
+        {
+            return;
+        }
+        self.local.refund_key(key)
+    }
+}
+
+impl Budget<IpAddr> {
+    /// Takes one token for the client at `ip` (IPv6 by /64).
+    pub async fn allow(&self, ip: IpAddr) -> bool {
+        self.take(limit_key(ip)).await
+    }
+
+    pub async fn refund(&self, ip: IpAddr) {
+        self.give_back(limit_key(ip)).await
     }
 }
 

@@ -114,7 +114,7 @@ pub async fn lookup(
     if !csrf_ok(&csrf, &form.csrf) {
         return (StatusCode::FORBIDDEN, page(&f, title, expired_form(l))).into_response();
     }
-    if !state.lookup_limiter.allow(ip) {
+    if !state.lookup_limiter.allow(ip).await {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
         let body = html! {
             h1 { (title) }
@@ -245,16 +245,15 @@ pub async fn login(
     // parallel guesses cannot outrun the budget and a botnet cannot spread guesses at one account; a
     // successful login is refunded, so a clerk who logs in and out all day is never locked out.
     let account = form.username.trim().to_lowercase().chars().take(64).collect::<String>();
-    if !state.login_limiter.allow(ip) || !state.account_limiter.allow_key_at(account.clone(), std::time::Instant::now())
-    {
+    if !state.login_limiter.allow(ip).await || !state.account_limiter.take(account.clone()).await {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
         let msg = l.t("登录尝试过于频繁，请一分钟后再试", "Too many attempts: wait a minute");
         return (StatusCode::TOO_MANY_REQUESTS, login_page(&f, &next, &form.username, Some(msg))).into_response();
     }
     match state.accounts.login(form.username.trim(), &form.password, Some(&ip.to_string())).await {
         Ok((token, _)) => {
-            state.login_limiter.refund(ip);
-            state.account_limiter.refund_key(account);
+            state.login_limiter.refund(ip).await;
+            state.account_limiter.give_back(account).await;
             let mut res = Redirect::to(&next).into_response();
             let secure = state.config.secure_cookies;
             res.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None, secure));

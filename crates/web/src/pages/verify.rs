@@ -260,7 +260,7 @@ pub async fn verify_submit(
     let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/verify" };
     let title = l.t("核验结果", "Verification result");
     // Charged before the body is read: a refused client costs us no upload and no decoding.
-    if !state.lookup_limiter.allow(ip) {
+    if !state.lookup_limiter.allow(ip).await {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
         return too_many(l, &f, title);
     }
@@ -326,7 +326,7 @@ pub async fn verify_frame(
     let l = lang;
     let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/verify" };
     let title = l.t("核验结果", "Verification result");
-    if !state.frame_limiter.allow(ip) {
+    if !state.frame_limiter.allow(ip).await {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
         return too_many(l, &f, title);
     }
@@ -348,7 +348,7 @@ pub async fn verify_frame(
         Err(ScanError::Unreadable(_)) => return StatusCode::NO_CONTENT.into_response(),
         Err(ScanError::Busy) => return unavailable(l, &f, title),
     };
-    if !state.lookup_limiter.allow(ip) {
+    if !state.lookup_limiter.allow(ip).await {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
         return too_many(l, &f, title);
     }
@@ -371,7 +371,7 @@ pub async fn verify_api(
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
     request: axum::extract::Request,
 ) -> Result<Json<OnlineVerification>, ApiError> {
-    if !state.lookup_limiter.allow(ip) {
+    if !state.lookup_limiter.allow(ip).await {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
         return Err(ApiError::rate_limited());
     }
