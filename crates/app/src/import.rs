@@ -649,11 +649,13 @@ pub async fn import<R: Read + Seek + Send + 'static>(
     // Status-list indices taken per authority are loaded once and kept in memory for the import.
     let creds = registry.credentials().cloned();
     let mut taken: HashMap<AuthorityCode, std::collections::HashSet<u64>> = HashMap::new();
+    let mut storing: Option<PendingStore> = None;
     let result = async {
         while let Some(batch) = rx.recv().await {
             let batch = batch?;
             let mut records = Vec::with_capacity(batch.len());
             let mut record_rows = Vec::with_capacity(batch.len());
+            let mut to_sign = Vec::new();
             for (row_no, cells) in batch {
                 if cells.iter().all(|c| c.trim().is_empty()) {
                     continue;
@@ -695,7 +697,7 @@ pub async fn import<R: Read + Seek + Send + 'static>(
                     continue;
                 }
                 match build_certificate(new, registry.catalogue(), new_serial(), today) {
-                    Ok(mut cert) => {
+                    Ok(cert) => {
                         // A row already stored as it is needs no new signature (re-imports stay cheap); the
                         // store decides again inside the batch transaction, this only avoids wasted signing.
                         let already_stored = creds.is_some()
@@ -713,7 +715,7 @@ pub async fn import<R: Read + Seek + Send + 'static>(
                                 ),
                                 InsertOutcome::Unchanged { .. }
                             );
-                        if let Some(c) = creds.as_ref().filter(|_| !already_stored) {
+                        if creds.is_some() && !already_stored {
                             if !taken.contains_key(&cert.authority) {
                                 let entries = registry
                                     .store()
@@ -734,10 +736,7 @@ pub async fn import<R: Read + Seek + Send + 'static>(
                             })?;
                             used.insert(idx);
                             let name = registry.authority_name(&cert.authority).0;
-                            let signed = c
-                                .sign_with_index(&cert, &name, idx, registry.clock().now().timestamp())
-                                .map_err(|e| ImportError::Signing(e.to_string()))?;
-                            cert.credential = Some(signed);
+                            to_sign.push(SignJob { record: records.len(), status_idx: idx, authority_name: name });
                         }
                         records.push(NewRecord {
                             certificate: cert,
@@ -759,6 +758,14 @@ pub async fn import<R: Read + Seek + Send + 'static>(
                     }
                 }
             }
+            if let Some(c) = creds.as_ref().filter(|_| !to_sign.is_empty()) {
+                records = sign_batch(c.clone(), records, to_sign, registry.clock().now().timestamp()).await?;
+            }
+            // The previous batch has been storing while this one was parsed and signed: collect it, then hand
+            // this one over.
+            if let Some(pending) = storing.take() {
+                collect_outcomes(pending, &mut summary, &mut on_error).await?;
+            }
             if !records.is_empty() {
                 let audit = AuditRecord {
                     at: registry.clock().now(),
@@ -768,27 +775,14 @@ pub async fn import<R: Read + Seek + Send + 'static>(
                     detail: format!("rows {}-{}", record_rows[0], record_rows[record_rows.len() - 1]),
                     client: client.map(str::to_string),
                 };
-                let outcomes = registry
-                    .store()
-                    .insert_certificates(&records, &audit)
-                    .await
-                    .map_err(|e| ImportError::Store(e.to_string()))?;
-                for (outcome, row_no) in outcomes.into_iter().zip(&record_rows) {
-                    match outcome {
-                        InsertOutcome::Inserted => summary.inserted += 1,
-                        InsertOutcome::Unchanged { .. } => summary.unchanged += 1,
-                        InsertOutcome::Duplicate { reason, .. } => {
-                            summary.rejected += 1;
-                            on_error(&RowError {
-                                row: *row_no,
-                                column: Column::Item.zh().into(),
-                                value: String::new(),
-                                reason: format!("duplicate: {reason}"),
-                            });
-                        }
-                    }
-                }
+                let store = registry.store().clone();
+                let task = tokio::spawn(async move { store.insert_certificates(&records, &audit).await });
+                storing = Some((task, record_rows));
             }
+            on_progress(Progress { rows: summary.rows, bytes: bytes.load(Ordering::Relaxed) });
+        }
+        if let Some(pending) = storing.take() {
+            collect_outcomes(pending, &mut summary, &mut on_error).await?;
             on_progress(Progress { rows: summary.rows, bytes: bytes.load(Ordering::Relaxed) });
         }
         if layout.is_none() {
@@ -797,9 +791,97 @@ pub async fn import<R: Read + Seek + Send + 'static>(
         Ok(summary)
     }
     .await;
+    // After an error, a batch may still be storing: let it finish (it is whole or nothing) before answering.
+    if let Some((task, _)) = storing.take() {
+        let _ = task.await;
+    }
     drop(rx);
     let _ = producer.join();
     result
+}
+
+/// A certificate of the batch to sign, with what signing needs besides it.
+struct SignJob {
+    record: usize,
+    status_idx: u64,
+    authority_name: String,
+}
+
+/// A batch being stored in the background, and the file rows of its records.
+type PendingStore = (tokio::task::JoinHandle<Result<Vec<InsertOutcome>, certguard_store::StoreError>>, Vec<u64>);
+
+/// Signs a batch's certificates on every core (signing is most of an import's work), off the async threads.
+async fn sign_batch(
+    creds: Arc<crate::credentials::Credentials>,
+    mut records: Vec<NewRecord>,
+    jobs: Vec<SignJob>,
+    now: i64,
+) -> Result<Vec<NewRecord>, ImportError> {
+    tokio::task::spawn_blocking(move || {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+        let signed: Vec<Result<Vec<_>, ImportError>> = std::thread::scope(|scope| {
+            let records = &records;
+            let creds = &creds;
+            let handles: Vec<_> = jobs
+                .chunks(jobs.len().div_ceil(threads))
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|job| {
+                                creds
+                                    .sign_with_index(
+                                        &records[job.record].certificate,
+                                        &job.authority_name,
+                                        job.status_idx,
+                                        now,
+                                    )
+                                    .map(|c| (job.record, c))
+                                    .map_err(|e| ImportError::Signing(e.to_string()))
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(ImportError::Signing("signer panicked".into()))))
+                .collect()
+        });
+        for part in signed {
+            for (i, credential) in part? {
+                records[i].certificate.credential = Some(credential);
+            }
+        }
+        Ok(records)
+    })
+    .await
+    .map_err(|e| ImportError::Signing(e.to_string()))?
+}
+
+/// Waits for a stored batch and accounts for each of its rows.
+async fn collect_outcomes(
+    (task, rows): PendingStore,
+    summary: &mut ImportSummary,
+    on_error: &mut impl FnMut(&RowError),
+) -> Result<(), ImportError> {
+    let outcomes =
+        task.await.map_err(|e| ImportError::Store(e.to_string()))?.map_err(|e| ImportError::Store(e.to_string()))?;
+    for (outcome, row_no) in outcomes.into_iter().zip(&rows) {
+        match outcome {
+            InsertOutcome::Inserted => summary.inserted += 1,
+            InsertOutcome::Unchanged { .. } => summary.unchanged += 1,
+            InsertOutcome::Duplicate { reason, .. } => {
+                summary.rejected += 1;
+                on_error(&RowError {
+                    row: *row_no,
+                    column: Column::Item.zh().into(),
+                    value: String::new(),
+                    reason: format!("duplicate: {reason}"),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes row errors as CSV (UTF-8 with BOM so that Excel shows the Chinese), with a header row.
