@@ -11,7 +11,7 @@
 //! - only HTML (`text/html`, `application/xhtml+xml`, or an untyped body that looks like HTML) is accepted.
 
 use std::io::Read;
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -89,36 +89,59 @@ pub struct Fetched {
     pub body: Vec<u8>,
 }
 
-/// True for addresses that are not globally routable (or that we never fetch from).
+/// True for addresses that are not globally routable, or that we never fetch from.
+///
+/// IPv4: private, loopback, link-local, broadcast, documentation, unspecified, multicast, "this network" 0/8,
+/// shared 100.64/10, IETF protocol assignments 192.0.0/24, 6to4 relay 192.88.99/24, benchmarking 198.18/15,
+/// reserved 240/4. IPv6: only global unicast 2000::/3 is fetched, minus Teredo and the other IETF assignments
+/// 2001::/23, documentation 2001:db8::/32 and 3fff::/20; addresses that carry an IPv4 address are judged by it
+/// (IPv4-mapped `::ffff:a.b.c.d`, IPv4-translated `::ffff:0:a.b.c.d`, NAT64 `64:ff9b::a.b.c.d`, 6to4
+/// `2002:AABB:CCDD::`), and the IPv4-compatible `::a.b.c.d` (deprecated) and the NAT64 local-use prefix
+/// 64:ff9b:1::/48 are refused whatever they carry.
 pub fn is_private(ip: IpAddr) -> bool {
     match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || v4.is_unspecified()
-                || v4.is_multicast()
-                || o[0] == 0
-                || (o[0] == 100 && (64..128).contains(&o[1])) // CGNAT
-                || (o[0] == 198 && (18..20).contains(&o[1])) // benchmarking
-                || o[0] >= 240
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_private(IpAddr::V4(v4));
-            }
-            let s = v6.segments();
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (s[0] & 0xfe00) == 0xfc00 // unique local
-                || (s[0] & 0xffc0) == 0xfe80 // link local
-                || s[0] == 0x2001 && s[1] == 0x0db8 // documentation
-                || s[0] == 0x64 && s[1] == 0xff9b // NAT64
-        }
+        IpAddr::V4(v4) => is_private_v4(v4),
+        IpAddr::V6(v6) => is_private_v6(v6),
+    }
+}
+
+fn is_private_v4(v4: Ipv4Addr) -> bool {
+    let o = v4.octets();
+    v4.is_private()
+        || v4.is_loopback()
+        || v4.is_link_local()
+        || v4.is_broadcast()
+        || v4.is_documentation()
+        || v4.is_unspecified()
+        || v4.is_multicast()
+        || o[0] == 0 // "this network"
+        || (o[0] == 100 && (64..128).contains(&o[1])) // shared address space (CGNAT)
+        || (o[0] == 192 && o[1] == 0 && o[2] == 0) // IETF protocol assignments
+        || (o[0] == 192 && o[1] == 88 && o[2] == 99) // 6to4 relay anycast (deprecated)
+        || (o[0] == 198 && (18..20).contains(&o[1])) // benchmarking
+        || o[0] >= 240 // reserved
+}
+
+fn is_private_v6(v6: Ipv6Addr) -> bool {
+    let v4 = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    match v6.segments() {
+        // IPv4-mapped ::ffff:a.b.c.d and IPv4-translated ::ffff:0:a.b.c.d: the IPv4 address is what is reached
+        [0, 0, 0, 0, 0, 0xffff, hi, lo] | [0, 0, 0, 0, 0xffff, 0, hi, lo] => is_private_v4(v4(hi, lo)),
+        // ::, ::1 and the IPv4-compatible ::a.b.c.d (deprecated; stacks may still route it to the IPv4 address)
+        [0, 0, 0, 0, 0, 0, _, _] => true,
+        // NAT64 well-known prefix 64:ff9b::/96: the gateway connects to the embedded IPv4 address
+        [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] => is_private_v4(v4(hi, lo)),
+        // the rest of 64:ff9b::/32, including the local-use NAT64 prefix 64:ff9b:1::/48 (RFC 8215)
+        [0x64, 0xff9b, ..] => true,
+        // 6to4 2002::/16: the relay reaches the IPv4 address in bits 16..48
+        [0x2002, hi, lo, ..] => is_private_v4(v4(hi, lo)),
+        // IETF protocol assignments 2001::/23 (Teredo, benchmarking, ORCHID ...) and documentation
+        [0x2001, b, ..] if b < 0x0200 => true,
+        [0x2001, 0x0db8, ..] => true,
+        [0x3fff, b, ..] if b < 0x1000 => true,
+        // anything outside global unicast 2000::/3: unique local fc00::/7, link-local fe80::/10, site-local
+        // fec0::/10, multicast ff00::/8, discard 100::/64, SRv6 5f00::/16, unassigned space
+        [a, ..] => a & 0xe000 != 0x2000,
     }
 }
 
@@ -269,6 +292,73 @@ mod tests {
         }
         for a in ["1.1.1.1", "202.108.22.5", "2400:da00::6666"] {
             assert!(!is_private(a.parse().unwrap()), "{a}");
+        }
+    }
+
+    #[test]
+    fn special_purpose_ranges_are_refused() {
+        for a in [
+            // IETF protocol assignments 192.0.0.0/24 (incl. the DS-Lite B4 and NAT64 discovery addresses)
+            "192.0.0.0",
+            "192.0.0.1",
+            "192.0.0.170",
+            "192.0.0.255",
+            // NAT64 local-use prefix 64:ff9b:1::/48 (RFC 8215), whatever it embeds
+            "64:ff9b:1::1",
+            "64:ff9b:1::808:808",
+            "64:ff9b:1:ffff:ffff:ffff:ffff:ffff",
+            // well-known NAT64 prefix 64:ff9b::/96 judged by the embedded IPv4
+            "64:ff9b::7f00:1",
+            "64:ff9b::a00:1",
+            "64:ff9b::c0a8:101",
+            // 6to4 2002::/16 judged by the embedded IPv4
+            "2002:7f00:1::",
+            "2002:a00:1::1",
+            "2002:c0a8:101:1::1",
+            "2002:a9fe:a9fe::",
+            "2002:c000:2ff::",
+            // site-local fec0::/10 (deprecated, still routed inside some networks)
+            "fec0::1",
+            "fecd:1:2::3",
+            "feff:ffff::1",
+            // IPv4-compatible ::a.b.c.d (deprecated): never fetched, whatever it embeds
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "::8.8.8.8",
+            "::2",
+            // IPv4-mapped ::ffff:a.b.c.d judged by the IPv4
+            "::ffff:10.0.0.1",
+            "::ffff:192.168.1.1",
+            "::ffff:169.254.169.254",
+            "::ffff:192.0.0.1",
+            "::ffff:0.0.0.0",
+            "::ffff:0:10.0.0.1",
+            // outside global unicast, IETF assignments, documentation
+            "fe00::1",
+            "fbff::1",
+            "ff02::1",
+            "100::1",
+            "5f00::1",
+            "2001::1",
+            "2001:2::1",
+            "2001:db8::1",
+            "3fff::1",
+        ] {
+            assert!(is_private(a.parse().unwrap()), "{a} should be refused");
+        }
+        for a in [
+            "192.0.1.1",
+            "191.255.255.255",
+            "::ffff:8.8.8.8",
+            "::ffff:202.108.22.5",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+            "2002:ca6c:1605::1",
+            "2001:4860:4860::8888",
+            "2001:200::1",
+            "240e::1",
+        ] {
+            assert!(!is_private(a.parse().unwrap()), "{a} should be allowed");
         }
     }
 
