@@ -1,22 +1,27 @@
 //! Safe page fetching: the only network I/O of the crate.
 //!
-//! - http and https only; no cookies; a fixed user agent;
-//! - every hop's host is resolved first and refused if any address is private, loopback, link-local, multicast,
-//!   unspecified or otherwise not globally routable, unless `allow_private` is set (tests, lab use). The
-//!   connection then resolves again (a DNS-rebinding window remains; a resolver hook in the HTTP client would
-//!   close it);
-//! - redirects are followed by hand (at most `max_redirects`), each hop recorded; a loop is an error;
-//! - one total time limit per hop, a connect limit, and a body size cap (`Content-Length` checked first; a body
-//!   that goes past the cap is an error, it is not judged on a prefix);
+//! - http and https only; no cookies; no proxy (a proxy would resolve the name itself); a fixed user agent;
+//! - every hop's host is resolved once, here, and refused if any address is private, loopback, link-local,
+//!   multicast, unspecified or otherwise not globally routable (see [`is_private`]), unless `allow_private` is
+//!   set (tests, lab use). The HTTP client of the hop is then pinned to exactly those checked addresses: its
+//!   resolver answers only for that host and port, with those addresses, so a second DNS answer (DNS
+//!   rebinding) is never asked for. TLS still verifies the certificate for the host name;
+//! - redirects are followed by hand (at most `max_redirects`), each hop resolved, checked, pinned and recorded;
+//!   a loop is an error;
+//! - one total time limit per hop, a connect limit (which also bounds the name lookup), and a body size cap
+//!   (`Content-Length` checked first; a body that goes past the cap is an error, it is not judged on a prefix);
 //! - only HTML (`text/html`, `application/xhtml+xml`, or an untyped body that looks like HTML) is accepted.
 
 use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use url::Url;
+use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use url::{Host, Url};
 
 use crate::Error;
 
@@ -33,9 +38,20 @@ pub struct FetchOptions {
     pub max_bytes: usize,
     /// Most redirects followed.
     pub max_redirects: usize,
-    /// Test and lab hook, like curl's `--resolve`: plain-http requests to this host are sent to this address
-    /// (the Host header keeps the name). The address is still subject to the private-address rule.
+    /// Test and lab hook, like curl's `--resolve`: requests to this host (http or https) connect to this address
+    /// (the Host header and TLS keep the name). The address is still subject to the private-address rule.
     pub resolve: Option<(String, SocketAddr)>,
+    /// Exact socket addresses accepted although not globally routable (a lab server, tests); every other
+    /// address still follows the private-address rule.
+    pub allow_addrs: Vec<SocketAddr>,
+    /// Name lookup of a host and port (default [`system_lookup`]); called once per hop, outside the HTTP client,
+    /// and bounded by `connect_timeout`. Its answer is checked and is all the client may connect to.
+    pub lookup: fn(&str, u16) -> std::io::Result<Vec<SocketAddr>>,
+}
+
+/// The system resolver (`getaddrinfo`).
+pub fn system_lookup(host: &str, port: u16) -> std::io::Result<Vec<SocketAddr>> {
+    Ok((host, port).to_socket_addrs()?.collect())
 }
 
 impl Default for FetchOptions {
@@ -47,6 +63,8 @@ impl Default for FetchOptions {
             max_bytes: 2 * 1024 * 1024,
             max_redirects: 5,
             resolve: None,
+            allow_addrs: Vec::new(),
+            lookup: system_lookup,
         }
     }
 }
@@ -145,28 +163,81 @@ fn is_private_v6(v6: Ipv6Addr) -> bool {
     }
 }
 
-fn check_host(url: &Url, opts: &FetchOptions) -> Result<Option<SocketAddr>, Error> {
-    let host = url.host_str().ok_or_else(|| Error::Fetch(format!("no host in {url}")))?;
+/// Resolves the host of `url` once and checks every address; the answer is what the hop's client is pinned to.
+fn check_host(url: &Url, opts: &FetchOptions) -> Result<Pinned, Error> {
+    let host = url.host().ok_or_else(|| Error::Fetch(format!("no host in {url}")))?;
+    let name = url.host_str().unwrap_or_default().to_string();
     let port = url.port_or_known_default().unwrap_or(80);
-    let addrs: Vec<SocketAddr> = match &opts.resolve {
-        Some((h, a)) if h.eq_ignore_ascii_case(host) && url.scheme() == "http" => vec![*a],
-        _ => {
-            let h = host.trim_start_matches('[').trim_end_matches(']');
-            (h, port).to_socket_addrs().map_err(|e| Error::Fetch(format!("cannot resolve {host}: {e}")))?.collect()
-        }
+    let addrs: Vec<SocketAddr> = match (&opts.resolve, &host) {
+        (Some((h, a)), _) if h.eq_ignore_ascii_case(&name) => vec![*a],
+        (_, Host::Ipv4(ip)) => vec![SocketAddr::new(IpAddr::V4(*ip), port)],
+        (_, Host::Ipv6(ip)) => vec![SocketAddr::new(IpAddr::V6(*ip), port)],
+        (_, Host::Domain(d)) => lookup(opts.lookup, d, port, opts.connect_timeout)
+            .map_err(|e| Error::Fetch(format!("cannot resolve {name}: {e}")))?,
     };
     if addrs.is_empty() {
-        return Err(Error::Fetch(format!("{host} has no address")));
+        return Err(Error::Fetch(format!("{name} has no address")));
     }
     if !opts.allow_private
-        && let Some(a) = addrs.iter().find(|a| is_private(a.ip()))
+        && let Some(a) = addrs.iter().find(|a| is_private(a.ip()) && !opts.allow_addrs.contains(a))
     {
-        return Err(Error::Fetch(format!("refusing {host}: address {} is private or loopback", a.ip())));
+        return Err(Error::Fetch(format!("refusing {name}: address {} is private or loopback", a.ip())));
     }
-    Ok(match &opts.resolve {
-        Some((h, a)) if h.eq_ignore_ascii_case(host) && url.scheme() == "http" => Some(*a),
-        _ => None,
-    })
+    Ok(Pinned { host: name, port, addrs })
+}
+
+/// Runs the lookup in a thread so that a stuck resolver is abandoned after `timeout`.
+fn lookup(
+    f: fn(&str, u16) -> std::io::Result<Vec<SocketAddr>>,
+    host: &str,
+    port: u16,
+    timeout: Duration,
+) -> std::io::Result<Vec<SocketAddr>> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    let h = host.to_string();
+    std::thread::spawn(move || tx.send(f(&h, port)).ok());
+    rx.recv_timeout(timeout)
+        .unwrap_or_else(|_| Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "name lookup timed out")))
+}
+
+/// The resolver of one hop's client: it answers only for the checked host and port, with the checked addresses.
+#[derive(Debug)]
+struct Pinned {
+    host: String,
+    port: u16,
+    addrs: Vec<SocketAddr>,
+}
+
+/// Host of a URL without IPv6 brackets.
+fn bare(host: &str) -> &str {
+    host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host)
+}
+
+impl Resolver for Pinned {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        _: &ureq::config::Config,
+        _: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let authority = uri.authority().ok_or(ureq::Error::HostNotFound)?;
+        let port = authority.port_u16().or(match uri.scheme_str() {
+            Some("https") => Some(443),
+            Some("http") => Some(80),
+            _ => None,
+        });
+        // anything but the checked host (a proxy, a changed URL) is never connected to
+        if !bare(authority.host()).eq_ignore_ascii_case(bare(&self.host)) || port != Some(self.port) {
+            return Err(ureq::Error::HostNotFound);
+        }
+        let mut out = self.empty();
+        for a in &self.addrs {
+            if out.try_push(*a).is_err() {
+                break;
+            }
+        }
+        Ok(out)
+    }
 }
 
 fn looks_like_html(body: &[u8]) -> bool {
@@ -179,38 +250,26 @@ fn looks_like_html(body: &[u8]) -> bool {
 /// Fetches `url` under the rules of the module docs.
 pub fn fetch(url: &str, opts: &FetchOptions) -> Result<Fetched, Error> {
     let mut current = Url::parse(url.trim()).map_err(|e| Error::Fetch(format!("invalid URL {url:?}: {e}")))?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let config = ureq::Agent::config_builder()
         .max_redirects(0)
         .http_status_as_error(false)
+        .proxy(None)
         .timeout_global(Some(opts.timeout))
         .timeout_connect(Some(opts.connect_timeout))
         .user_agent("certguard-sentinel/0.1 (+page judging)")
-        .build()
-        .into();
+        .build();
     let mut hops: Vec<Hop> = Vec::new();
     loop {
         if !matches!(current.scheme(), "http" | "https") {
             return Err(Error::Fetch(format!("scheme {} is not fetched", current.scheme())));
         }
-        let over = check_host(&current, opts)?;
-        let (req_url, host_header) = match over {
-            Some(addr) => {
-                let mut u = current.clone();
-                u.set_ip_host(addr.ip()).map_err(|_| Error::Fetch("bad override address".into()))?;
-                u.set_port(Some(addr.port())).map_err(|_| Error::Fetch("bad override port".into()))?;
-                let h = match current.port() {
-                    Some(p) => format!("{}:{p}", current.host_str().unwrap_or("")),
-                    None => current.host_str().unwrap_or("").to_string(),
-                };
-                (u, Some(h))
-            }
-            None => (current.clone(), None),
-        };
-        let mut req = agent.get(req_url.as_str()).header("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1");
-        if let Some(h) = &host_header {
-            req = req.header("Host", h);
-        }
-        let mut resp = req.call().map_err(|e| Error::Fetch(format!("{current}: {e}")))?;
+        // one client per hop, pinned to the addresses just checked
+        let agent = ureq::Agent::with_parts(config.clone(), DefaultConnector::default(), check_host(&current, opts)?);
+        let mut resp = agent
+            .get(current.as_str())
+            .header("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1")
+            .call()
+            .map_err(|e| Error::Fetch(format!("{current}: {e}")))?;
         let status = resp.status().as_u16();
         if (300..400).contains(&status)
             && let Some(loc) = resp.headers().get("location").and_then(|v| v.to_str().ok())
