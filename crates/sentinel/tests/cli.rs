@@ -159,8 +159,11 @@ fn scan_page_judges_a_local_page_or_reports_the_error() {
     assert_eq!(v["evidence"]["body_sha256"].as_str().unwrap().len(), 64);
     let refused = ScanPageArgs { allow_private: false, ..args };
     let mut out = Vec::new();
-    run_scan_page(&refused, &mut out).unwrap();
+    // a page that was not fetched is a failure of the command, with the JSON error document still written
+    let e = run_scan_page(&refused, &mut out).unwrap_err();
+    assert!(format!("{e:#}").contains("private"), "{e:#}");
     let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["url"], format!("http://{a}/fake"));
     assert!(v["error"].as_str().unwrap().contains("private"));
 }
 
