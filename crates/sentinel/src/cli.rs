@@ -124,7 +124,10 @@ pub struct ScanPageArgs {
 /// Runs `lookalike`, writing to `out`. Output is sorted by (fuzzer, domain) as dnstwist sorts it, so that
 /// `--mode dnstwist --format list` prints exactly what `dnstwist --format list` prints.
 pub fn run_lookalike(args: &LookalikeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let profile = Profile::builtin(&args.profile)?;
+    // The profile feeds only the China generator: its name is checked here, its TOML parsed only if that runs.
+    if !Profile::builtin_names().any(|n| n.eq_ignore_ascii_case(&args.profile)) {
+        return Err(crate::Error::UnknownProfile(args.profile.clone()).into());
+    }
     let mut opts = dnstwist::Options::default();
     if let Some(p) = &args.dictionary {
         let t = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
@@ -136,11 +139,11 @@ pub fn run_lookalike(args: &LookalikeArgs, out: &mut dyn Write) -> anyhow::Resul
     }
     let mut v = match args.mode {
         Mode::Dnstwist => dnstwist::generate(&args.domain, &opts)?,
-        Mode::China => lookalike::china::generate(&args.domain, &profile)?,
+        Mode::China => lookalike::china::generate(&args.domain, &Profile::builtin(&args.profile)?)?,
         Mode::All => {
             let mut v = dnstwist::generate(&args.domain, &opts)?;
             let mut seen: std::collections::HashSet<String> = v.iter().map(|c| c.domain.clone()).collect();
-            for c in lookalike::china::generate(&args.domain, &profile)? {
+            for c in lookalike::china::generate(&args.domain, &Profile::builtin(&args.profile)?)? {
                 if seen.insert(c.domain.clone()) {
                     v.push(c);
                 }

@@ -63,8 +63,13 @@ fn lookalike_jsonl_has_the_fields() {
     assert_eq!(idn["domain"], "xn--extu8ah31brfhgw1a.com");
     assert_eq!(idn["punycode"], "xn--extu8ah31brfhgw1a.com");
     assert_eq!(idn["registrable"], "xn--extu8ah31brfhgw1a.com");
-    let bad = LookalikeArgs { domain: "not a domain".into(), ..args };
+    let bad = LookalikeArgs { domain: "not a domain".into(), ..args.clone() };
     assert!(run_lookalike(&bad, &mut Vec::new()).is_err());
+    // an unknown profile is an error in every mode, also where the profile is not used
+    for mode in [Mode::Dnstwist, Mode::China, Mode::All] {
+        let bad = LookalikeArgs { mode, profile: "nope".into(), ..args.clone() };
+        assert!(run_lookalike(&bad, &mut Vec::new()).unwrap_err().to_string().contains("nope"));
+    }
 }
 
 #[test]
