@@ -178,20 +178,15 @@ enum ScanCommand {
     Page(certguard_sentinel::cli::ScanPageArgs),
 }
 
-/// Runs a blocking sentinel command off the async runtime with locked stdin/stdout.
-async fn sentinel(
-    run: impl FnOnce(&mut dyn std::io::BufRead, &mut dyn std::io::Write) -> Result<()> + Send + 'static,
-) -> Result<()> {
-    tokio::task::spawn_blocking(move || {
-        let stdin = std::io::stdin();
-        let mut input = stdin.lock();
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        run(&mut input, &mut out)?;
-        std::io::Write::flush(&mut out)?;
-        Ok(())
-    })
-    .await?
+/// Runs a blocking sentinel command with locked stdin/stdout (no async runtime: these commands start at once).
+fn sentinel(run: impl FnOnce(&mut dyn std::io::BufRead, &mut dyn std::io::Write) -> Result<()>) -> Result<()> {
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    run(&mut input, &mut out)?;
+    std::io::Write::flush(&mut out)?;
+    Ok(())
 }
 
 #[derive(clap::ValueEnum, Clone, Copy)]
@@ -494,15 +489,8 @@ async fn demo(c: &Config, count: usize, no_serve: bool) -> Result<()> {
     serve(c, s).await
 }
 
-#[tokio::main]
-async fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CERTGUARD_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    match run().await {
+fn main() {
+    match run() {
         Ok(code) => std::process::exit(code),
         // A closed pipe (`certguard lookalike x | head`) is the reader's choice, not an error.
         Err(e)
@@ -519,10 +507,69 @@ async fn main() {
     }
 }
 
-async fn run() -> Result<i32> {
+/// Commands that need neither a store nor a server run at once, without configuration, logging or an async
+/// runtime (`certguard lookalike` is a short-lived filter); the others run on a tokio runtime built for them.
+fn run() -> Result<i32> {
     let cli = Cli::parse();
-    let mut c = Config::load(cli.config.as_deref())?;
     match cli.command {
+        Command::Config(ConfigCommand::Default) => print!("{}", config::DEFAULT_TOML),
+        Command::Config(ConfigCommand::Show) => println!("{:#?}", Config::load(cli.config.as_deref())?),
+        Command::Verify(args) => {
+            let now = chrono::Utc::now().timestamp();
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            return credential_exit(certguard_credential::cli::run_verify(&args, now, &mut out));
+        }
+        Command::Conformance(ConformanceCommand::Dgc(args)) => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            return credential_exit(certguard_credential::cli::run_conformance_dgc(&args, &mut out));
+        }
+        Command::TrustList(TrustListCommand::Sign(args)) => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            return credential_exit(certguard_credential::cli::run_trust_list_sign(&args, &mut out));
+        }
+        Command::Keygen(args) => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            return credential_exit(certguard_credential::cli::run_keygen(&args, &mut rand::rng(), &mut out));
+        }
+        Command::Lookalike(args) => sentinel(move |_, out| certguard_sentinel::cli::run_lookalike(&args, out))?,
+        Command::Scan(ScanCommand::Domains(args)) => {
+            sentinel(move |input, out| certguard_sentinel::cli::run_scan_domains(&args, input, out))?
+        }
+        Command::Scan(ScanCommand::Ads(args)) => {
+            sentinel(move |input, out| certguard_sentinel::cli::run_scan_ads(&args, input, out))?
+        }
+        Command::Scan(ScanCommand::Page(args)) => {
+            sentinel(move |_, out| certguard_sentinel::cli::run_scan_page(&args, out))?
+        }
+        command => {
+            let c = Config::load(cli.config.as_deref())?;
+            init_tracing();
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .context("starting the async runtime")?;
+            return runtime.block_on(run_async(c, command));
+        }
+    }
+    Ok(0)
+}
+
+fn init_tracing() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CERTGUARD_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// The commands that open a store or serve, on the tokio runtime.
+async fn run_async(mut c: Config, command: Command) -> Result<i32> {
+    match command {
         Command::Serve(f) => {
             apply_store_flags(&mut c, f.data_dir, f.database_url);
             if let Some(l) = f.listen {
@@ -629,39 +676,8 @@ async fn run() -> Result<i32> {
             pb.finish_and_clear();
             println!("{n} credentials signed");
         }
-        Command::Config(ConfigCommand::Default) => print!("{}", config::DEFAULT_TOML),
-        Command::Config(ConfigCommand::Show) => println!("{c:#?}"),
-        Command::Verify(args) => {
-            let now = chrono::Utc::now().timestamp();
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            return credential_exit(certguard_credential::cli::run_verify(&args, now, &mut out));
-        }
-        Command::Conformance(ConformanceCommand::Dgc(args)) => {
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            return credential_exit(certguard_credential::cli::run_conformance_dgc(&args, &mut out));
-        }
-        Command::TrustList(TrustListCommand::Sign(args)) => {
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            return credential_exit(certguard_credential::cli::run_trust_list_sign(&args, &mut out));
-        }
-        Command::Keygen(args) => {
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            return credential_exit(certguard_credential::cli::run_keygen(&args, &mut rand::rng(), &mut out));
-        }
-        Command::Lookalike(args) => sentinel(move |_, out| certguard_sentinel::cli::run_lookalike(&args, out)).await?,
-        Command::Scan(ScanCommand::Domains(args)) => {
-            sentinel(move |input, out| certguard_sentinel::cli::run_scan_domains(&args, input, out)).await?
-        }
-        Command::Scan(ScanCommand::Ads(args)) => {
-            sentinel(move |input, out| certguard_sentinel::cli::run_scan_ads(&args, input, out)).await?
-        }
-        Command::Scan(ScanCommand::Page(args)) => {
-            sentinel(move |_, out| certguard_sentinel::cli::run_scan_page(&args, out)).await?
-        }
+        // every other command ran in `run`, without the runtime
+        _ => unreachable!("command without the async runtime"),
     }
     Ok(0)
 }

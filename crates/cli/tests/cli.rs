@@ -134,3 +134,50 @@ fn sentinel_commands_stream_json_lines() {
     let out = certguard(&["lookalike", "--mode", "china", "cx.mem.gov.cn"], None);
     assert!(text(&out.stdout).lines().any(|l| l == "cx-mem-gov-cn.com"));
 }
+
+#[test]
+fn scan_page_exits_non_zero_when_the_page_cannot_be_fetched() {
+    // refused (loopback without --allow-private): the JSON error document on stdout, a non-zero exit
+    let out = certguard(&["scan", "page", "http://127.0.0.1:9/"], None);
+    assert!(!out.status.success(), "exit {:?}", out.status);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["url"], "http://127.0.0.1:9/");
+    assert!(v["error"].as_str().unwrap().contains("private"), "{v}");
+    // allowed but nothing listens there
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let url = format!("http://{closed}/");
+    let out = certguard(&["scan", "page", "--allow-private", "--timeout", "2", &url], None);
+    assert!(!out.status.success(), "exit {:?}", out.status);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["error"].is_string(), "{v}");
+    assert!(!text(&out.stderr).is_empty());
+    // bad URL
+    let out = certguard(&["scan", "page", "not a url"], None);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn commands_without_a_store_read_no_configuration() {
+    // lookalike, scan and config default run before (and without) the configuration, logging and the runtime:
+    // a configuration that the store commands refuse does not stop them
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_certguard"))
+            .args(args)
+            .env("CERTGUARD_CONFIG", "/nonexistent/certguard.toml")
+            .env("CERTGUARD_DATABASE_URL", "mysql://not-postgres")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["lookalike", "--mode", "dnstwist", "mem.gov.cn"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().count(), 560);
+    assert!(run(&["scan", "ads"]).status.success());
+    assert!(run(&["config", "default"]).status.success());
+    // the commands that need it still read and check it
+    let out = run(&["config", "show"]);
+    assert!(!out.status.success());
+    let out = run(&["user", "list"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("certguard.toml"), "{}", text(&out.stderr));
+}

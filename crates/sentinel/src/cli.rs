@@ -124,7 +124,10 @@ pub struct ScanPageArgs {
 /// Runs `lookalike`, writing to `out`. Output is sorted by (fuzzer, domain) as dnstwist sorts it, so that
 /// `--mode dnstwist --format list` prints exactly what `dnstwist --format list` prints.
 pub fn run_lookalike(args: &LookalikeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let profile = Profile::builtin(&args.profile)?;
+    // The profile feeds only the China generator: its name is checked here, its TOML parsed only if that runs.
+    if !Profile::builtin_names().any(|n| n.eq_ignore_ascii_case(&args.profile)) {
+        return Err(crate::Error::UnknownProfile(args.profile.clone()).into());
+    }
     let mut opts = dnstwist::Options::default();
     if let Some(p) = &args.dictionary {
         let t = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
@@ -136,11 +139,11 @@ pub fn run_lookalike(args: &LookalikeArgs, out: &mut dyn Write) -> anyhow::Resul
     }
     let mut v = match args.mode {
         Mode::Dnstwist => dnstwist::generate(&args.domain, &opts)?,
-        Mode::China => lookalike::china::generate(&args.domain, &profile)?,
+        Mode::China => lookalike::china::generate(&args.domain, &Profile::builtin(&args.profile)?)?,
         Mode::All => {
             let mut v = dnstwist::generate(&args.domain, &opts)?;
             let mut seen: std::collections::HashSet<String> = v.iter().map(|c| c.domain.clone()).collect();
-            for c in lookalike::china::generate(&args.domain, &profile)? {
+            for c in lookalike::china::generate(&args.domain, &Profile::builtin(&args.profile)?)? {
                 if seen.insert(c.domain.clone()) {
                     v.push(c);
                 }
@@ -376,8 +379,9 @@ pub fn run_scan_ads(args: &ScanAdsArgs, stdin: &mut dyn BufRead, out: &mut dyn W
 }
 
 /// Runs `scan page`: fetches `args.url` safely, judges it against the profile, writes one JSON document to `out`.
-/// A fetch failure is reported as `{"url": ..., "error": ...}` (exit status stays success: the page was judged
-/// unreachable); only I/O errors on `out` and an unknown profile are errors.
+/// A fetch failure (refused, unreachable, not HTML ...) is written as `{"url": ..., "error": ...}` and then
+/// returned as an error, so that the command exits non-zero: a single-URL command that could not judge its page
+/// has failed. An unknown profile and I/O errors on `out` are errors too.
 pub fn run_scan_page(args: &ScanPageArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let profile = Profile::builtin(&args.profile)?;
     let opts = crate::fetch::FetchOptions {
@@ -386,11 +390,15 @@ pub fn run_scan_page(args: &ScanPageArgs, out: &mut dyn Write) -> anyhow::Result
         max_bytes: args.max_bytes,
         ..crate::fetch::FetchOptions::default()
     };
-    let value = match crate::fetch::fetch(&args.url, &opts) {
-        Ok(fetched) => serde_json::to_value(crate::page::judge(&fetched, &profile))?,
-        Err(e) => serde_json::json!({ "url": args.url, "error": e.to_string() }),
+    let (value, failed) = match crate::fetch::fetch(&args.url, &opts) {
+        Ok(fetched) => (serde_json::to_value(crate::page::judge(&fetched, &profile))?, None),
+        Err(e) => (serde_json::json!({ "url": args.url, "error": e.to_string() }), Some(e)),
     };
     serde_json::to_writer_pretty(&mut *out, &value)?;
     out.write_all(b"\n")?;
-    Ok(())
+    out.flush()?;
+    match failed {
+        Some(e) => Err(anyhow::Error::new(e).context(format!("scan page {}", args.url))),
+        None => Ok(()),
+    }
 }

@@ -63,8 +63,13 @@ fn lookalike_jsonl_has_the_fields() {
     assert_eq!(idn["domain"], "xn--extu8ah31brfhgw1a.com");
     assert_eq!(idn["punycode"], "xn--extu8ah31brfhgw1a.com");
     assert_eq!(idn["registrable"], "xn--extu8ah31brfhgw1a.com");
-    let bad = LookalikeArgs { domain: "not a domain".into(), ..args };
+    let bad = LookalikeArgs { domain: "not a domain".into(), ..args.clone() };
     assert!(run_lookalike(&bad, &mut Vec::new()).is_err());
+    // an unknown profile is an error in every mode, also where the profile is not used
+    for mode in [Mode::Dnstwist, Mode::China, Mode::All] {
+        let bad = LookalikeArgs { mode, profile: "nope".into(), ..args.clone() };
+        assert!(run_lookalike(&bad, &mut Vec::new()).unwrap_err().to_string().contains("nope"));
+    }
 }
 
 #[test]
@@ -159,8 +164,11 @@ fn scan_page_judges_a_local_page_or_reports_the_error() {
     assert_eq!(v["evidence"]["body_sha256"].as_str().unwrap().len(), 64);
     let refused = ScanPageArgs { allow_private: false, ..args };
     let mut out = Vec::new();
-    run_scan_page(&refused, &mut out).unwrap();
+    // a page that was not fetched is a failure of the command, with the JSON error document still written
+    let e = run_scan_page(&refused, &mut out).unwrap_err();
+    assert!(format!("{e:#}").contains("private"), "{e:#}");
     let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["url"], format!("http://{a}/fake"));
     assert!(v["error"].as_str().unwrap().contains("private"));
 }
 

@@ -38,6 +38,10 @@ fn respond(mut s: TcpStream) {
         let _ = s.write_all(body);
     };
     match path.as_str() {
+        // `/go?URL` redirects to URL
+        p if p.starts_with("/go?") => {
+            send(&mut s, "302 Found", "text/html", &format!("Location: {}\r\n", &p[4..]), b"")
+        }
         "/fake" => send(&mut s, "200 OK", "text/html; charset=utf-8", "Server: nginx\r\n", FAKE.as_bytes()),
         "/genuine" => {
             // the same page, served under whatever host asked (the test points cx.mem.gov.cn here)
