@@ -204,4 +204,17 @@ mod tests {
             assert!(s["components"]["schemas"][&name].is_object(), "dangling $ref {name}");
         }
     }
+
+    /// The published document, byte for byte: a change to the API shows up here as a diff to review.
+    /// `CERTGUARD_BLESS_OPENAPI=1 cargo test -p certguard-web --lib openapi` rewrites the snapshot.
+    #[test]
+    fn the_document_matches_its_snapshot() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/openapi.json");
+        let now = serde_json::to_string_pretty(&spec()).expect("serialisable") + "\n";
+        if std::env::var_os("CERTGUARD_BLESS_OPENAPI").is_some() {
+            std::fs::write(path, &now).expect("write snapshot");
+        }
+        let saved = std::fs::read_to_string(path).expect("snapshot exists");
+        assert!(saved == now, "the OpenAPI document changed; review and bless it");
+    }
 }
