@@ -3,9 +3,10 @@
 use crate::SharedState;
 use crate::auth::PageUser;
 use crate::i18n::Lang;
+use crate::pages::context::AdminPage;
 use crate::pages::layout::{Frame, csrf_input, page, role_name, status_badge, text_field};
 use crate::pages::public::expired_form;
-use crate::security::{ClientAddr, CsrfToken, csrf_ok};
+use crate::security::{ClientAddr, csrf_ok};
 use axum::extract::{Extension, Form, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -85,14 +86,10 @@ fn bar_chart(l: Lang, rows: &[(String, u64, &'static str)]) -> Markup {
     }
 }
 
-pub async fn dashboard(
-    State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
-) -> Response {
-    let l = lang;
-    let f = Frame { lang, user: Some(&user), csrf: &csrf, path: "/admin" };
+pub async fn dashboard(State(state): State<SharedState>, cx: AdminPage) -> Response {
+    let user = &cx.user;
+    let l = cx.lang;
+    let f = cx.frame("/admin");
     let title = l.t("管理概况", "Overview");
     let Ok(reader) = user.registry_reader() else {
         let body = html! {
@@ -123,7 +120,7 @@ pub async fn dashboard(
     };
     let body = html! {
         h1 { (title) }
-        (admin_nav(l, &user))
+        (admin_nav(l, user))
         p { (l.t("范围：", "Scope: ")) strong { (scope) } " · " (l.t("角色：", "Role: ")) (role_name(l, user.role)) }
         div.stats {
             div.stat { (l.t("证书总数", "Certificates")) b { (l.number(total)) } }
@@ -160,16 +157,11 @@ pub struct ListQuery {
     page: Option<u32>,
 }
 
-pub async fn list(
-    State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
-    Query(q): Query<ListQuery>,
-) -> Response {
-    let l = lang;
-    let f = Frame { lang, user: Some(&user), csrf: &csrf, path: "/admin/certificates" };
-    let reader = match reader_or_forbidden(&f, &user) {
+pub async fn list(State(state): State<SharedState>, cx: AdminPage, Query(q): Query<ListQuery>) -> Response {
+    let user = &cx.user;
+    let l = cx.lang;
+    let f = cx.frame("/admin/certificates");
+    let reader = match reader_or_forbidden(&f, user) {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -199,7 +191,7 @@ pub async fn list(
     let title = l.t("证书列表", "Certificates");
     let body = html! {
         h1 { (title) }
-        (admin_nav(l, &user))
+        (admin_nav(l, user))
         form.card.inline-form method="get" action="/admin/certificates" role="search" {
             div {
                 label for="q" { (l.t("证号或姓名", "Number or name")) }
@@ -366,16 +358,11 @@ fn detail_page(
     )
 }
 
-pub async fn detail(
-    State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
-    Path(serial): Path<String>,
-) -> Response {
+pub async fn detail(State(state): State<SharedState>, cx: AdminPage, Path(serial): Path<String>) -> Response {
+    let user = &cx.user;
     let path = format!("/admin/certificates/{serial}");
-    let f = Frame { lang, user: Some(&user), csrf: &csrf, path: &path };
-    let reader = match reader_or_forbidden(&f, &user) {
+    let f = cx.frame(&path);
+    let reader = match reader_or_forbidden(&f, user) {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -387,7 +374,7 @@ pub async fn detail(
     }
     .await;
     match result {
-        Ok((stored, history)) => detail_page(&state, &f, &user, &stored, &history, None).into_response(),
+        Ok((stored, history)) => detail_page(&state, &f, user, &stored, &history, None).into_response(),
         Err(e) => app_error_page(&f, e),
     }
 }
@@ -458,20 +445,19 @@ fn command_of(form: &ActionForm) -> Result<Command, AppError> {
 
 pub async fn action(
     State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
+    cx: AdminPage,
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
     Path(serial_text): Path<String>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    let l = lang;
+    let (user, csrf) = (&cx.user, &cx.csrf);
+    let l = cx.lang;
     let path = format!("/admin/certificates/{serial_text}");
-    let f = Frame { lang, user: Some(&user), csrf: &csrf, path: &path };
-    if !csrf_ok(&csrf, &form.csrf) {
+    let f = cx.frame(&path);
+    if !csrf_ok(csrf, &form.csrf) {
         return (StatusCode::FORBIDDEN, page(&f, l.t("表单已过期", "Form expired"), expired_form(l))).into_response();
     }
-    let reader = match reader_or_forbidden(&f, &user) {
+    let reader = match reader_or_forbidden(&f, user) {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -500,7 +486,7 @@ pub async fn action(
             };
             let msg = format!("{}：{e}", l.t("操作未执行", "Not done"));
             let history = state.registry.history(&reader, &serial).await.unwrap_or_default();
-            (status, detail_page(&state, &f, &user, &stored, &history, Some(&msg))).into_response()
+            (status, detail_page(&state, &f, user, &stored, &history, Some(&msg))).into_response()
         }
     }
 }
@@ -602,13 +588,9 @@ fn issue_page(
     )
 }
 
-pub async fn issue_form(
-    State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
-) -> Response {
-    let f = Frame { lang, user: Some(&user), csrf: &csrf, path: "/admin/issue" };
+pub async fn issue_form(State(state): State<SharedState>, cx: AdminPage) -> Response {
+    let (user, lang) = (&cx.user, cx.lang);
+    let f = cx.frame("/admin/issue");
     if !user.may_issue_somewhere() {
         return forbidden(&f, lang.t("只有发证机关可以发证。", "Only issuing authorities issue certificates."));
     }
@@ -617,7 +599,7 @@ pub async fn issue_form(
         authority: user.authority.as_ref().map(|a| a.to_string()).unwrap_or_default(),
         ..Default::default()
     };
-    issue_page(&state, &f, &user, &form, &HashMap::new()).into_response()
+    issue_page(&state, &f, user, &form, &HashMap::new()).into_response()
 }
 
 fn new_certificate(form: &IssueForm, l: Lang) -> Result<NewCertificate, HashMap<String, String>> {
@@ -692,21 +674,20 @@ fn form_field(model_field: &str) -> &'static str {
 
 pub async fn issue(
     State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
+    cx: AdminPage,
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
     Form(form): Form<IssueForm>,
 ) -> Response {
-    let l = lang;
-    let f = Frame { lang, user: Some(&user), csrf: &csrf, path: "/admin/issue" };
-    if !csrf_ok(&csrf, &form.csrf) {
+    let (user, csrf) = (&cx.user, &cx.csrf);
+    let l = cx.lang;
+    let f = cx.frame("/admin/issue");
+    if !csrf_ok(csrf, &form.csrf) {
         return (StatusCode::FORBIDDEN, page(&f, l.t("表单已过期", "Form expired"), expired_form(l))).into_response();
     }
     let new = match new_certificate(&form, l) {
         Ok(n) => n,
         Err(errors) => {
-            return (StatusCode::UNPROCESSABLE_ENTITY, issue_page(&state, &f, &user, &form, &errors)).into_response();
+            return (StatusCode::UNPROCESSABLE_ENTITY, issue_page(&state, &f, user, &form, &errors)).into_response();
         }
     };
     let grant = match user.issuer_for(&new.authority) {
@@ -717,11 +698,11 @@ pub async fn issue(
         Ok(cert) => Redirect::to(&format!("/admin/certificates/{}", cert.serial)).into_response(),
         Err(AppError::Invalid { field, reason }) => {
             let errors = HashMap::from([(form_field(&field).to_string(), reason)]);
-            (StatusCode::UNPROCESSABLE_ENTITY, issue_page(&state, &f, &user, &form, &errors)).into_response()
+            (StatusCode::UNPROCESSABLE_ENTITY, issue_page(&state, &f, user, &form, &errors)).into_response()
         }
         Err(AppError::Conflict(reason)) => {
             let errors = HashMap::from([("_".to_string(), format!("{}：{reason}", l.t("重复发证", "Duplicate")))]);
-            (StatusCode::CONFLICT, issue_page(&state, &f, &user, &form, &errors)).into_response()
+            (StatusCode::CONFLICT, issue_page(&state, &f, user, &form, &errors)).into_response()
         }
         Err(e) => app_error_page(&f, e),
     }
@@ -771,16 +752,13 @@ fn import_page(f: &Frame, user: &Principal, result: Option<Markup>) -> Markup {
     )
 }
 
-pub async fn import_form(
-    PageUser(user): PageUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
-) -> Response {
-    let f = Frame { lang, user: Some(&user), csrf: &csrf, path: "/admin/import" };
+pub async fn import_form(cx: AdminPage) -> Response {
+    let (user, lang) = (&cx.user, cx.lang);
+    let f = cx.frame("/admin/import");
     if !user.may_issue_somewhere() {
         return forbidden(&f, lang.t("只有发证机关可以导入。", "Only issuing authorities import."));
     }
-    import_page(&f, &user, None).into_response()
+    import_page(&f, user, None).into_response()
 }
 
 fn too_large(l: Lang, limit: usize) -> String {
@@ -790,20 +768,19 @@ fn too_large(l: Lang, limit: usize) -> String {
 
 pub async fn import(
     State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
+    cx: AdminPage,
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
     multipart: Multipart,
 ) -> Response {
-    let l = lang;
-    let f = Frame { lang, user: Some(&user), csrf: &csrf, path: "/admin/import" };
+    let (user, csrf) = (&cx.user, &cx.csrf);
+    let l = cx.lang;
+    let f = cx.frame("/admin/import");
     if !user.may_issue_somewhere() {
         return forbidden(&f, l.t("只有发证机关可以导入。", "Only issuing authorities import."));
     }
     let fail = |status: StatusCode, msg: String| {
         let r = html! { div.verdict.bad role="alert" { span.icon aria-hidden="true" { "✖" } span { (msg) } } };
-        (status, import_page(&f, &user, Some(r))).into_response()
+        (status, import_page(&f, user, Some(r))).into_response()
     };
     let fields = match crate::upload::read_form(multipart).await {
         Ok(f) => f,
@@ -812,7 +789,7 @@ pub async fn import(
         }
         Err(crate::upload::UploadError::Malformed(e)) => return fail(StatusCode::BAD_REQUEST, e),
     };
-    if !csrf_ok(&csrf, &crate::upload::text(&fields, "csrf")) {
+    if !csrf_ok(csrf, &crate::upload::text(&fields, "csrf")) {
         return (StatusCode::FORBIDDEN, page(&f, l.t("表单已过期", "Form expired"), expired_form(l))).into_response();
     }
     let Some((file_name, bytes)) = fields
@@ -826,7 +803,7 @@ pub async fn import(
     let mut shown = Vec::new();
     let result = certguard_app::import::import(
         &state.registry,
-        &user,
+        user,
         std::io::Cursor::new(bytes),
         &file_name,
         Some(&ip.to_string()),
@@ -877,7 +854,7 @@ pub async fn import(
             } }
         }
     };
-    import_page(&f, &user, Some(r)).into_response()
+    import_page(&f, user, Some(r)).into_response()
 }
 
 pub async fn import_report(
@@ -905,14 +882,13 @@ pub struct ExportQuery {
 
 pub async fn export(
     State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
+    cx: AdminPage,
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
     Query(q): Query<ExportQuery>,
 ) -> Response {
-    let f = Frame { lang, user: Some(&user), csrf: &csrf, path: "/admin" };
-    let reader = match reader_or_forbidden(&f, &user) {
+    let (user, lang) = (&cx.user, cx.lang);
+    let f = cx.frame("/admin");
+    let reader = match reader_or_forbidden(&f, user) {
         Ok(r) => r,
         Err(r) => return r,
     };

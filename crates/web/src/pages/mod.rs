@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod context;
 pub mod layout;
 pub mod public;
 pub mod verify;

@@ -3,9 +3,9 @@
 //! e-certificate page with its QR code.
 
 use crate::SharedState;
-use crate::auth::MaybeUser;
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::pages::context::PublicPage;
 use crate::pages::layout::{Frame, csrf_input, page};
 use crate::pages::public::{certificate_card, expired_form};
 use crate::scan::ScanError;
@@ -203,13 +203,10 @@ fn verify_form(l: Lang, csrf: &CsrfToken, text: &str) -> Markup {
     }
 }
 
-pub async fn verify_page(
-    MaybeUser(user): MaybeUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
-) -> Markup {
-    let l = lang;
-    let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/verify" };
+pub async fn verify_page(cx: PublicPage) -> Markup {
+    let csrf = &cx.csrf;
+    let l = cx.lang;
+    let f = cx.frame("/verify");
     page(
         &f,
         l.t("扫码核验", "Verify a QR"),
@@ -217,7 +214,7 @@ pub async fn verify_page(
             h1 { (l.t("核验电子证书二维码", "Verify a certificate's QR code")) }
             p { (l.t("本页离线核验证书二维码中的数字签名，并查询登记册中的最新状态。不要用手机相机直接打开证书上的网址。",
                      "This page checks the digital signature in the certificate's QR code and the registry's current status. Do not open web addresses from a certificate with your phone camera.")) }
-            (verify_form(l, &csrf, ""))
+            (verify_form(l, csrf, ""))
             script src="/static/scan.js" defer {}
             p { a href="/verify/printed" { (l.t("证书没有二维码？核对纸质证书的印刷信息", "No QR code? Check the printed data of a paper certificate")) } }
         },
@@ -250,14 +247,13 @@ async fn verify_photo(
 
 pub async fn verify_submit(
     State(state): State<SharedState>,
-    MaybeUser(user): MaybeUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
+    cx: PublicPage,
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
     multipart: Multipart,
 ) -> Response {
-    let l = lang;
-    let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/verify" };
+    let csrf = &cx.csrf;
+    let l = cx.lang;
+    let f = cx.frame("/verify");
     let title = l.t("核验结果", "Verification result");
     // Charged before the body is read: a refused client costs us no upload and no decoding.
     if !state.lookup_limiter.allow(ip).await {
@@ -281,11 +277,11 @@ pub async fn verify_submit(
     if let Some(e) = &error
         && csrf_field.is_empty()
     {
-        let body = html! { h1 { (title) } (band("unknown", "?", e)) (verify_form(l, &csrf, "")) };
+        let body = html! { h1 { (title) } (band("unknown", "?", e)) (verify_form(l, csrf, "")) };
         let status = if e.contains("8 MB") { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::BAD_REQUEST };
         return (status, page(&f, title, body)).into_response();
     }
-    if !csrf_ok(&csrf, &csrf_field) {
+    if !csrf_ok(csrf, &csrf_field) {
         return (StatusCode::FORBIDDEN, page(&f, title, expired_form(l))).into_response();
     }
     let result = match (photo, text.trim()) {
@@ -295,13 +291,13 @@ pub async fn verify_submit(
             let msg = error.unwrap_or_else(|| {
                 l.t("请拍照上传二维码或粘贴其内容", "Take a photo of the QR or paste its content").to_string()
             });
-            let body = html! { h1 { (title) } (band("unknown", "?", &msg)) (verify_form(l, &csrf, &text)) };
+            let body = html! { h1 { (title) } (band("unknown", "?", &msg)) (verify_form(l, csrf, &text)) };
             return (StatusCode::BAD_REQUEST, page(&f, title, body)).into_response();
         }
     };
     match result {
         Ok(Some(v)) => {
-            page(&f, title, html! { h1 { (title) } (result_markup(l, &state, &v)) (verify_form(l, &csrf, "")) })
+            page(&f, title, html! { h1 { (title) } (result_markup(l, &state, &v)) (verify_form(l, csrf, "")) })
                 .into_response()
         }
         Ok(None) => unavailable(l, &f, title),
@@ -317,14 +313,13 @@ pub async fn verify_submit(
 /// before the frame is read; a frame with a code also costs a lookup.
 pub async fn verify_frame(
     State(state): State<SharedState>,
-    MaybeUser(user): MaybeUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
+    cx: PublicPage,
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
     multipart: Multipart,
 ) -> Response {
-    let l = lang;
-    let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/verify" };
+    let csrf = &cx.csrf;
+    let l = cx.lang;
+    let f = cx.frame("/verify");
     let title = l.t("核验结果", "Verification result");
     if !state.frame_limiter.allow(ip).await {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
@@ -335,7 +330,7 @@ pub async fn verify_frame(
         Err(crate::upload::UploadError::TooLarge) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
         Err(_) => return StatusCode::BAD_REQUEST.into_response(),
     };
-    if !csrf_ok(&csrf, &crate::upload::text(&fields, "csrf")) {
+    if !csrf_ok(csrf, &crate::upload::text(&fields, "csrf")) {
         return StatusCode::FORBIDDEN.into_response();
     }
     let Some(photo) = fields.into_iter().find(|(k, p)| k == "photo" && !p.bytes.is_empty()).map(|(_, p)| p.bytes)
@@ -353,7 +348,7 @@ pub async fn verify_frame(
         return too_many(l, &f, title);
     }
     match verify_online(&state.registry, Input::Scanned(&text)).await {
-        Ok(v) => page(&f, title, html! { h1 { (title) } (result_markup(l, &state, &v)) (verify_form(l, &csrf, "")) })
+        Ok(v) => page(&f, title, html! { h1 { (title) } (result_markup(l, &state, &v)) (verify_form(l, csrf, "")) })
             .into_response(),
         Err(_) => unavailable(l, &f, title),
     }
@@ -463,20 +458,13 @@ async fn credential_of(state: &SharedState, serial: &str) -> Option<(certguard_r
 }
 
 /// GET /e/{serial}: the e-certificate as its holder shows it (masked ID, QR code, printable).
-pub async fn e_certificate(
-    State(state): State<SharedState>,
-    MaybeUser(user): MaybeUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
-    Path(serial): Path<String>,
-) -> Response {
-    let l = lang;
-    let path = format!("/e/{serial}");
-    let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: &path };
+pub async fn e_certificate(State(state): State<SharedState>, cx: PublicPage, Path(serial): Path<String>) -> Response {
+    let l = cx.lang;
     let Some((cert, text)) = credential_of(&state, &serial).await else {
-        return crate::pages::public::not_found(MaybeUser(user.clone()), Extension(lang), Extension(csrf.clone()))
-            .await;
+        return crate::pages::public::not_found(cx).await;
     };
+    let path = format!("/e/{serial}");
+    let f = cx.frame(&path);
     let view = state.registry.public_view(&cert, state.registry.clock().today());
     let svg = certguard_credential::qr::to_svg(&text, 8).unwrap_or_default();
     page(&f, l.t("电子证书", "e-certificate"), html! {
@@ -566,13 +554,10 @@ fn printed_form(l: Lang, csrf: &CsrfToken, f: &PrintedForm) -> Markup {
 }
 
 /// GET /verify/printed: the plausibility check of a paper or legacy certificate's printed data.
-pub async fn printed_page(
-    MaybeUser(user): MaybeUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
-) -> Markup {
-    let l = lang;
-    let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/verify/printed" };
+pub async fn printed_page(cx: PublicPage) -> Markup {
+    let csrf = &cx.csrf;
+    let l = cx.lang;
+    let f = cx.frame("/verify/printed");
     page(
         &f,
         l.t("纸质证书信息核对", "Check printed data"),
@@ -580,23 +565,22 @@ pub async fn printed_page(
             h1 { (l.t("核对纸质或旧版证书的印刷信息", "Check the printed data of a paper or legacy certificate")) }
             p { (l.t("没有本系统二维码的证书，可录入证面信息，系统会指出不可能成立之处（伪造证书常露出这些破绽）。通过检查不代表证书真实，请同时查询登记记录。",
                      "For certificates without our QR code, type what is printed; the system points out what cannot be true (sloppy forgeries fail these). Passing proves nothing: also look the certificate up.")) }
-            (printed_form(l, &csrf, &PrintedForm::default()))
+            (printed_form(l, csrf, &PrintedForm::default()))
         },
     )
 }
 
 pub async fn printed_check(
     State(state): State<SharedState>,
-    MaybeUser(user): MaybeUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
+    cx: PublicPage,
     axum::extract::Form(form): axum::extract::Form<PrintedForm>,
 ) -> Response {
+    let (lang, csrf) = (cx.lang, &cx.csrf);
     use certguard_app::dates::parse_date;
     let l = lang;
-    let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/verify/printed" };
+    let f = cx.frame("/verify/printed");
     let title = l.t("核对结果", "Check result");
-    if !csrf_ok(&csrf, &form.csrf) {
+    if !csrf_ok(csrf, &form.csrf) {
         return (StatusCode::FORBIDDEN, page(&f, title, expired_form(l))).into_response();
     }
     let opt = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
@@ -636,7 +620,7 @@ pub async fn printed_check(
         @if !unreadable.is_empty() {
             p.field-error { (l.t("无法识别的日期：", "Unreadable dates: ")) (unreadable.join("、")) }
         }
-        (printed_form(l, &csrf, &form))
+        (printed_form(l, csrf, &form))
     };
     page(&f, title, body).into_response()
 }
