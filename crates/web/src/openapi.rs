@@ -1,7 +1,10 @@
 //! The OpenAPI 3.1 document of /api/v1, written by hand as data (a derive macro would tie the core types to
 //! an HTTP library; the web tests check that every route is documented and every documented route exists).
 
+use crate::SharedState;
 use axum::Json;
+use axum::Router;
+use axum::routing::get;
 use serde_json::{Value, json};
 
 /// (path, method) of every API operation; the tests walk this list against the router.
@@ -184,6 +187,10 @@ pub fn spec() -> Value {
 
 pub async fn document() -> Json<Value> {
     Json(spec())
+}
+
+pub fn routes() -> Router<SharedState> {
+    Router::new().route("/api/v1/openapi.json", get(document))
 }
 
 #[cfg(test)]

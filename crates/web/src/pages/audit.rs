@@ -5,8 +5,10 @@ use crate::SharedState;
 use crate::pages::admin::{admin_nav, app_error_page, forbidden};
 use crate::pages::context::AdminPage;
 use crate::pages::layout::page;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use certguard_access::Role;
 use certguard_store::AuditQuery;
 use maud::html;
@@ -108,4 +110,8 @@ pub async fn lead_candidates(State(state): State<SharedState>, cx: AdminPage) ->
         } }
     })
     .into_response()
+}
+
+pub fn routes() -> Router<SharedState> {
+    Router::new().route("/admin/audit", get(audit)).route("/admin/leads", get(lead_candidates))
 }

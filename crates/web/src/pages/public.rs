@@ -8,9 +8,11 @@ use crate::pages::layout::{Frame, csrf_input, page, status_tone, text_field};
 use crate::security::{
     ClientAddr, CsrfToken, LANG_COOKIE, SESSION_COOKIE, cookie, csrf_cookie_name, csrf_ok, random_hex, set_cookie,
 };
+use axum::Router;
 use axum::extract::{Extension, Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use certguard_app::{AppError, PublicCertificate};
 use certguard_registry::Status;
 use maud::{Markup, html};
@@ -297,4 +299,14 @@ pub async fn not_found(cx: PublicPage) -> Response {
         p { a href="/" { (l.t("返回证书查询", "Back to the lookup")) } }
     };
     (StatusCode::NOT_FOUND, page(&f, l.t("页面不存在", "Page not found"), body)).into_response()
+}
+
+/// The public lookup, the language switch, login and logout.
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/lookup", post(lookup))
+        .route("/lang/{lang}", get(set_language))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
 }
