@@ -111,7 +111,7 @@ fn client_addr(state: &SharedState, req: &Request) -> IpAddr {
 pub async fn edge(State(state): State<SharedState>, mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let ip = client_addr(&state, &req);
-    let lang = Lang::from_request(req.headers());
+    let lang = Lang::from_cookie(cookie(req.headers(), LANG_COOKIE));
     let secure = state.config.secure_cookies;
     let csrf_name = csrf_cookie_name(secure);
     let session = cookie(req.headers(), SESSION_COOKIE).filter(|s| !s.is_empty()).map(session_csrf);
