@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod compare;
 pub mod error;
 pub mod i18n;
 pub mod metrics;

@@ -110,7 +110,7 @@ pub async fn prometheus(State(state): State<SharedState>, headers: HeaderMap) ->
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
-    if !crate::security::constant_time_eq(given, expected) {
+    if !crate::compare::constant_time_eq(given, expected) {
         return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "metrics need the bearer token\n")
             .into_response();
     }

@@ -2,6 +2,7 @@
 //! and the per-address rate limiter.
 
 use crate::SharedState;
+pub use crate::compare::constant_time_eq;
 use crate::i18n::Lang;
 use crate::shared_limits::SharedLimits;
 use axum::extract::{ConnectInfo, Request, State};
@@ -56,11 +57,6 @@ pub fn random_hex(bytes: usize) -> String {
     let mut b = vec![0u8; bytes];
     rand::fill(&mut b[..]);
     hex::encode(b)
-}
-
-/// Compares in time independent of where the strings differ.
-pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The CSRF cookie's name: with HTTPS it takes the `__Host-` prefix, so no sibling subdomain can plant one.
