@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lookup API under load: N certificates in SQLite (default 1,000,000), wrk -t2 -c64 against
 # POST /api/v1/lookup (random existing number+name pairs) and, in the same run, against GET /healthz.
-# Also reports the server's peak resident memory. Usage: bench/lookup.sh [N] [seconds]
+# Then /healthz again with its request built by Lua (the same client-side cost as the lookup's) and the lookup
+# once more. Also reports the server's peak resident memory. Usage: bench/lookup.sh [N] [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-1000000}"
@@ -37,6 +38,10 @@ for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null &&
 wrk -t2 -c64 -d3s -s bench/lookup.lua "http://127.0.0.1:$PORT" -- "$OUT/lookups.txt" >/dev/null
 echo "lookup  $(wrk -t2 -c64 -d${SECS}s --latency -s bench/lookup.lua "http://127.0.0.1:$PORT" -- "$OUT/lookups.txt" | grep RESULT)"
 echo "healthz $(wrk -t2 -c64 -d${SECS}s --latency -s bench/health.lua "http://127.0.0.1:$PORT/healthz" | grep RESULT)"
-echo "server peak RSS: $(grep VmHWM /proc/$PID/status | awk '{print $2/1024 " MiB"}')"
+# The same route with its request built by Lua per request, as the lookup's are (same client-side cost).
+echo "healthz-lua $(wrk -t2 -c64 -d${SECS}s --latency -s bench/health_dynamic.lua "http://127.0.0.1:$PORT" | grep RESULT)"
+echo "lookup-again $(wrk -t2 -c64 -d${SECS}s --latency -s bench/lookup.lua "http://127.0.0.1:$PORT" -- "$OUT/lookups.txt" | grep RESULT)"
+# Readers map the database file: its pages count as file-backed RSS (page cache), not as the server's own memory.
+echo "server peak RSS: $(grep VmHWM /proc/$PID/status | awk '{print $2/1024 " MiB"}'), of which anonymous now: $(grep RssAnon /proc/$PID/status | awk '{print $2/1024 " MiB"}'), file-backed now: $(grep RssFile /proc/$PID/status | awk '{print $2/1024 " MiB"}')"
 # A lookup really finds something.
 curl -s -X POST "http://127.0.0.1:$PORT/api/v1/lookup" -H 'content-type: application/json' -d "$(head -1 "$OUT/lookups.txt")" | head -c 120; echo

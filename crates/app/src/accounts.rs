@@ -61,6 +61,9 @@ pub struct Accounts {
     session_ttl: chrono::Duration,
     /// Verified against when the user does not exist, so that timing does not reveal which usernames exist.
     dummy_hash: Arc<String>,
+    /// Password hashes computed at once (argon2id takes 19 MiB and tens of milliseconds each): one per core,
+    /// so a burst of logins queues instead of exhausting memory and starving every other request.
+    hashing: Arc<tokio::sync::Semaphore>,
 }
 
 pub struct NewAccount {
@@ -74,7 +77,16 @@ pub struct NewAccount {
 impl Accounts {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, session_ttl: chrono::Duration) -> Self {
         let dummy_hash = Arc::new(hash_password("certguard-dummy-password").expect("hash"));
-        Accounts { store, clock, session_ttl, dummy_hash }
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Accounts { store, clock, session_ttl, dummy_hash, hashing: Arc::new(tokio::sync::Semaphore::new(cores)) }
+    }
+
+    /// Hashes a new password in one of the hashing slots, off the async threads.
+    async fn hash(&self, password: String) -> Result<String, AppError> {
+        let _slot = self.hashing.acquire().await.map_err(|e| AppError::invalid("password", e.to_string()))?;
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| AppError::invalid("password", e.to_string()))?
     }
 
     fn audit(&self, actor: &str, action: &str, target: &str, detail: &str, client: Option<&str>) -> AuditRecord {
@@ -103,10 +115,7 @@ impl Accounts {
             (Role::Issuer, Some(_)) | (_, None) => {}
             (_, Some(_)) => return Err(AppError::invalid("authority", "only issuer accounts belong to an authority")),
         }
-        let password = new.password.clone();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| AppError::invalid("password", e.to_string()))??;
+        let hash = self.hash(new.password.clone()).await?;
         let audit = self.audit(admin.actor(), "user.add", &new.username, new.role.code(), client);
         let id = self
             .store
@@ -137,7 +146,10 @@ impl Accounts {
             .filter(|u| !u.disabled)
             .map_or_else(|| self.dummy_hash.to_string(), |u| u.password_hash.clone());
         let pw = password.to_string();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash)).await.unwrap_or(false);
+        let ok = match self.hashing.acquire().await {
+            Ok(_slot) => tokio::task::spawn_blocking(move || verify_password(&pw, &hash)).await.unwrap_or(false),
+            Err(_) => false,
+        };
         let user = match user {
             Some(u) if ok && !u.disabled => u,
             _ => {
@@ -194,7 +206,7 @@ impl Accounts {
     ) -> Result<(), AppError> {
         validate_password(username, password)?;
         let user = self.store.user_by_name(username).await?.ok_or(AppError::NotFound)?;
-        let hash = hash_password(password)?;
+        let hash = self.hash(password.to_string()).await?;
         let audit = self.audit(admin.actor(), "user.password", username, "", client);
         Ok(self.store.set_password(user.id, &hash, &audit).await?)
     }

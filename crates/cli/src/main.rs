@@ -457,7 +457,8 @@ async fn print_demo_samples(registry: &Registry) -> Result<()> {
         };
         if let Some(found) = registry.store().search(&query).await?.0.first() {
             let c = &found.certificate;
-            println!("    {:<22} {} / {}", format!("{} {}", status.zh(), status.code()), c.number, c.holder.name);
+            // ASCII first so the columns line up whatever the width of the Chinese.
+            println!("    {:<15} {} / {}  ({})", status.code(), c.number, c.holder.name, status.zh());
         }
     }
     Ok(())

@@ -35,14 +35,13 @@ fn demo_import_export_and_accounts() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("suzhou") && stdout.contains("demo-issuer-2021") && stdout.contains("try the lookup"));
     // The certificates offered to try: the valid one first, and other statuses after it.
-    // Lines "    有效 valid    T... / 姓名": (zh, code, number).
+    // Lines "    valid           T... / 姓名  (有效)": (zh, code, number).
     let samples: Vec<(String, String, String)> = stdout
         .lines()
         .filter_map(|l| {
-            let (status, rest) = l.trim().split_once(" T")?;
-            let mut words = status.split_whitespace();
-            let (zh, code) = (words.next()?.to_string(), words.next()?.to_string());
-            Some((zh, code, format!("T{}", rest.split(" / ").next()?)))
+            let (code, rest) = l.trim().split_once(" T")?;
+            let zh = rest.rsplit_once('(')?.1.trim_end_matches(')').to_string();
+            Some((zh, code.trim().to_string(), format!("T{}", rest.split(" / ").next()?)))
         })
         .collect();
     assert_eq!(samples.first().map(|s| s.1.as_str()), Some("valid"), "{stdout}");

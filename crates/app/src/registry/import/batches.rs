@@ -203,52 +203,42 @@ struct SignJob {
 /// A batch being stored in the background, and the file rows of its records.
 type PendingStore = (tokio::task::JoinHandle<Result<Vec<InsertOutcome>, certguard_store::StoreError>>, Vec<u64>);
 
-/// Signs a batch's certificates on every core (signing is most of an import's work), off the async threads.
+/// Signs a batch's certificates on every core (signing is most of an import's work), on tokio's blocking pool
+/// (its threads are reused from batch to batch).
 async fn sign_batch(
     creds: Arc<crate::credentials::Credentials>,
-    mut records: Vec<NewRecord>,
-    jobs: Vec<SignJob>,
+    records: Vec<NewRecord>,
+    mut jobs: Vec<SignJob>,
     now: i64,
 ) -> Result<Vec<NewRecord>, ImportError> {
-    tokio::task::spawn_blocking(move || {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
-        let signed: Vec<Result<Vec<_>, ImportError>> = std::thread::scope(|scope| {
-            let records = &records;
-            let creds = &creds;
-            let handles: Vec<_> = jobs
-                .chunks(jobs.len().div_ceil(threads))
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|job| {
-                                creds
-                                    .sign_with_index(
-                                        &records[job.record].certificate,
-                                        &job.authority_name,
-                                        job.status_idx,
-                                        now,
-                                    )
-                                    .map(|c| (job.record, c))
-                                    .map_err(|e| ImportError::Signing(e.to_string()))
-                            })
-                            .collect()
-                    })
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = jobs.len().div_ceil(threads).max(1);
+    let records = Arc::new(records);
+    let mut parts = Vec::with_capacity(threads);
+    while !jobs.is_empty() {
+        let part: Vec<SignJob> = jobs.drain(..per_thread.min(jobs.len())).collect();
+        let (creds, records) = (creds.clone(), records.clone());
+        parts.push(tokio::task::spawn_blocking(move || {
+            part.into_iter()
+                .map(|job| {
+                    creds
+                        .sign_with_index(&records[job.record].certificate, &job.authority_name, job.status_idx, now)
+                        .map(|c| (job.record, c))
+                        .map_err(|e| ImportError::Signing(e.to_string()))
                 })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(ImportError::Signing("signer panicked".into()))))
-                .collect()
-        });
-        for part in signed {
-            for (i, credential) in part? {
-                records[i].certificate.credential = Some(credential);
-            }
-        }
-        Ok(records)
-    })
-    .await
-    .map_err(|e| ImportError::Signing(e.to_string()))?
+                .collect::<Result<Vec<_>, _>>()
+        }));
+    }
+    let mut signed = Vec::with_capacity(parts.len());
+    for part in parts {
+        signed.push(part.await.map_err(|e| ImportError::Signing(e.to_string()))??);
+    }
+    let mut records =
+        Arc::try_unwrap(records).map_err(|_| ImportError::Signing("a signer still holds the batch".into()))?;
+    for (i, credential) in signed.into_iter().flatten() {
+        records[i].certificate.credential = Some(credential);
+    }
+    Ok(records)
 }
 
 /// Waits for a stored batch and accounts for each of its rows.
