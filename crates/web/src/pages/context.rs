@@ -1,7 +1,7 @@
 //! What every page handler needs before its own inputs: who asks, in which language, and the form token;
 //! from these it draws the page's [`Frame`].
 //!
-//! ```ignore
+//! ```text
 //! pub async fn audit(State(state): State<SharedState>, cx: AdminPage, Query(q): Query<AuditQuery>) -> Response {
 //!     let f = cx.frame("/admin/audit");
 //!     ...
