@@ -5,17 +5,23 @@
 //! [`IssuerGrant`](certguard_access::IssuerGrant), an [`AdminGrant`](certguard_access::AdminGrant), ...),
 //! writes its audit record in the same transaction as the change, and reads the time from a [`Clock`].
 
+//!
+//! One module per capability: [`registry`] (certificates: issue, operations, lookup, import, export),
+//! [`credentials`] (signing keys, status lists, trust store), [`verification`] (online verification, URL
+//! judging, lead sightings), [`accounts`] (users, sessions, API tokens). [`demo`] seeds all of them;
+//! [`clock`], [`dates`] and [`error`] are shared.
+
 pub mod accounts;
 pub mod clock;
 pub mod credentials;
 pub mod dates;
 pub mod demo;
 pub mod error;
-pub mod export;
-pub mod import;
-pub mod lookup;
 pub mod registry;
 pub mod verification;
+
+/// The registry's sub-modules under their former paths (`certguard_app::import::import`, ...).
+pub use registry::{export, import, lookup};
 
 pub use accounts::Accounts;
 pub use clock::{Clock, FixedClock, SystemClock};

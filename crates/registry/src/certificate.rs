@@ -1,6 +1,6 @@
 //! The certificate as the registry keeps it, and its status derived from dates and lifecycle events.
 
-use crate::rules::{REVIEW_WINDOW_DAYS, add_years};
+use crate::periods::{REVIEW_WINDOW_DAYS, add_years};
 use certguard_types::{AuthorityCode, CertificateNumber, IdentityDoc, PersonName, Sex};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

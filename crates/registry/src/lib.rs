@@ -3,7 +3,8 @@
 //!
 //! - [`catalogue`]: the national catalogue (11 categories, 54 items) and management classifications, as data;
 //! - [`certificate`]: the certificate, its lifecycle and the [`Status`] derived from dates and events;
-//! - [`rules`]: validity and review periods of Order No. 30 and the checks a new certificate must pass;
+//! - [`periods`]: validity and review periods of Order No. 30 and the date arithmetic they use;
+//! - [`rules`]: the checks a new certificate must pass (the periods re-exported for callers);
 //! - [`lifecycle`]: review, extension, renewal, suspension, reinstatement, revocation, cancellation and
 //!   correction as commands that yield the next certificate and the [`Event`] to record.
 //!
@@ -28,6 +29,7 @@
 pub mod catalogue;
 pub mod certificate;
 pub mod lifecycle;
+pub mod periods;
 pub mod plausibility;
 pub mod rules;
 

@@ -1,32 +1,15 @@
 //! Validity and review rules of Order No. 30 (原国家安全生产监督管理总局令第30号), and the checks that a new
 //! certificate must pass before it is issued or imported.
-
 use crate::catalogue::Catalogue;
 use crate::certificate::{Certificate, Holder, Lifecycle, Scope, Serial};
+pub use crate::periods::{
+    EXTENDED_REVIEW_INTERVAL_YEARS, MANAGEMENT_VALIDITY_YEARS, MINIMUM_AGE, REVIEW_INTERVAL_YEARS, REVIEW_WINDOW_DAYS,
+    SPECIAL_OPERATION_VALIDITY_YEARS, YEARS_FOR_EXTENSION, add_years,
+};
 use certguard_types::{AuthorityCode, CertificateNumber, IdentityDoc};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 use thiserror::Error;
-
-/// Special-operation certificates are valid 6 years; management certificates 3.
-pub const SPECIAL_OPERATION_VALIDITY_YEARS: i32 = 6;
-pub const MANAGEMENT_VALIDITY_YEARS: i32 = 3;
-/// Reviews every 3 years, or every 6 after an extension.
-pub const REVIEW_INTERVAL_YEARS: u8 = 3;
-pub const EXTENDED_REVIEW_INTERVAL_YEARS: u8 = 6;
-/// Continuous clean years in the trade before the interval may be extended.
-pub const YEARS_FOR_EXTENSION: i32 = 10;
-/// Reviews and renewals are applied for within 60 days before the due date.
-pub const REVIEW_WINDOW_DAYS: i64 = 60;
-pub const MINIMUM_AGE: i32 = 18;
-
-/// `date` plus whole years; 29 February becomes 28 February in a common year.
-pub fn add_years(date: NaiveDate, years: i32) -> NaiveDate {
-    let y = date.year() + years;
-    NaiveDate::from_ymd_opt(y, date.month(), date.day())
-        .or_else(|| NaiveDate::from_ymd_opt(y, date.month(), date.day() - 1))
-        .expect("valid date")
-}
 
 pub fn validity_years(scope: &Scope) -> i32 {
     match scope {

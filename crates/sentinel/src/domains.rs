@@ -11,6 +11,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
 
+pub use crate::suffix::registrable_domain;
 use crate::{Error, profile::Profile};
 
 /// Score at which a name with a brand signal is flagged.
@@ -59,11 +60,6 @@ pub struct DomainScore {
     pub official: bool,
     /// Why, with points.
     pub reasons: Vec<Reason>,
-}
-
-/// The registrable domain (eTLD+1) of an ASCII name, by the public suffix list.
-pub fn registrable_domain(ascii: &str) -> Option<String> {
-    psl::domain_str(ascii).map(str::to_string)
 }
 
 /// Map of whole-script Cyrillic letters to the Latin letters they look like (UTS #39's skeleton leaves some of

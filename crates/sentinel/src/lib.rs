@@ -36,5 +36,6 @@ pub mod lookalike;
 pub mod normalize;
 pub mod page;
 pub mod profile;
+mod suffix;
 
 pub use error::Error;

@@ -96,7 +96,7 @@ impl Profile {
     /// The official registrable domains (public-suffix aware), e.g. `mem.gov.cn`.
     pub fn official_registrable(&self) -> Vec<String> {
         let mut v: Vec<String> =
-            self.official_domains.iter().filter_map(|d| crate::domains::registrable_domain(d)).collect();
+            self.official_domains.iter().filter_map(|d| crate::suffix::registrable_domain(d)).collect();
         v.sort();
         v.dedup();
         v

@@ -2,7 +2,7 @@
 //! factor of 10 apart, to show O(log n): `cargo bench -p certguard-store-sqlite --bench lookup`.
 
 use certguard_registry::{Certificate, Event, Holder, Lifecycle, Scope, Serial};
-use certguard_store::{AuditRecord, NewRecord, Store};
+use certguard_store::{AuditRecord, CertificateStore, NewRecord};
 use certguard_store_sqlite::SqliteStore;
 use certguard_types::{IdentityDoc, check_char};
 use chrono::{NaiveDate, Utc};

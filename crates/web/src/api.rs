@@ -6,10 +6,12 @@ use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::security::ClientAddr;
 use axum::Json;
+use axum::Router;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use certguard_app::AppError;
 use certguard_app::dates::parse_date;
 use certguard_registry::{Certificate, Command, Holder, NewCertificate, Scope, Serial, Status};
@@ -246,4 +248,15 @@ pub async fn command(
     let stored =
         state.registry.apply(&grant, &serial, &req.command, req.expected_version, Some(&ip.to_string())).await?;
     Ok(Json(record(stored, state.registry.clock().today())))
+}
+
+/// The registry's API (the verification API is routed with the verification pages).
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/api/v1/lookup", post(lookup))
+        .route("/api/v1/catalogue", get(catalogue))
+        .route("/api/v1/certificates", get(search).post(issue))
+        .route("/api/v1/certificates/{serial}", get(get_certificate))
+        .route("/api/v1/certificates/{serial}/history", get(history))
+        .route("/api/v1/certificates/{serial}/commands", post(command))
 }

@@ -1,7 +1,6 @@
 //! Chinese first, English second. Every text on a page is written in both languages side by side at the
 //! place it is used (`lang.t("证书查询", "Certificate lookup")`), so no language can fall behind the other.
 
-use axum::http::HeaderMap;
 use chrono::{Datelike, NaiveDate};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -12,9 +11,9 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// The language chosen with the switch (a cookie); Chinese otherwise.
-    pub fn from_request(headers: &HeaderMap) -> Lang {
-        match crate::security::cookie(headers, crate::security::LANG_COOKIE) {
+    /// The language chosen with the switch (the value of its cookie, which the edge reads); Chinese otherwise.
+    pub fn from_cookie(value: Option<&str>) -> Lang {
+        match value {
             Some("en") => Lang::En,
             _ => Lang::Zh,
         }

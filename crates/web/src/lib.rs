@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod compare;
 pub mod error;
 pub mod i18n;
 pub mod metrics;
@@ -25,7 +26,6 @@ pub mod upload;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
 use certguard_app::{Accounts, Registry};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -73,7 +73,7 @@ pub struct AppState {
     pub frame_limiter: security::Budget,
     pub scanner: scan::Scanner,
     pub metrics: metrics::Metrics,
-    pub import_reports: pages::admin::ReportCache,
+    pub import_reports: pages::import::ReportCache,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -106,62 +106,25 @@ impl AppState {
             accounts,
             config,
             metrics: metrics::Metrics::default(),
-            import_reports: pages::admin::ReportCache::default(),
+            import_reports: pages::import::ReportCache::default(),
         })
     }
 }
 
 pub fn router(state: SharedState) -> Router {
     let max_upload = state.config.max_upload_bytes;
+    // One router per capability; each module owns its paths and their body limits.
     Router::new()
-        .route("/", get(pages::public::home))
-        .route("/lookup", post(pages::public::lookup))
-        .route("/lang/{lang}", get(pages::public::set_language))
-        .route(
-            "/verify",
-            get(pages::verify::verify_page)
-                .post(pages::verify::verify_submit)
-                .layer(DefaultBodyLimit::max(scan::PHOTO_MAX_BYTES + FORM_MAX_BYTES)),
-        )
-        .route("/verify/printed", get(pages::verify::printed_page).post(pages::verify::printed_check))
-        .route("/trust-list", get(pages::verify::trust_list))
-        .route("/status/{authority}", get(pages::verify::status_list))
-        .route("/e/{serial}", get(pages::verify::e_certificate))
-        .route("/e/{serial}/{file}", get(pages::verify::e_certificate_qr))
-        .route(
-            "/api/v1/verify",
-            post(pages::verify::verify_api).layer(DefaultBodyLimit::max(scan::PHOTO_MAX_BYTES + FORM_MAX_BYTES)),
-        )
-        .route("/login", get(pages::public::login_form).post(pages::public::login))
-        .route("/logout", post(pages::public::logout))
-        .route("/static/app.css", get(pages::layout::stylesheet))
-        .route("/static/scan.js", get(pages::layout::scan_script))
-        .route(
-            "/verify/frame",
-            post(pages::verify::verify_frame).layer(DefaultBodyLimit::max(scan::FRAME_MAX_BYTES + FORM_MAX_BYTES)),
-        )
-        .route("/admin", get(pages::admin::dashboard))
-        .route("/admin/certificates", get(pages::admin::list))
-        .route("/admin/certificates/{serial}", get(pages::admin::detail))
-        .route("/admin/certificates/{serial}/action", post(pages::admin::action))
-        .route("/admin/issue", get(pages::admin::issue_form).post(pages::admin::issue))
-        .route(
-            "/admin/import",
-            get(pages::admin::import_form).post(pages::admin::import).layer(DefaultBodyLimit::max(max_upload)),
-        )
-        .route("/admin/import/report/{id}", get(pages::admin::import_report))
-        .route("/admin/export", get(pages::admin::export))
-        .route("/admin/audit", get(pages::audit::audit))
-        .route("/admin/leads", get(pages::audit::lead_candidates))
-        .route("/api/v1/openapi.json", get(openapi::document))
-        .route("/api/v1/lookup", post(api::lookup))
-        .route("/api/v1/catalogue", get(api::catalogue))
-        .route("/api/v1/certificates", get(api::search).post(api::issue))
-        .route("/api/v1/certificates/{serial}", get(api::get_certificate))
-        .route("/api/v1/certificates/{serial}/history", get(api::history))
-        .route("/api/v1/certificates/{serial}/commands", post(api::command))
-        .route("/healthz", get(metrics::healthz))
-        .route("/metrics", get(metrics::prometheus))
+        .merge(pages::public::routes())
+        .merge(pages::layout::routes())
+        .merge(pages::verify::routes())
+        .merge(pages::admin::routes())
+        .merge(pages::certificates::routes())
+        .merge(pages::import::routes(max_upload))
+        .merge(pages::audit::routes())
+        .merge(api::routes())
+        .merge(openapi::routes())
+        .merge(metrics::routes())
         .fallback(pages::public::not_found)
         .layer(DefaultBodyLimit::max(FORM_MAX_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::edge))

@@ -1,9 +1,11 @@
 //! Health and Prometheus metrics: request counts and latency by route class and status class.
 
 use crate::SharedState;
+use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -108,7 +110,7 @@ pub async fn prometheus(State(state): State<SharedState>, headers: HeaderMap) ->
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
-    if !crate::security::constant_time_eq(given, expected) {
+    if !crate::compare::constant_time_eq(given, expected) {
         return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "metrics need the bearer token\n")
             .into_response();
     }
@@ -124,4 +126,8 @@ pub async fn prometheus(State(state): State<SharedState>, headers: HeaderMap) ->
     }
     let certificates = Some(m.certificates.load(Ordering::Relaxed));
     (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4")], m.render(certificates)).into_response()
+}
+
+pub fn routes() -> Router<SharedState> {
+    Router::new().route("/healthz", get(healthz)).route("/metrics", get(prometheus))
 }

@@ -2,6 +2,7 @@
 //! and the per-address rate limiter.
 
 use crate::SharedState;
+pub use crate::compare::constant_time_eq;
 use crate::i18n::Lang;
 use crate::shared_limits::SharedLimits;
 use axum::extract::{ConnectInfo, Request, State};
@@ -58,11 +59,6 @@ pub fn random_hex(bytes: usize) -> String {
     hex::encode(b)
 }
 
-/// Compares in time independent of where the strings differ.
-pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 /// The CSRF cookie's name: with HTTPS it takes the `__Host-` prefix, so no sibling subdomain can plant one.
 pub fn csrf_cookie_name(secure: bool) -> &'static str {
     if secure { "__Host-cg_csrf" } else { CSRF_COOKIE }
@@ -111,7 +107,7 @@ fn client_addr(state: &SharedState, req: &Request) -> IpAddr {
 pub async fn edge(State(state): State<SharedState>, mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let ip = client_addr(&state, &req);
-    let lang = Lang::from_request(req.headers());
+    let lang = Lang::from_cookie(cookie(req.headers(), LANG_COOKIE));
     let secure = state.config.secure_cookies;
     let csrf_name = csrf_cookie_name(secure);
     let session = cookie(req.headers(), SESSION_COOKIE).filter(|s| !s.is_empty()).map(session_csrf);

@@ -2,13 +2,13 @@
 //! scanned QR codes turned up, for analysts.
 
 use crate::SharedState;
-use crate::auth::PageUser;
-use crate::i18n::Lang;
 use crate::pages::admin::{admin_nav, app_error_page, forbidden};
-use crate::pages::layout::{Frame, page};
-use crate::security::CsrfToken;
-use axum::extract::{Extension, Query, State};
+use crate::pages::context::AdminPage;
+use crate::pages::layout::page;
+use axum::Router;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use certguard_access::Role;
 use certguard_store::AuditQuery;
 use maud::html;
@@ -32,15 +32,10 @@ fn query_string(f: &AuditFilter, page: u32) -> String {
     format!("/admin/audit?actor={}&action={}&page={page}", enc(&f.actor), enc(&f.action))
 }
 
-pub async fn audit(
-    State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
-    Query(filter): Query<AuditFilter>,
-) -> Response {
-    let l = lang;
-    let f = Frame { lang, user: Some(&user), csrf: &csrf, path: "/admin/audit" };
+pub async fn audit(State(state): State<SharedState>, cx: AdminPage, Query(filter): Query<AuditFilter>) -> Response {
+    let user = &cx.user;
+    let l = cx.lang;
+    let f = cx.frame("/admin/audit");
     if user.admin().is_err() {
         return forbidden(&f, l.t("只有系统管理员可以查看操作日志。", "Only administrators read the audit log."));
     }
@@ -61,7 +56,7 @@ pub async fn audit(
     log.truncate(PAGE_ROWS as usize);
     page(&f, l.t("操作日志", "Audit log"), html! {
         h1 { (l.t("操作日志", "Audit log")) }
-        (admin_nav(l, &user))
+        (admin_nav(l, user))
         form.card.filters method="get" action="/admin/audit" {
             label for="actor" { (l.t("操作人", "Who")) }
             input id="actor" name="actor" value=(filter.actor) maxlength="64";
@@ -87,14 +82,10 @@ pub async fn audit(
 }
 
 /// Domains seen in scanned QR codes (a QR that is a link is how fake query sites are reached).
-pub async fn lead_candidates(
-    State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
-) -> Response {
-    let l = lang;
-    let f = Frame { lang, user: Some(&user), csrf: &csrf, path: "/admin/leads" };
+pub async fn lead_candidates(State(state): State<SharedState>, cx: AdminPage) -> Response {
+    let user = &cx.user;
+    let l = cx.lang;
+    let f = cx.frame("/admin/leads");
     if !matches!(user.role, Role::Admin | Role::Analyst) {
         return forbidden(
             &f,
@@ -107,7 +98,7 @@ pub async fn lead_candidates(
     };
     page(&f, l.t("扫码发现的网址", "Addresses found in scanned QR codes"), html! {
         h1 { (l.t("扫码发现的网址（线索候选）", "Addresses found in scanned QR codes (lead candidates)")) }
-        (admin_nav(l, &user))
+        (admin_nav(l, user))
         p { (l.t("公众核验时扫到的二维码若是网址而非证书，会在此记录（按域名合并），供研判是否为假冒查询网站。",
                  "When a scanned QR is a web address instead of a certificate, its domain is kept here for analysts to judge whether it is a fake query site.")) }
         div.table-wrap { table {
@@ -119,4 +110,8 @@ pub async fn lead_candidates(
         } }
     })
     .into_response()
+}
+
+pub fn routes() -> Router<SharedState> {
+    Router::new().route("/admin/audit", get(audit)).route("/admin/leads", get(lead_candidates))
 }

@@ -1,9 +1,12 @@
 //! The page shell: header with navigation and language switch, main, footer.
 
+use crate::SharedState;
 use crate::i18n::Lang;
 use crate::security::CsrfToken;
+use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
+use axum::routing::get;
 use certguard_access::{Principal, Role};
 use certguard_registry::Status;
 use maud::{DOCTYPE, Markup, html};
@@ -118,4 +121,9 @@ pub fn text_field(
 
 pub fn csrf_input(csrf: &CsrfToken) -> Markup {
     html! { input type="hidden" name="csrf" value=(csrf.0); }
+}
+
+/// The stylesheet and the scanning script.
+pub fn routes() -> Router<SharedState> {
+    Router::new().route("/static/app.css", get(stylesheet)).route("/static/scan.js", get(scan_script))
 }

@@ -2,6 +2,9 @@
 
 pub mod admin;
 pub mod audit;
+pub mod certificates;
+pub mod context;
+pub mod import;
 pub mod layout;
 pub mod public;
 pub mod verify;

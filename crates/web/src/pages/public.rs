@@ -1,15 +1,18 @@
 //! Public pages: the lookup, login and logout, the language switch.
 
 use crate::SharedState;
-use crate::auth::{MaybeUser, safe_next};
+use crate::auth::safe_next;
 use crate::i18n::Lang;
+use crate::pages::context::PublicPage;
 use crate::pages::layout::{Frame, csrf_input, page, status_tone, text_field};
 use crate::security::{
     ClientAddr, CsrfToken, LANG_COOKIE, SESSION_COOKIE, cookie, csrf_cookie_name, csrf_ok, random_hex, set_cookie,
 };
+use axum::Router;
 use axum::extract::{Extension, Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use certguard_app::{AppError, PublicCertificate};
 use certguard_registry::Status;
 use maud::{Markup, html};
@@ -28,20 +31,17 @@ fn lookup_form(l: Lang, csrf: &CsrfToken, number: &str, name: &str) -> Markup {
     }
 }
 
-pub async fn home(
-    MaybeUser(user): MaybeUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
-) -> Markup {
-    let l = lang;
-    let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/" };
+pub async fn home(cx: PublicPage) -> Markup {
+    let csrf = &cx.csrf;
+    let l = cx.lang;
+    let f = cx.frame("/");
     page(
         &f,
         l.t("证书查询", "Certificate lookup"),
         html! {
             h1 { (l.t("特种作业操作证及安全生产知识和管理能力考核合格证查询", "Look up a work-safety certificate")) }
             p { (l.t("请输入证号和持证人姓名，两项均须填写。", "Enter the certificate number and the holder's name; both are required.")) }
-            (lookup_form(l, &csrf, "", ""))
+            (lookup_form(l, csrf, "", ""))
             div.notice {
                 strong { (l.t("谨防假冒查询网站：", "Beware of fake query websites: ")) }
                 (l.t("证书上的二维码如果打开的是某个网站，该网站显示“有效”并不能证明证书真实。请只在本系统或应急管理部官方平台 cx.mem.gov.cn 查询。",
@@ -102,16 +102,15 @@ pub fn certificate_card(l: Lang, c: &PublicCertificate) -> Markup {
 
 pub async fn lookup(
     State(state): State<SharedState>,
-    MaybeUser(user): MaybeUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
+    cx: PublicPage,
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
     Form(form): Form<LookupForm>,
 ) -> Response {
-    let l = lang;
-    let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/" };
+    let csrf = &cx.csrf;
+    let l = cx.lang;
+    let f = cx.frame("/");
     let title = l.t("查询结果", "Lookup result");
-    if !csrf_ok(&csrf, &form.csrf) {
+    if !csrf_ok(csrf, &form.csrf) {
         return (StatusCode::FORBIDDEN, page(&f, title, expired_form(l))).into_response();
     }
     if !state.lookup_limiter.allow(ip).await {
@@ -130,7 +129,7 @@ pub async fn lookup(
                 h1 { (title) }
                 p { (l.t("查询到以下证书（身份证号已部分隐藏）：", "Certificates found (ID numbers partly hidden):")) }
                 @for c in found { (certificate_card(l, c)) }
-                (lookup_form(l, &csrf, "", ""))
+                (lookup_form(l, csrf, "", ""))
             }
         }
         Err(AppError::NotFound) => {
@@ -143,7 +142,7 @@ pub async fn lookup(
                     p { (l.t("新发证书约需 3 个工作日后才能查询到；如证书签发已超过一周仍查不到，该证书可能是伪造的，请勿让持证人上岗，并拨打 12350 举报。",
                              "A new certificate can take about 3 working days to appear; if one issued more than a week ago still cannot be found, it may be forged: do not let the holder work, and report it on 12350.")) }
                 }
-                (lookup_form(l, &csrf, &form.number, &form.name))
+                (lookup_form(l, csrf, &form.number, &form.name))
             }
         }
         Err(_) => html! {
@@ -207,13 +206,8 @@ fn login_page(f: &Frame, next: &str, username: &str, error: Option<&str>) -> Mar
     )
 }
 
-pub async fn login_form(
-    MaybeUser(user): MaybeUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
-    Query(q): Query<NextQuery>,
-) -> Markup {
-    let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/login" };
+pub async fn login_form(cx: PublicPage, Query(q): Query<NextQuery>) -> Markup {
+    let f = cx.frame("/login");
     login_page(&f, &safe_next(q.next.as_deref()), "", None)
 }
 
@@ -297,16 +291,22 @@ pub async fn logout(
     res
 }
 
-pub async fn not_found(
-    MaybeUser(user): MaybeUser,
-    Extension(lang): Extension<Lang>,
-    Extension(csrf): Extension<CsrfToken>,
-) -> Response {
-    let l = lang;
-    let f = Frame { lang, user: user.as_ref(), csrf: &csrf, path: "/" };
+pub async fn not_found(cx: PublicPage) -> Response {
+    let l = cx.lang;
+    let f = cx.frame("/");
     let body = html! {
         h1 { (l.t("页面不存在", "Page not found")) }
         p { a href="/" { (l.t("返回证书查询", "Back to the lookup")) } }
     };
     (StatusCode::NOT_FOUND, page(&f, l.t("页面不存在", "Page not found"), body)).into_response()
+}
+
+/// The public lookup, the language switch, login and logout.
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/lookup", post(lookup))
+        .route("/lang/{lang}", get(set_language))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
 }

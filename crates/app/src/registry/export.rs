@@ -1,8 +1,8 @@
 //! CSV and XLSX export of the registry, streamed by cursor. ID numbers are masked unless the caller asks for
 //! them and holds a full registry reader; either way the export is audited.
 
+use super::import::Column;
 use crate::error::AppError;
-use crate::import::Column;
 use crate::registry::Registry;
 use certguard_access::RegistryReader;
 use certguard_registry::{Certificate, Scope};

@@ -1,15 +1,20 @@
-//! The registry's use cases: issue, operate on, read and look up certificates.
+//! The registry's use cases: issue, operate on, read and look up certificates ([`Registry`], here), the public
+//! view of a certificate ([`lookup`]), CSV/XLSX [`import`] and [`export`].
+
+pub mod export;
+pub mod import;
+pub mod lookup;
 
 use crate::clock::Clock;
 use crate::credentials::Credentials;
 use crate::error::AppError;
-use crate::lookup::PublicCertificate;
 use certguard_access::{IssuerGrant, RegistryReader};
 use certguard_registry::{Catalogue, Certificate, Command, Event, NewCertificate, Serial, build_certificate};
 use certguard_store::{
     AuditRecord, Authority, CertificateQuery, InsertOutcome, NewRecord, Store, StoredCertificate, StoredEvent,
 };
 use certguard_types::{AuthorityCode, CertificateNumber, PersonName};
+use lookup::PublicCertificate;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
