@@ -91,6 +91,21 @@ async fn verify_photo(
     Ok(Some(v))
 }
 
+/// Takes a token from `budget` for the client, or answers with the "too many" page.
+async fn charge(
+    state: &SharedState,
+    budget: &crate::security::Budget,
+    ip: std::net::IpAddr,
+    f: &Frame<'_>,
+    title: &str,
+) -> Result<(), Response> {
+    if budget.allow(ip).await {
+        return Ok(());
+    }
+    state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+    Err(too_many(f.lang, f, title))
+}
+
 pub async fn verify_submit(
     State(state): State<SharedState>,
     cx: PublicPage,
@@ -102,9 +117,8 @@ pub async fn verify_submit(
     let f = cx.frame("/verify");
     let title = l.t("核验结果", "Verification result");
     // Charged before the body is read: a refused client costs us no upload and no decoding.
-    if !state.lookup_limiter.allow(ip).await {
-        state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
-        return too_many(l, &f, title);
+    if let Err(refused) = charge(&state, &state.lookup_limiter, ip, &f, title).await {
+        return refused;
     }
     let (csrf_field, text, photo, error) = match crate::upload::read_form(multipart).await {
         Ok(mut fields) => {
@@ -116,16 +130,20 @@ pub async fn verify_submit(
             String::new(),
             String::new(),
             None,
-            Some(l.t("照片过大（最大 8 MB），请缩小后重试", "The photo is too large (8 MB at most)").to_string()),
+            Some((
+                StatusCode::PAYLOAD_TOO_LARGE,
+                l.t("照片过大（最大 8 MB），请缩小后重试", "The photo is too large (8 MB at most)").to_string(),
+            )),
         ),
-        Err(crate::upload::UploadError::Malformed(e)) => (String::new(), String::new(), None, Some(e)),
+        Err(crate::upload::UploadError::Malformed(e)) => {
+            (String::new(), String::new(), None, Some((StatusCode::BAD_REQUEST, e)))
+        }
     };
-    if let Some(e) = &error
+    if let Some((status, e)) = &error
         && csrf_field.is_empty()
     {
         let body = html! { h1 { (title) } (band("unknown", "?", e)) (verify_form(l, csrf, "")) };
-        let status = if e.contains("8 MB") { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::BAD_REQUEST };
-        return (status, page(&f, title, body)).into_response();
+        return (*status, page(&f, title, body)).into_response();
     }
     if !csrf_ok(csrf, &csrf_field) {
         return (StatusCode::FORBIDDEN, page(&f, title, expired_form(l))).into_response();
@@ -134,7 +152,7 @@ pub async fn verify_submit(
         (Some(p), _) => verify_photo(&state, p, crate::scan::PHOTO_MAX_PIXELS).await,
         (None, t) if !t.is_empty() => verify_online(&state.registry, Input::Text(t)).await.map(Some),
         _ => {
-            let msg = error.unwrap_or_else(|| {
+            let msg = error.map(|(_, e)| e).unwrap_or_else(|| {
                 l.t("请拍照上传二维码或粘贴其内容", "Take a photo of the QR or paste its content").to_string()
             });
             let body = html! { h1 { (title) } (band("unknown", "?", &msg)) (verify_form(l, csrf, &text)) };
@@ -167,9 +185,8 @@ pub async fn verify_frame(
     let l = cx.lang;
     let f = cx.frame("/verify");
     let title = l.t("核验结果", "Verification result");
-    if !state.frame_limiter.allow(ip).await {
-        state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
-        return too_many(l, &f, title);
+    if let Err(refused) = charge(&state, &state.frame_limiter, ip, &f, title).await {
+        return refused;
     }
     let fields = match crate::upload::read_form(multipart).await {
         Ok(fields) => fields,
@@ -189,9 +206,8 @@ pub async fn verify_frame(
         Err(ScanError::Unreadable(_)) => return StatusCode::NO_CONTENT.into_response(),
         Err(ScanError::Busy) => return unavailable(l, &f, title),
     };
-    if !state.lookup_limiter.allow(ip).await {
-        state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
-        return too_many(l, &f, title);
+    if let Err(refused) = charge(&state, &state.lookup_limiter, ip, &f, title).await {
+        return refused;
     }
     match verify_online(&state.registry, Input::Scanned(&text)).await {
         Ok(v) => page(&f, title, html! { h1 { (title) } (result_markup(l, &state, &v)) (verify_form(l, csrf, "")) })
