@@ -301,5 +301,6 @@ pub async fn seed(registry: &Registry, accounts: &Accounts, count: usize) -> Res
             c.invalidate_status(code);
         }
     }
+    registry.logged().await?;
     Ok(inserted)
 }

@@ -21,6 +21,12 @@ pub enum AppError {
     BadCredentials,
     #[error("storage failed: {0}")]
     Store(StoreError),
+    /// Done in part, or not possible right now: try again later (e.g. a change not yet in the log).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    /// A broken invariant of stored data (e.g. a log entry that does not match its tile).
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl From<StoreError> for AppError {

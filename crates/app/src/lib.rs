@@ -8,7 +8,7 @@
 //!
 //! One module per capability: [`registry`] (certificates: issue, operations, lookup, import, export),
 //! [`credentials`] (signing keys, status lists, trust store), [`verification`] (online verification, URL
-//! judging, lead sightings), [`accounts`] (users, sessions, API tokens). [`demo`] seeds all of them;
+//! judging, lead sightings), [`translog`] (the transparency log), [`accounts`] (users, sessions, API tokens). [`demo`] seeds all of them;
 //! [`clock`], [`dates`] and [`error`] are shared.
 
 pub mod accounts;
@@ -18,6 +18,7 @@ pub mod dates;
 pub mod demo;
 pub mod error;
 pub mod registry;
+pub mod translog;
 pub mod verification;
 
 /// The registry's sub-modules under their former paths (`certguard_app::import::import`, ...).

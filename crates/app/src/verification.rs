@@ -23,6 +23,18 @@ pub struct RegistryCheck {
     pub current: bool,
 }
 
+/// What the transparency log says about a credential: a credential the log never recorded was never issued,
+/// whatever key signed it.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct LogCheck {
+    /// The credential's text was logged (its entry verified against the current signed checkpoint).
+    pub logged: bool,
+    /// The index of the entry that logged it.
+    pub index: Option<u64>,
+    /// The size of the checkpoint the inclusion proof was checked against.
+    pub tree_size: Option<u64>,
+}
+
 /// How a web address in a QR code is judged.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct UrlJudgement {
@@ -110,9 +122,9 @@ fn is_format_check(check: CheckName) -> bool {
     matches!(check, CheckName::Qr | CheckName::Format | CheckName::Prefix | CheckName::Base45)
 }
 
-/// The online decision from the offline verdict and the registry record. Pure, so that every combination is
-/// tested without a server.
-pub fn decide(offline: &Verdict, registry: Option<&RegistryCheck>) -> Decision {
+/// The online decision from the offline verdict, the registry record and the transparency log. Pure, so that
+/// every combination is tested without a server.
+pub fn decide(offline: &Verdict, registry: Option<&RegistryCheck>, log: Option<&LogCheck>) -> Decision {
     let signature_ok = match offline {
         Verdict::NotOurFormat { kind: ForeignKind::Damaged { .. } } => return Decision::Unreadable,
         Verdict::NotOurFormat { .. } => return Decision::NotOurFormat,
@@ -122,6 +134,10 @@ pub fn decide(offline: &Verdict, registry: Option<&RegistryCheck>) -> Decision {
         Verdict::Valid | Verdict::ValidStatusUnknown { .. } => true,
     };
     debug_assert!(signature_ok);
+    if log.is_some_and(|l| !l.logged) {
+        // Signed with a trusted key, but never logged: made outside the registry (a stolen key).
+        return Decision::Fake;
+    }
     match registry {
         Some(RegistryCheck { found: false, .. }) => Decision::NotFound,
         Some(RegistryCheck { found: true, status: Some(status), current }) => match Decision::of_status(*status) {
@@ -147,6 +163,8 @@ pub struct OnlineVerification {
     #[serde(rename = "offline")]
     pub verification: Verification,
     pub registry: Option<RegistryCheck>,
+    /// Absent when this registry keeps no transparency log or the text is not a credential.
+    pub log: Option<LogCheck>,
     pub url: Option<UrlJudgement>,
 }
 
@@ -224,7 +242,13 @@ pub async fn verify_online(registry: &Registry, input: Input<'_>) -> Result<Onli
                 verdict: Verdict::Invalid { check: CheckName::Qr, reason: reason.to_string() },
                 credential: None,
             };
-            return Ok(OnlineVerification { decision: Decision::Unreadable, verification, registry: None, url: None });
+            return Ok(OnlineVerification {
+                decision: Decision::Unreadable,
+                verification,
+                registry: None,
+                log: None,
+                url: None,
+            });
         }
     };
     let run = |status: &certguard_credential::StatusStore| {
@@ -283,8 +307,24 @@ pub async fn verify_online(registry: &Registry, input: Input<'_>) -> Result<Onli
         }
         _ => None,
     };
-    let decision = decide(&verification.verdict, registry_check.as_ref());
-    Ok(OnlineVerification { decision, verification, registry: registry_check, url })
+    let log_check = match (registry.log(), &verification.credential) {
+        (Some(log), Some(_)) => Some(log_check(log, text).await?),
+        _ => None,
+    };
+    let decision = decide(&verification.verdict, registry_check.as_ref(), log_check.as_ref());
+    Ok(OnlineVerification { decision, verification, registry: registry_check, log: log_check, url })
+}
+
+/// Looks the credential up in the log and checks its inclusion proof against the current signed checkpoint.
+async fn log_check(log: &crate::translog::TransLog, text: &str) -> Result<LogCheck, AppError> {
+    let Some((entry, proof)) = log.find_credential(text).await? else {
+        return Ok(LogCheck { logged: false, index: None, tree_size: None });
+    };
+    let leaf = certguard_tlog::hash::leaf_hash(&entry.encode());
+    match proof.verify(&leaf, log.origin(), &log.verifier(), &[], 0) {
+        Ok(checkpoint) => Ok(LogCheck { logged: true, index: Some(proof.index), tree_size: Some(checkpoint.size) }),
+        Err(e) => Err(AppError::Internal(format!("the log's own proof does not verify: {e}"))),
+    }
 }
 
 #[cfg(test)]
@@ -302,36 +342,54 @@ mod tests {
         let listed_revoked = Verdict::Invalid { check: CheckName::Status, reason: "revoked".into() };
         // A stolen key: the signature verifies, the registry has no such certificate.
         let missing = RegistryCheck { found: false, status: None, current: false };
-        assert_eq!(decide(&valid, Some(&missing)), Decision::NotFound);
+        assert_eq!(decide(&valid, Some(&missing), None), Decision::NotFound);
         // A revoked certificate re-signed with the real key: revoked, not "superseded".
-        assert_eq!(decide(&valid, Some(&found(Status::Revoked, false))), Decision::Revoked);
-        assert_eq!(decide(&unknown, Some(&found(Status::Suspended, true))), Decision::Suspended);
-        assert_eq!(decide(&valid, Some(&found(Status::Cancelled, true))), Decision::Cancelled);
-        assert_eq!(decide(&valid, Some(&found(Status::Valid, false))), Decision::Superseded);
-        assert_eq!(decide(&valid, Some(&found(Status::ReviewDue, true))), Decision::ReviewDue);
-        assert_eq!(decide(&valid, Some(&found(Status::ReviewOverdue, true))), Decision::ReviewOverdue);
+        assert_eq!(decide(&valid, Some(&found(Status::Revoked, false)), None), Decision::Revoked);
+        assert_eq!(decide(&unknown, Some(&found(Status::Suspended, true)), None), Decision::Suspended);
+        assert_eq!(decide(&valid, Some(&found(Status::Cancelled, true)), None), Decision::Cancelled);
+        assert_eq!(decide(&valid, Some(&found(Status::Valid, false)), None), Decision::Superseded);
+        assert_eq!(decide(&valid, Some(&found(Status::ReviewDue, true)), None), Decision::ReviewDue);
+        assert_eq!(decide(&valid, Some(&found(Status::ReviewOverdue, true)), None), Decision::ReviewOverdue);
         // The registry outranks a stale status list in both directions.
-        assert_eq!(decide(&unknown, Some(&found(Status::Valid, true))), Decision::Valid);
-        assert_eq!(decide(&listed_revoked, Some(&found(Status::Valid, true))), Decision::Valid);
+        assert_eq!(decide(&unknown, Some(&found(Status::Valid, true)), None), Decision::Valid);
+        assert_eq!(decide(&listed_revoked, Some(&found(Status::Valid, true)), None), Decision::Valid);
         // Without a registry answer, the offline verdict.
-        assert_eq!(decide(&unknown, None), Decision::StatusUnknown);
-        assert_eq!(decide(&listed_revoked, None), Decision::Revoked);
+        assert_eq!(decide(&unknown, None, None), Decision::StatusUnknown);
+        assert_eq!(decide(&listed_revoked, None, None), Decision::Revoked);
+    }
+
+    #[test]
+    fn a_credential_the_log_never_recorded_is_fake_whatever_signed_it() {
+        let not_logged = LogCheck { logged: false, index: None, tree_size: None };
+        let logged = LogCheck { logged: true, index: Some(3), tree_size: Some(10) };
+        let missing = RegistryCheck { found: false, status: None, current: false };
+        // A stolen key signing a serial the registry lacks, or re-signing a real one: fake, not merely "not found".
+        assert_eq!(decide(&Verdict::Valid, Some(&missing), Some(&not_logged)), Decision::Fake);
+        assert_eq!(decide(&Verdict::Valid, Some(&found(Status::Valid, false)), Some(&not_logged)), Decision::Fake);
+        // A certificate recorded in the registry but never logged was issued in secret.
+        assert_eq!(decide(&Verdict::Valid, Some(&found(Status::Valid, true)), Some(&not_logged)), Decision::Fake);
+        // Logged: the registry decides as before; an older genuine QR is superseded, not fake.
+        assert_eq!(decide(&Verdict::Valid, Some(&found(Status::Valid, true)), Some(&logged)), Decision::Valid);
+        assert_eq!(decide(&Verdict::Valid, Some(&found(Status::Valid, false)), Some(&logged)), Decision::Superseded);
+        // Unreadable text is still unreadable.
+        let bad = Verdict::Invalid { check: CheckName::Base45, reason: String::new() };
+        assert_eq!(decide(&bad, None, Some(&not_logged)), Decision::Unreadable);
     }
 
     #[test]
     fn failures_of_form_are_not_called_forgeries() {
         let bad = |check| Verdict::Invalid { check, reason: String::new() };
         for check in [CheckName::Qr, CheckName::Format, CheckName::Prefix, CheckName::Base45] {
-            assert_eq!(decide(&bad(check), None), Decision::Unreadable, "{check:?}");
+            assert_eq!(decide(&bad(check), None, None), Decision::Unreadable, "{check:?}");
         }
         for check in [CheckName::Signature, CheckName::KidKnown, CheckName::Claims, CheckName::CoseStructure] {
-            assert_eq!(decide(&bad(check), Some(&found(Status::Valid, true))), Decision::Fake, "{check:?}");
+            assert_eq!(decide(&bad(check), Some(&found(Status::Valid, true)), None), Decision::Fake, "{check:?}");
         }
         let url = Verdict::NotOurFormat { kind: ForeignKind::Url("https://x.example".into()) };
-        assert_eq!(decide(&url, None), Decision::NotOurFormat);
+        assert_eq!(decide(&url, None, None), Decision::NotOurFormat);
         let damaged = Verdict::NotOurFormat {
             kind: ForeignKind::Damaged { check: CheckName::Format, reason: "line break".into() },
         };
-        assert_eq!(decide(&damaged, None), Decision::Unreadable);
+        assert_eq!(decide(&damaged, None, None), Decision::Unreadable);
     }
 }

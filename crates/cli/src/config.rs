@@ -38,6 +38,9 @@ pub struct Config {
     pub metrics_token: String,
     /// redis://... to share rate limits between several servers; empty: each server limits on its own.
     pub redis_url: String,
+    /// The transparency log's origin (its name in checkpoints), fixed for the life of the log.
+    /// Empty: `<host of public_url>/certificates/v1`, or `localhost/certificates/v1` without a public_url.
+    pub log_origin: String,
 }
 
 impl Default for Config {
@@ -57,6 +60,7 @@ impl Default for Config {
             proxy_hops: 1,
             metrics_token: String::new(),
             redis_url: String::new(),
+            log_origin: String::new(),
         }
     }
 }
@@ -78,6 +82,7 @@ impl fmt::Debug for Config {
             .field("proxy_hops", &self.proxy_hops)
             .field("metrics_token", &if self.metrics_token.is_empty() { "" } else { "<redacted>" })
             .field("redis_url", &if self.redis_url.is_empty() { "" } else { "<redacted>" })
+            .field("log_origin", &self.log_origin)
             .finish()
     }
 }
@@ -127,6 +132,11 @@ metrics_token = ""
 # Several servers on one PostgreSQL: share the rate limits through Redis, e.g. "redis://127.0.0.1:6379/0".
 # Empty: each server keeps its own limits. Secret if it holds a password: prefer CERTGUARD_REDIS_URL_FILE.
 redis_url = ""
+
+# The transparency log's origin: the name its checkpoints carry, fixed for the life of the log (its key in
+# data_dir/keys/log.key is bound to it). Empty: "<host of public_url>/certificates/v1", or
+# "localhost/certificates/v1" without a public_url.
+log_origin = ""
 "#;
 
 fn env_var(key: &str) -> Result<Option<String>> {
@@ -156,6 +166,20 @@ impl Config {
         if self.public_url.is_empty() { format!("http://{}", self.listen) } else { self.public_url.clone() }
     }
 
+    /// The transparency log's origin: configured, or derived from the public address's host.
+    pub fn log_origin(&self) -> String {
+        if !self.log_origin.is_empty() {
+            return self.log_origin.clone();
+        }
+        let host = self
+            .public_url
+            .split_once("://")
+            .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or_default())
+            .filter(|h| !h.is_empty())
+            .unwrap_or("localhost");
+        format!("{host}/certificates/v1")
+    }
+
     /// Defaults, then the file (if given), then the environment.
     pub fn load(file: Option<&Path>) -> Result<Config> {
         let mut c = match file {
@@ -182,6 +206,7 @@ impl Config {
         parse_env("proxy_hops", &mut c.proxy_hops)?;
         parse_env("metrics_token", &mut c.metrics_token)?;
         parse_env("redis_url", &mut c.redis_url)?;
+        parse_env("log_origin", &mut c.log_origin)?;
         c.validate()?;
         Ok(c)
     }
@@ -207,6 +232,9 @@ impl Config {
             && !self.redis_url.starts_with("rediss://")
         {
             bail!("redis_url must start with redis:// or rediss:// (or be empty)");
+        }
+        if self.log_origin.chars().any(|c| c.is_whitespace() || c == '+') {
+            bail!("log_origin must not contain spaces or '+' (it names the log's key)");
         }
         if !self.metrics_token.is_empty() && self.metrics_token.len() < 16 {
             bail!("metrics_token must be at least 16 characters (or empty to turn /metrics off)");

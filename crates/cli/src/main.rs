@@ -298,8 +298,21 @@ async fn services(c: &Config) -> Result<Services> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     std::fs::create_dir_all(&c.data_dir).with_context(|| format!("creating {}", c.data_dir.display()))?;
     let credentials = Arc::new(certguard_app::credentials::Credentials::new(&c.data_dir, &c.public_base()));
-    let registry =
-        Registry::new(store.clone(), Catalogue::builtin(), clock.clone()).await?.with_credentials(credentials);
+    // The transparency log: every process that changes the registry can sequence (a commit only succeeds on
+    // the tree it extended), and each change is acknowledged once it is logged.
+    let log = Arc::new(
+        certguard_app::translog::TransLog::open(store.clone(), &c.data_dir.join("keys"), &c.log_origin())
+            .context("opening the transparency log (set log_origin to the origin of the existing log key)")?,
+    );
+    let backfilled = log.backfill().await?;
+    if backfilled > 0 {
+        tracing::info!(backfilled, "queued the registry's certificates for the transparency log");
+    }
+    tokio::spawn(log.clone().run(std::time::Duration::from_millis(200)));
+    let registry = Registry::new(store.clone(), Catalogue::builtin(), clock.clone())
+        .await?
+        .with_credentials(credentials)
+        .with_log(log);
     let accounts = Accounts::new(store, clock, chrono::Duration::hours(c.session_hours));
     Ok(Services { registry, accounts })
 }

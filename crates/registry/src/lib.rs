@@ -29,6 +29,7 @@
 pub mod catalogue;
 pub mod certificate;
 pub mod lifecycle;
+pub mod log_entry;
 pub mod periods;
 pub mod plausibility;
 pub mod rules;
@@ -39,4 +40,5 @@ pub use certificate::{
     SignedCredential, Status,
 };
 pub use lifecycle::{Command, Correction, Event, TransitionError, apply};
+pub use log_entry::{LogEntry, LogEventKind};
 pub use rules::{NewCertificate, RuleViolation, build_certificate};

@@ -4,23 +4,29 @@ use crate::{PgStore, insert_audit, pg};
 use async_trait::async_trait;
 use certguard_registry::{Certificate, Serial};
 use certguard_store::{
-    AuditRecord, Authority, CertificateQuery, CertificateStore, InsertOutcome, NewRecord, RegistryCounts, StoreError,
-    StoreResult, StoredCertificate, StoredEvent, classify_insert, decode_certificate, decode_event, encode_certificate,
-    encode_event, like_prefix, status_condition,
+    AuditRecord, Authority, CertificateQuery, CertificateStore, InsertOutcome, NewRecord, PendingLogEvent,
+    RegistryCounts, StoreError, StoreResult, StoredCertificate, StoredEvent, classify_insert, decode_certificate,
+    decode_event, encode_certificate, encode_event, like_prefix, status_condition,
 };
 use certguard_types::{AuthorityCode, CertificateNumber, PersonName};
 use chrono::Utc;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-async fn insert_event(c: &impl deadpool_postgres::GenericClient, cert_id: i64, e: &NewRecord) -> StoreResult<()> {
+/// Writes a change's history event and its pending log event (same transaction as the change).
+async fn insert_event(
+    c: &impl deadpool_postgres::GenericClient,
+    cert_id: i64,
+    cert: &Certificate,
+    e: &NewRecord,
+) -> StoreResult<()> {
     c.execute(
         "INSERT INTO certificate_events (certificate_id, kind, body, actor, at) VALUES ($1, $2, $3, $4, $5)",
         &[&cert_id, &e.event.code(), &encode_event(&e.event), &e.actor, &e.at],
     )
     .await
     .map_err(pg)?;
-    Ok(())
+    crate::log::insert_pending(c, &PendingLogEvent::for_change(cert, e)).await
 }
 
 const CERT_COLUMNS: &str = "body, version, created_at, updated_at";
@@ -122,7 +128,7 @@ impl CertificateStore for PgStore {
                     )
                     .await
                     .map_err(pg)?;
-                insert_event(&tx, row.get(0), rec).await?;
+                insert_event(&tx, row.get(0), cert, rec).await?;
             }
             outcomes.push(outcome);
         }
@@ -171,7 +177,7 @@ impl CertificateStore for PgStore {
         )
         .await
         .map_err(pg)?;
-        insert_event(&tx, id, event).await?;
+        insert_event(&tx, id, cert, event).await?;
         insert_audit(&tx, audit).await?;
         tx.commit().await.map_err(pg)?;
         Ok(new_version)

@@ -13,11 +13,13 @@ mod accounts;
 mod audit;
 mod certificates;
 mod leads;
+mod log;
 
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_status_index.sql")),
     (3, include_str!("../migrations/0003_audit_filters_leads.sql")),
+    (4, include_str!("../migrations/0004_transparency_log.sql")),
 ];
 /// Advisory lock key for migrations ("certguard" folded into an i64).
 const MIGRATION_LOCK: i64 = 0x6365_7274_6775_6172;

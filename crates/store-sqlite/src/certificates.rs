@@ -4,20 +4,21 @@ use crate::{SqliteStore, backend, date, insert_audit, parse_ts, ts, unique_viola
 use async_trait::async_trait;
 use certguard_registry::{Certificate, Serial};
 use certguard_store::{
-    AuditRecord, Authority, CertificateQuery, CertificateStore, InsertOutcome, NewRecord, RegistryCounts, StoreError,
-    StoreResult, StoredCertificate, StoredEvent, classify_insert, decode_certificate, decode_event, encode_certificate,
-    encode_event, like_prefix, status_condition,
+    AuditRecord, Authority, CertificateQuery, CertificateStore, InsertOutcome, NewRecord, PendingLogEvent,
+    RegistryCounts, StoreError, StoreResult, StoredCertificate, StoredEvent, classify_insert, decode_certificate,
+    decode_event, encode_certificate, encode_event, like_prefix, status_condition,
 };
 use certguard_types::{AuthorityCode, CertificateNumber, PersonName};
 use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-fn insert_event(conn: &Connection, cert_id: i64, e: &NewRecord) -> rusqlite::Result<()> {
-    conn.execute(
+/// Writes a change's history event and its pending log event (same transaction as the change).
+fn insert_event(conn: &Connection, cert_id: i64, cert: &Certificate, e: &NewRecord) -> rusqlite::Result<()> {
+    conn.prepare_cached(
         "INSERT INTO certificate_events (certificate_id, kind, body, actor, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![cert_id, e.event.code(), encode_event(&e.event), e.actor, ts(&e.at)],
-    )?;
-    Ok(())
+    )?
+    .execute(params![cert_id, e.event.code(), encode_event(&e.event), e.actor, ts(&e.at)])?;
+    crate::log::insert_pending(conn, &PendingLogEvent::for_change(cert, e))
 }
 
 const CERT_COLUMNS: &str = "body, version, created_at, updated_at";
@@ -122,7 +123,7 @@ impl CertificateStore for SqliteStore {
                                     backend(e)
                                 }
                             })?;
-                        insert_event(&tx, tx.last_insert_rowid(), rec).map_err(backend)?;
+                        insert_event(&tx, tx.last_insert_rowid(), cert, rec).map_err(backend)?;
                     }
                     outcomes.push(outcome);
                 }
@@ -175,7 +176,7 @@ impl CertificateStore for SqliteStore {
                 ],
             )
             .map_err(|e| if unique_violation(&e) { StoreError::Conflict(e.to_string()) } else { backend(e) })?;
-            insert_event(&tx, id, &event).map_err(backend)?;
+            insert_event(&tx, id, &cert, &event).map_err(backend)?;
             insert_audit(&tx, &audit).map_err(backend)?;
             tx.commit().map_err(backend)?;
             Ok(new_version)

@@ -3,12 +3,13 @@
 //! and migrations, kept in lockstep, and `crates/store-tests` runs one test story on both.
 //!
 //! Rules every backend keeps:
-//! - a certificate change, its history event and its audit record are written in one transaction;
+//! - a certificate change, its history event, its pending log event and its audit record are written in one
+//!   transaction;
 //! - [`CertificateStore::update_certificate`] is optimistic: it fails with [`StoreError::Conflict`] if the version moved;
 //! - inserting the same record twice is a no-op ([`InsertOutcome::Unchanged`]): imports are idempotent;
 //! - a second live certificate for the same (number, category, item) is refused ([`InsertOutcome::Duplicate`]).
 //!
-//! One trait per capability ([`CertificateStore`], [`AccountStore`], [`AuditStore`], [`LeadStore`]), each in
+//! One trait per capability ([`CertificateStore`], [`AccountStore`], [`AuditStore`], [`LeadStore`], [`LogStore`]), each in
 //! its own module with its records; [`Store`] is all of them together, for wiring (`Arc<dyn Store>`). A new
 //! capability adds its module and trait here, one module per backend, and one story in `crates/store-tests`.
 
@@ -17,6 +18,7 @@ mod audit;
 mod certificates;
 mod error;
 mod leads;
+mod log;
 
 pub use accounts::{AccountStore, ApiTokenRecord, NewUser, SessionRecord, UserRecord};
 pub use audit::{AuditQuery, AuditRecord, AuditStore, like_prefix};
@@ -26,10 +28,11 @@ pub use certificates::{
 };
 pub use error::{StoreError, StoreResult};
 pub use leads::{LeadCandidate, LeadSighting, LeadStore};
+pub use log::{LogBatch, LogLeaf, LogStore, PendingLogEvent, credential_sha256};
 
 /// Every capability's storage in one object: what the edges wire (`Arc<dyn Store>`). A backend implements each
 /// capability trait in its own module and this one in its `lib.rs`.
-pub trait Store: CertificateStore + AccountStore + AuditStore + LeadStore + Send + Sync + 'static {
+pub trait Store: CertificateStore + AccountStore + AuditStore + LeadStore + LogStore + Send + Sync + 'static {
     /// Which backend, for logs and the health route.
     fn backend(&self) -> &'static str;
 }

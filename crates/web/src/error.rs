@@ -52,13 +52,14 @@ impl From<AppError> for ApiError {
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
-            AppError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            AppError::Store(_) | AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         };
         let field = match &e {
             AppError::Invalid { field, .. } => Some(field.clone()),
             _ => None,
         };
-        if status.is_server_error() {
+        if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
             // Logged once, here; the client gets no internals.
             tracing::error!(error = %e, "request failed");
             return ApiError { status, code, message: "internal error".into(), field: None };

@@ -22,6 +22,7 @@ pub mod pages;
 pub mod scan;
 pub mod security;
 pub mod shared_limits;
+pub mod translog;
 pub mod upload;
 
 use axum::Router;
@@ -125,6 +126,7 @@ pub fn router(state: SharedState) -> Router {
         .merge(api::routes())
         .merge(openapi::routes())
         .merge(metrics::routes())
+        .merge(translog::routes())
         .fallback(pages::public::not_found)
         .layer(DefaultBodyLimit::max(FORM_MAX_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::edge))

@@ -56,14 +56,20 @@ async fn online_the_registry_decides_not_the_signature() {
     let genuine = stored.certificate.clone();
     let now = app.clock_now().timestamp();
 
-    // A stolen authority key signs a certificate the registry never issued.
+    // The genuine credential is in the transparency log, with a proof checked against the signed checkpoint.
+    let v = verify(&app, &genuine.credential.as_ref().unwrap().text).await;
+    assert_eq!((v["verdict"].as_str(), v["log"]["logged"].as_bool()), (Some("valid"), Some(true)), "{v:#}");
+
+    // A stolen authority key signs a certificate the registry never issued: the signature verifies, the log
+    // never recorded it, so it is fake (issue 9: a signature alone is not enough).
     let mut invented = genuine.clone();
     invented.serial = Serial(rand_serial());
     invented.credential = None;
     let forged = app.credentials.sign_with_index(&invented, "苏州市应急管理局", 4242, now).unwrap();
     let v = verify(&app, &forged.text).await;
     assert_eq!(v["offline"]["verdict"], "valid", "the signature itself verifies: {v:#}");
-    assert_eq!((v["verdict"].as_str(), v["registry"]["found"].as_bool()), (Some("not_found"), Some(false)));
+    assert_eq!((v["verdict"].as_str(), v["registry"]["found"].as_bool()), (Some("fake"), Some(false)));
+    assert_eq!(v["log"]["logged"], false, "{v:#}");
 
     // The holder's certificate is revoked; the stolen key re-signs it as it was, at an unrevoked index.
     let token = app.token("clerk").await;
@@ -78,6 +84,9 @@ async fn online_the_registry_decides_not_the_signature() {
     let resigned = app.credentials.sign_with_index(&genuine, "苏州市应急管理局", 4243, now + 60).unwrap();
     let v = verify(&app, &resigned.text).await;
     assert_eq!(v["offline"]["verdict"], "valid");
+    assert_eq!((v["verdict"].as_str(), v["registry"]["status"].as_str()), (Some("fake"), Some("revoked")), "{v:#}");
+    // The genuine QR it had before the revocation is in the log, and the registry says revoked.
+    let v = verify(&app, &genuine.credential.as_ref().unwrap().text).await;
     assert_eq!(v["verdict"], "revoked", "{v:#}");
 
     // The page says it in words: no green band for a fake.
@@ -85,7 +94,7 @@ async fn online_the_registry_decides_not_the_signature() {
     let csrf = app.csrf(&c).await;
     let form = reqwest::multipart::Form::new().text("csrf", csrf).text("text", forged.text.clone());
     let page = c.post(app.url("/verify")).multipart(form).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("登记册中没有这张证书") && !page.contains("verdict ok"), "{page}");
+    assert!(page.contains("透明日志中没有这张证书") && !page.contains("verdict ok"), "{page}");
 }
 
 fn rand_serial() -> [u8; 16] {

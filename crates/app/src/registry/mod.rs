@@ -8,6 +8,7 @@ pub mod lookup;
 use crate::clock::Clock;
 use crate::credentials::Credentials;
 use crate::error::AppError;
+use crate::translog::TransLog;
 use certguard_access::{IssuerGrant, RegistryReader};
 use certguard_registry::{Catalogue, Certificate, Command, Event, NewCertificate, Serial, build_certificate};
 use certguard_store::{
@@ -26,6 +27,7 @@ pub struct Registry {
     clock: Arc<dyn Clock>,
     authority_names: Arc<RwLock<HashMap<AuthorityCode, (String, String)>>>,
     credentials: Option<Arc<Credentials>>,
+    log: Option<Arc<TransLog>>,
 }
 
 /// A fresh random serial (the credential's cti): never derived from the holder.
@@ -41,6 +43,7 @@ impl Registry {
             clock,
             authority_names: Arc::new(RwLock::new(HashMap::new())),
             credentials: None,
+            log: None,
         };
         r.reload_authorities().await?;
         Ok(r)
@@ -50,6 +53,24 @@ impl Registry {
     pub fn with_credentials(mut self, credentials: Arc<Credentials>) -> Self {
         self.credentials = Some(credentials);
         self
+    }
+
+    /// Acknowledges every change only once its event is in the transparency log.
+    pub fn with_log(mut self, log: Arc<TransLog>) -> Self {
+        self.log = Some(log);
+        self
+    }
+
+    pub fn log(&self) -> Option<&Arc<TransLog>> {
+        self.log.as_ref()
+    }
+
+    /// Waits until the changes made so far are sequenced into the log (if this registry keeps one).
+    pub async fn logged(&self) -> Result<(), AppError> {
+        match &self.log {
+            Some(log) => log.acknowledge().await,
+            None => Ok(()),
+        }
     }
 
     pub fn credentials(&self) -> Option<&Arc<Credentials>> {
@@ -164,7 +185,10 @@ impl Registry {
             client,
         );
         match self.store.insert_certificates(&[rec], &audit).await?.remove(0) {
-            InsertOutcome::Inserted => Ok(cert),
+            InsertOutcome::Inserted => {
+                self.logged().await?;
+                Ok(cert)
+            }
             InsertOutcome::Unchanged { serial } => Err(AppError::Conflict(format!("already recorded as {serial}"))),
             InsertOutcome::Duplicate { reason, .. } => Err(AppError::Conflict(reason)),
         }
@@ -205,6 +229,7 @@ impl Registry {
             // Republished on the next request: within seconds of the change.
             c.invalidate_status(&next.authority);
         }
+        self.logged().await?;
         Ok(StoredCertificate { certificate: next, version, created_at: stored.created_at, updated_at: rec.at })
     }
 
@@ -299,6 +324,7 @@ impl Registry {
                 creds.invalidate_status(&a);
             }
         }
+        self.logged().await?;
         Ok(signed)
     }
 

@@ -6,6 +6,7 @@ mod audit;
 mod certificates;
 mod fixtures;
 mod leads;
+mod log;
 
 use certguard_store::*;
 use certguard_store_tests::{pg_url, postgres, sqlite};
@@ -17,6 +18,7 @@ async fn story(store: Arc<dyn Store>) {
     accounts::story(&*store).await;
     audit::story(&*store).await;
     leads::story(&*store).await;
+    log::story(&*store).await;
 }
 
 #[tokio::test]

@@ -1,9 +1,10 @@
 //! The OpenAPI 3.1 document of /api/v1, written by hand as data (a derive macro would tie the core types to
 //! an HTTP library; the web tests check that every route is documented and every documented route exists).//!
-//! Each capability writes its own part (its operations, schemas and paths: [`registry`], [`verification`]);
+//! Each capability writes its own part (its operations, schemas and paths: [`registry`], [`verification`], [`translog`]);
 //! [`spec`] puts the shared frame (info, security schemes, the `Error` schema) around them.
 
 mod registry;
+mod translog;
 mod verification;
 
 use crate::SharedState;
@@ -22,7 +23,7 @@ struct Part {
     paths: fn() -> Value,
 }
 
-const PARTS: &[Part] = &[registry::PART, verification::PART];
+const PARTS: &[Part] = &[registry::PART, verification::PART, translog::PART];
 
 const OPERATION_COUNT: usize = {
     let mut n = 0;

@@ -17,6 +17,7 @@ fn schemas() -> Value {
                 "check": {"type": "string"}, "reason": {"type": "string"}, "since": {"type": ["integer", "null"]},
                 "kind": {"type": "object"}, "credential": {"type": ["object", "null"]}}},
             "registry": {"type": ["object", "null"], "properties": {"found": {"type": "boolean"}, "status": {"type": ["string", "null"]}, "current": {"type": "boolean"}}},
+            "log": {"type": ["object", "null"], "description": "The transparency log's record of this credential: a credential the log never recorded is fake whatever key signed it", "properties": {"logged": {"type": "boolean"}, "index": {"type": ["integer", "null"]}, "tree_size": {"type": ["integer", "null"]}}},
             "url": {"type": ["object", "null"], "properties": {"url": {"type": "string"}, "domain": {"type": "string"}, "verdict": {"type": "string", "enum": ["official", "look_alike", "unknown"]}, "score": {"type": "integer"}}}}}
     })
 }

@@ -49,10 +49,21 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let credentials = Arc::new(Credentials::new(dir.path(), &format!("http://{addr}")));
+        // The transparency log with its sequencer, as `certguard serve` runs it.
+        let log = Arc::new(
+            certguard_app::translog::TransLog::open(
+                store.clone(),
+                &dir.path().join("keys"),
+                "test.example/certificates/v1",
+            )
+            .unwrap(),
+        );
+        tokio::spawn(log.clone().run(std::time::Duration::from_millis(50)));
         let registry = Registry::new(store.clone(), Catalogue::builtin(), clock.clone())
             .await
             .unwrap()
-            .with_credentials(credentials.clone());
+            .with_credentials(credentials.clone())
+            .with_log(log);
         for (code, zh) in [("CN-320500", "苏州市应急管理局"), ("CN-110000", "北京市应急管理局")] {
             registry
                 .put_authority(Authority {

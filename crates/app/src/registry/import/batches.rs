@@ -181,6 +181,8 @@ pub async fn import<R: Read + Seek + Send + 'static>(
         if layout.is_none() {
             return Err(ImportError::NoHeader);
         }
+        // Acknowledged once every imported certificate is in the transparency log.
+        registry.logged().await.map_err(|e| ImportError::Store(e.to_string()))?;
         Ok(summary)
     }
     .await;

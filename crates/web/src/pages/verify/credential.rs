@@ -75,6 +75,11 @@ pub async fn e_certificate(State(state): State<SharedState>, cx: PublicPage, Pat
             p.actions {
                 a.button.secondary href={ "/e/" (serial) "/card.svg" } download { (l.t("下载证卡 (SVG，可打印)", "Download the card (SVG, printable)")) }
                 a.button.secondary href={ "/e/" (serial) "/qr.png" } download { (l.t("下载二维码 (PNG)", "Download the QR (PNG)")) }
+                @if state.registry.log().is_some() {
+                    a.button.secondary href={ "/log/proof/" (serial) } download {
+                        (l.t("下载透明日志离线证明 (.tlog-proof)", "Download the transparency-log proof (.tlog-proof)"))
+                    }
+                }
             }
         }
         (certificate_card(l, &view))

@@ -70,6 +70,14 @@ fn decision_band(l: Lang, v: &OnlineVerification) -> Markup {
                 "Fake: the signature verifies, but the registry holds no such certificate (the signing key may be stolen); report it on 12350",
             ),
         ),
+        Decision::Fake if v.log.as_ref().is_some_and(|c| !c.logged) => band(
+            "bad",
+            "✖",
+            l.t(
+                "伪造：签名虽能验证，但透明日志中没有这张证书的签发记录（未经登记签发，签名密钥可能已被盗用），请拨打 12350 举报",
+                "Fake: the signature verifies, but the transparency log has no record of issuing it (not issued by the registry; the signing key may be stolen); report it on 12350",
+            ),
+        ),
         Decision::Fake => band("bad", "✖", &format!("{} — {offline_reason}", l.t("伪造或被篡改", "Forged or altered"))),
         Decision::StatusUnknown => {
             let since = match &v.verification.verdict {
@@ -148,6 +156,21 @@ pub(super) fn result_markup(l: Lang, state: &SharedState, v: &OnlineVerification
                             @if let Some(s) = card { " · " a href={ "/e/" (s) } { (l.t("查看电子证书", "e-certificate")) } }
                         } @else {
                             (l.t("未在本登记册中找到", "not in this registry"))
+                        }
+                    }
+                }
+                @if let Some(lc) = &v.log {
+                    p.log-check {
+                        (l.t("透明日志：", "Transparency log: "))
+                        @if let (true, Some(i), Some(n)) = (lc.logged, lc.index, lc.tree_size) {
+                            (l.t("已记录，第 ", "recorded as entry "))
+                            (i)
+                            (l.t(" 条（共 ", " of "))
+                            (n)
+                            (l.t(" 条，包含证明已核验）", ", inclusion proof checked)"))
+                            @if let Some(s) = card { " · " a href={ "/log/proof/" (s) } { (l.t("下载离线证明", "offline proof")) } }
+                        } @else {
+                            (l.t("无记录", "no record"))
                         }
                     }
                 }

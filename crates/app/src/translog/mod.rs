@@ -1,0 +1,299 @@
+//! The registry's transparency log (issue 9): sequencing registry events into a C2SP tiled Merkle tree,
+//! publishing signed checkpoints, tiles and bundles, and proving that an entry is in the log.
+//!
+//! Every certificate change queues a pending event in its own transaction (see `certguard_store::LogStore`).
+//! [`TransLog::sequence`] takes pending events in batches, turns each into a canonical
+//! [`LogEntry`](certguard_registry::LogEntry) (chained to the certificate's previous entry), appends them to the
+//! tree and commits entries, tiles and the newly signed checkpoint in one transaction that only succeeds if
+//! no other sequencer extended the tree meanwhile. A change is acknowledged to its caller once its event is
+//! sequenced ([`TransLog::acknowledge`]).
+
+mod key;
+mod sequencer;
+
+use crate::error::AppError;
+use certguard_registry::{LogEntry, Serial};
+use certguard_store::{LogLeaf, Store, credential_sha256};
+use certguard_tlog::checkpoint::Checkpoint;
+use certguard_tlog::hash::{Hash, leaf_hash};
+use certguard_tlog::note::{NoteSigner, VerifierKey};
+use certguard_tlog::proof::{ProofError, consistency_proof_in, inclusion_proof_in};
+use certguard_tlog::proof_file::ProofFile;
+use certguard_tlog::tile::{TileId, TileKind, TiledTree, decode_bundle, decode_hash_tile, tile_width};
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use sequencer::BATCH;
+
+/// How long a change waits for its event to be sequenced before the caller is told it is not yet logged.
+const ACK_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct TransLog {
+    store: Arc<dyn Store>,
+    signer: NoteSigner,
+    origin: String,
+    state: tokio::sync::Mutex<sequencer::State>,
+    wake: tokio::sync::Notify,
+}
+
+/// An entry of the log with its proof against the current checkpoint.
+#[derive(Clone, Debug)]
+pub struct LoggedEntry {
+    pub leaf: LogLeaf,
+    pub entry: LogEntry,
+    pub proof: ProofFile,
+}
+
+impl TransLog {
+    /// The log of `origin` (e.g. `registry.example.gov.cn/certificates/v1`), its key under `key_dir`.
+    pub fn open(store: Arc<dyn Store>, key_dir: &Path, origin: &str) -> Result<Self, AppError> {
+        let signer = key::load_or_create(key_dir, origin)?;
+        Ok(Self::with_signer(store, signer))
+    }
+
+    pub fn with_signer(store: Arc<dyn Store>, signer: NoteSigner) -> Self {
+        TransLog {
+            store,
+            origin: signer.name().to_string(),
+            signer,
+            state: tokio::sync::Mutex::new(sequencer::State::default()),
+            wake: tokio::sync::Notify::new(),
+        }
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The verifier key of the log's checkpoints (`name+id+key`).
+    pub fn verifier(&self) -> VerifierKey {
+        self.signer.verifier()
+    }
+
+    /// Waits until every event committed before this call is sequenced (nudging the sequencer). Errors if the
+    /// log stops growing for 30 s meanwhile: the change is stored, but not yet acknowledged as logged.
+    pub async fn acknowledge(&self) -> Result<(), AppError> {
+        let high_water = self.store.log_pending_high_water().await?;
+        if high_water == 0 {
+            return Ok(());
+        }
+        let mut deadline = tokio::time::Instant::now() + ACK_TIMEOUT;
+        let mut size = self.store.log_checkpoint().await?.map_or(0, |(s, _)| s);
+        let mut pause = Duration::from_millis(1);
+        while self.store.log_pending_through(high_water).await? {
+            self.wake.notify_one();
+            let now_size = self.store.log_checkpoint().await?.map_or(0, |(s, _)| s);
+            if now_size > size {
+                // Still sequencing (a long import): keep waiting.
+                size = now_size;
+                deadline = tokio::time::Instant::now() + ACK_TIMEOUT;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(AppError::Unavailable(
+                    "the change is stored but not yet in the transparency log; it will be logged shortly".into(),
+                ));
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(20));
+        }
+        Ok(())
+    }
+
+    /// Sequences pending events until none are left; returns how many were logged.
+    pub async fn sequence(&self) -> Result<u64, AppError> {
+        let mut total = 0;
+        loop {
+            let n = sequencer::step(self, BATCH).await?;
+            total += n;
+            if n < u64::from(BATCH) {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// The sequencer's loop for `certguard serve`: sequences whenever woken, and every `interval` anyway
+    /// (another process may have queued events). Errors are logged and retried.
+    pub async fn run(self: Arc<Self>, interval: Duration) {
+        loop {
+            if let Err(e) = self.sequence().await {
+                tracing::warn!(error = %e, "log sequencing failed; retrying");
+            }
+            let _ = tokio::time::timeout(interval, self.wake.notified()).await;
+        }
+    }
+
+    /// Queues every certificate of a registry that predates the log (nothing logged and nothing pending) as
+    /// an `imported` event with its current credential. Returns how many were queued.
+    pub async fn backfill(&self) -> Result<u64, AppError> {
+        if self.store.log_checkpoint().await?.is_some() || self.store.log_pending_high_water().await? > 0 {
+            return Ok(0);
+        }
+        let (mut cursor, mut queued) = (0i64, 0u64);
+        loop {
+            let page = self.store.certificates_after(cursor, None, 1000).await?;
+            let Some((last, _)) = page.last() else { return Ok(queued) };
+            cursor = *last;
+            let events: Vec<_> = page
+                .iter()
+                .map(|(_, c)| certguard_store::PendingLogEvent {
+                    id: 0,
+                    serial: c.serial,
+                    kind: certguard_registry::LogEventKind::Imported,
+                    authority: c.authority.as_str().to_string(),
+                    at: chrono::Utc::now(),
+                    credential_sha256: c.credential.as_ref().map(|s| credential_sha256(&s.text)),
+                })
+                .collect();
+            self.store.log_enqueue(&events).await?;
+            queued += events.len() as u64;
+        }
+    }
+
+    /// The latest signed checkpoint and its size.
+    pub async fn checkpoint(&self) -> Result<Option<(u64, String)>, AppError> {
+        Ok(self.store.log_checkpoint().await?)
+    }
+
+    /// The bytes served at `tile/...` below the log's prefix, if that tile exists at that width in the
+    /// published tree (a tile beyond the checkpoint is not served, so that every response is immutable).
+    pub async fn tile(&self, path: &str) -> Result<Option<Vec<u8>>, AppError> {
+        let Some(tile) = TileId::parse_path(path) else { return Ok(None) };
+        let Some((size, _)) = self.store.log_checkpoint().await? else { return Ok(None) };
+        let (level, stored) = match tile.kind {
+            TileKind::Hashes(level) => (level, self.store.log_tile(level, tile.index).await?),
+            TileKind::Entries => (0, self.store.log_bundle(tile.index).await?),
+        };
+        if tile_width(size, level, tile.index) < tile.width {
+            return Ok(None);
+        }
+        let Some(stored) = stored else { return Ok(None) };
+        Ok(match tile.kind {
+            TileKind::Hashes(_) => stored.get(..usize::from(tile.width) * 32).map(<[u8]>::to_vec),
+            TileKind::Entries => prefix_of_bundle(&stored, tile.width),
+        })
+    }
+
+    /// An offline proof (c2sp.org/tlog-proof) that entry `index` is in the current tree, with the entry.
+    pub async fn prove_index(&self, index: u64) -> Result<Option<(LogEntry, ProofFile)>, AppError> {
+        let Some((size, note)) = self.store.log_checkpoint().await? else { return Ok(None) };
+        if index >= size {
+            return Ok(None);
+        }
+        let tiles = self.tiles_for_proof(size, &[index], None).await?;
+        let tree = TiledTree::new(tile_reader(&tiles), size);
+        let proof = inclusion_proof_in(&tree, index, size).map_err(proof_error)?;
+        let bundle = self.store.log_bundle(index / 256).await?.ok_or_else(|| missing("entry bundle"))?;
+        let width = tile_width(size, 0, index / 256);
+        let entries = decode_bundle(prefix_of_bundle(&bundle, width).as_deref().unwrap_or_default(), width)
+            .map_err(proof_error)?;
+        let bytes = &entries[(index % 256) as usize];
+        if leaf_hash(bytes) != tree.leaf(index).map_err(proof_error)? {
+            return Err(AppError::Internal(format!("log entry {index} does not match its leaf hash")));
+        }
+        let entry = LogEntry::decode(bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Some((entry, ProofFile { extra: None, index, proof, checkpoint: note })))
+    }
+
+    /// A certificate's entries with their proofs, oldest first.
+    pub async fn history(&self, serial: &Serial) -> Result<Vec<LoggedEntry>, AppError> {
+        let mut out = Vec::new();
+        for leaf in self.store.log_leaves_of(serial).await? {
+            if let Some((entry, proof)) = self.prove_index(leaf.index).await? {
+                out.push(LoggedEntry { leaf, entry, proof });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Where this credential text was logged, with its proof; None if the log never recorded it.
+    pub async fn find_credential(&self, text: &str) -> Result<Option<(LogEntry, ProofFile)>, AppError> {
+        let Some(index) = self.store.log_find_credential(&credential_sha256(text)).await? else { return Ok(None) };
+        self.prove_index(index).await
+    }
+
+    /// The consistency proof between two sizes of the tree (for auditors and witnesses).
+    pub async fn consistency(&self, first: u64, second: u64) -> Result<Vec<Hash>, AppError> {
+        let tiles = self.tiles_for_proof(second, &[], Some(first)).await?;
+        let tree = TiledTree::new(tile_reader(&tiles), second);
+        consistency_proof_in(&tree, first, second).map_err(proof_error)
+    }
+
+    /// The stored hash tiles a proof in a tree of `size` reads: per level, the tile of each entry's ancestor
+    /// and the tile of the right edge (at most two per level: about ten reads at 30 million entries).
+    async fn tiles_for_proof(
+        &self,
+        size: u64,
+        indexes: &[u64],
+        first: Option<u64>,
+    ) -> Result<HashMap<(u8, u64), Vec<u8>>, AppError> {
+        let mut wanted = std::collections::BTreeSet::new();
+        for level in 0u8..8 {
+            let shift = 8 * u32::from(level);
+            let nodes = size.checked_shr(shift).unwrap_or(0);
+            if nodes == 0 {
+                break;
+            }
+            let last_tile = (nodes - 1) / 256;
+            let mut points: Vec<u64> = indexes.to_vec();
+            points.push(size - 1);
+            if let Some(f) = first.filter(|f| *f > 0) {
+                points.push(f - 1);
+                points.push(f.min(size - 1));
+            }
+            for p in points {
+                // The siblings of a leaf's path at this level lie in the tile of its ancestor; the pieces of
+                // a subtree ending at the tree's right edge lie in the edge's tile. Consistency proofs also
+                // read around `first`, so take its neighbours too.
+                let tile = (p >> shift) / 256;
+                if first.is_some() {
+                    wanted.insert((level, tile.saturating_sub(1)));
+                    wanted.insert((level, (tile + 1).min(last_tile)));
+                }
+                wanted.insert((level, tile));
+            }
+        }
+        let mut tiles = HashMap::new();
+        for (level, index) in wanted {
+            if let Some(bytes) = self.store.log_tile(level, index).await? {
+                tiles.insert((level, index), bytes);
+            }
+        }
+        Ok(tiles)
+    }
+}
+
+fn tile_reader(tiles: &HashMap<(u8, u64), Vec<u8>>) -> impl Fn(u8, u64, u16) -> Result<Vec<Hash>, ProofError> + '_ {
+    move |level, index, width| {
+        let bytes = tiles
+            .get(&(level, index))
+            .ok_or_else(|| ProofError::Source(format!("tile {level}/{index} not fetched")))?;
+        let bytes = bytes.get(..usize::from(width) * 32).ok_or_else(|| ProofError::Source("tile too narrow".into()))?;
+        decode_hash_tile(bytes, width)
+    }
+}
+
+/// The first `width` entries of a stored bundle, re-encoded as the bundle of that width.
+fn prefix_of_bundle(stored: &[u8], width: u16) -> Option<Vec<u8>> {
+    let mut at = 0usize;
+    for _ in 0..width {
+        let len = usize::from(u16::from_be_bytes([*stored.get(at)?, *stored.get(at + 1)?]));
+        at += 2 + len;
+    }
+    stored.get(..at).map(<[u8]>::to_vec)
+}
+
+fn proof_error(e: ProofError) -> AppError {
+    AppError::Internal(format!("log proof: {e}"))
+}
+
+fn missing(what: &str) -> AppError {
+    AppError::Internal(format!("the log's {what} is missing"))
+}
+
+/// Verifies a checkpoint note against the log's key and origin.
+pub fn open_checkpoint(note: &str, origin: &str, key: &VerifierKey) -> Result<Checkpoint, AppError> {
+    Checkpoint::open(note, origin, key).map(|(c, _)| c).map_err(|e| AppError::invalid("checkpoint", e.to_string()))
+}
