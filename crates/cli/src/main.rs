@@ -2,6 +2,7 @@
 //! The only place that reads configuration and picks a storage backend.
 
 mod config;
+mod log_cmd;
 
 // The server allocates many small strings per request (JSON, labels); mimalloc measured faster than the
 // system allocator on the lookup benchmark (bench/RESULTS.md).
@@ -127,6 +128,9 @@ enum Command {
     /// Sentinel scans: score a stream of domains, judge a page, scan ads for fake-certificate offers.
     #[command(subcommand)]
     Scan(ScanCommand),
+    /// The transparency log: proofs, offline proof verification, auditing a log over HTTP.
+    #[command(subcommand)]
+    Log(log_cmd::LogCommand),
 }
 
 #[derive(Subcommand)]
@@ -345,6 +349,21 @@ async fn serve(c: &Config, s: Services) -> Result<()> {
     Ok(())
 }
 
+/// A progress bar counting items (hidden when stderr is not a terminal).
+fn progress_count(what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(0);
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} {per_sec} eta {eta}")
+            .expect("template")
+            .progress_chars("=> "),
+    );
+    pb.set_message(what.to_string());
+    pb
+}
+
 fn progress_bar(total: Option<u64>, what: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
@@ -559,6 +578,8 @@ fn run() -> Result<i32> {
         Command::Scan(ScanCommand::Page(args)) => {
             sentinel(move |_, out| certguard_sentinel::cli::run_scan_page(&args, out))?
         }
+        Command::Log(log_cmd::LogCommand::VerifyProof(args)) => return log_cmd::verify_proof(&args),
+        Command::Log(log_cmd::LogCommand::Audit(args)) => return log_cmd::audit_log(&args),
         command => {
             let c = Config::load(cli.config.as_deref())?;
             init_tracing();
@@ -689,6 +710,20 @@ async fn run_async(mut c: Config, command: Command) -> Result<i32> {
                 s.registry.sign_credentials(authority.as_ref(), all, "cli:credentials", |n| pb.set_position(n)).await?;
             pb.finish_and_clear();
             println!("{n} credentials signed");
+        }
+        Command::Log(log_cmd::LogCommand::Prove { serial, out, store }) => {
+            apply_store_flags(&mut c, store.data_dir, store.database_url);
+            let s = services(&c).await?;
+            let log = s.registry.log().context("this registry keeps no log")?;
+            let serial = certguard_registry::Serial::from_hex(&serial).context("a serial is 32 hex digits")?;
+            let history = log.history(&serial).await?;
+            let Some(latest) = history.last() else { bail!("the log has no entry for certificate {serial}") };
+            let text = latest.proof.to_text();
+            match out {
+                Some(path) => std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            eprintln!("{} log entries for {serial}; proof of entry {} written", history.len(), latest.leaf.index);
         }
         // every other command ran in `run`, without the runtime
         _ => unreachable!("command without the async runtime"),

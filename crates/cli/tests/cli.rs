@@ -180,3 +180,99 @@ fn commands_without_a_store_read_no_configuration() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("certguard.toml"), "{}", text(&out.stderr));
 }
+
+/// Polls until the server answers, or panics after 30 s.
+fn wait_for(url: &str) {
+    for _ in 0..300 {
+        if ureq::get(url).call().is_ok() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("{url} never answered");
+}
+
+#[test]
+fn log_prove_verify_and_audit_over_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let out = certguard(&["demo", "--data-dir", data, "--count", "60", "--no-serve"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (number, name) = text(&out.stdout)
+        .lines()
+        .find_map(|l| {
+            let (code, rest) = l.trim().split_once(" T")?;
+            (code.trim() == "valid").then(|| {
+                let (n, rest) = rest.split_once(" / ").unwrap();
+                (format!("T{n}"), rest.split("  ").next().unwrap().trim().to_string())
+            })
+        })
+        .expect("a valid sample");
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_certguard"))
+        .args(["serve", "--data-dir", data, "--listen", &listen])
+        .env_remove("CERTGUARD_CONFIG")
+        .env("CERTGUARD_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://{listen}");
+    wait_for(&format!("{base}/healthz"));
+    let found = ureq::post(&format!("{base}/api/v1/lookup"))
+        .header("content-type", "application/json")
+        .send(serde_json::json!({"number": number, "name": name}).to_string())
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let found: serde_json::Value = serde_json::from_str(&found).unwrap();
+    let serial = found["certificates"][0]["serial"].as_str().unwrap_or_else(|| panic!("{found}")).to_string();
+    let vkey = ureq::get(&format!("{base}/log/vkey")).call().unwrap().body_mut().read_to_string().unwrap();
+    assert!(vkey.starts_with("localhost/certificates/v1+"), "{vkey}");
+
+    // The auditor verifies the whole log, keeps the checkpoint, and on the next run checks consistency.
+    let state = dir.path().join("audit.json");
+    let audit = |extra: &[&str]| {
+        let mut args = vec!["log", "audit", "", "--state", state.to_str().unwrap()];
+        let url = format!("{base}/log");
+        args[2] = &url;
+        args.extend_from_slice(extra);
+        certguard(&args, None)
+    };
+    let out = audit(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["size"].as_u64().unwrap() >= 60 && report["anomalies"].as_array().unwrap().is_empty());
+    assert!(report["kinds"].to_string().contains("issued"), "{report}");
+    let out = audit(&["--vkey", vkey.trim()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let again: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(again["checked_from"], report["size"], "the second run starts where the first ended");
+    // A pinned key that is not the log's is refused.
+    let other = "other.example/log+9e3ab2d6+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
+    assert_ne!(audit(&["--vkey", other]).status.code(), Some(0));
+    // Raw mode audits any tiled log without decoding entries.
+    let out = certguard(&["log", "audit", &format!("{base}/log"), "--vkey", vkey.trim(), "--raw"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // The holder's proof, from the HTTP route and from the CLI, verifies offline against the key alone.
+    let proof = dir.path().join("cert.tlog-proof");
+    let served = ureq::get(&format!("{base}/log/proof/{serial}")).call().unwrap().body_mut().read_to_string().unwrap();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let out = certguard(&["log", "prove", &serial, "--out", proof.to_str().unwrap(), "--data-dir", data], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&proof).unwrap(), served);
+    let out = certguard(&["log", "verify-proof", proof.to_str().unwrap(), "--vkey", vkey.trim()], None);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains(&serial));
+    // Tampered: another index.
+    let tampered = served.replacen("index ", "index 1", 1);
+    std::fs::write(&proof, tampered).unwrap();
+    let out = certguard(&["log", "verify-proof", proof.to_str().unwrap(), "--vkey", vkey.trim()], None);
+    assert_ne!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}

@@ -8,6 +8,7 @@
 //! no other sequencer extended the tree meanwhile. A change is acknowledged to its caller once its event is
 //! sequenced ([`TransLog::acknowledge`]).
 
+pub mod audit;
 mod key;
 mod sequencer;
 
@@ -194,7 +195,8 @@ impl TransLog {
             return Err(AppError::Internal(format!("log entry {index} does not match its leaf hash")));
         }
         let entry = LogEntry::decode(bytes).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(Some((entry, ProofFile { extra: None, index, proof, checkpoint: note })))
+        // The entry travels in the proof's `extra` so that a verifier can rebuild the leaf hash offline.
+        Ok(Some((entry, ProofFile { extra: Some(bytes.clone()), index, proof, checkpoint: note })))
     }
 
     /// A certificate's entries with their proofs, oldest first.
@@ -291,6 +293,27 @@ fn proof_error(e: ProofError) -> AppError {
 
 fn missing(what: &str) -> AppError {
     AppError::Internal(format!("the log's {what} is missing"))
+}
+
+/// Verifies an offline proof of one of our entries (the entry in `extra`), and that it logged this
+/// credential when one is given: returns the entry and the checkpoint it is proven against.
+pub fn verify_proof_file(
+    file: &ProofFile,
+    origin: &str,
+    key: &VerifierKey,
+    witnesses: &[VerifierKey],
+    quorum: usize,
+    credential_text: Option<&str>,
+) -> Result<(LogEntry, Checkpoint), String> {
+    let bytes = file.extra.as_deref().ok_or("the proof carries no entry (extra line)")?;
+    let entry = LogEntry::decode(bytes).map_err(|e| e.to_string())?;
+    let checkpoint = file.verify(&leaf_hash(bytes), origin, key, witnesses, quorum).map_err(|e| e.to_string())?;
+    if let Some(text) = credential_text
+        && entry.credential_sha256 != Some(credential_sha256(text))
+    {
+        return Err("the proven entry logged another credential than this one".into());
+    }
+    Ok((entry, checkpoint))
 }
 
 /// Verifies a checkpoint note against the log's key and origin.

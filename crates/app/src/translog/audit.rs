@@ -1,0 +1,244 @@
+//! Auditing a C2SP tiled log from outside, over any [`LogSource`] (HTTP in the CLI): the checkpoint's
+//! signature, every entry against its leaf hash, every full tile against its parent, the root against the
+//! checkpoint, consistency with the checkpoint seen last time, and (for our own entries) each certificate's
+//! chain of entries.
+
+use certguard_registry::{LogEntry, Serial};
+use certguard_tlog::checkpoint::Checkpoint;
+use certguard_tlog::hash::{Hash, leaf_hash, root_of};
+use certguard_tlog::note::VerifierKey;
+use certguard_tlog::proof::ProofError;
+use certguard_tlog::tile::{TILE_WIDTH, TileId, TileKind, TiledTree, decode_bundle, decode_hash_tile, tile_width};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Where the auditor reads a log: `checkpoint` and `tile/...` paths below the log's prefix.
+pub trait LogSource {
+    fn get(&mut self, path: &str) -> Result<Vec<u8>, String>;
+}
+
+/// What an auditor remembers between runs: the last checkpoint it verified.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AuditState {
+    pub origin: String,
+    pub size: u64,
+    /// Base64 of the root hash.
+    pub root: String,
+    /// The checkpoint note itself, kept as evidence.
+    pub checkpoint: String,
+}
+
+/// One thing found wrong.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Anomaly {
+    pub kind: &'static str,
+    pub index: Option<u64>,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditReport {
+    pub origin: String,
+    pub size: u64,
+    /// Entries checked in this run (from the previous size to the new one).
+    pub checked_from: u64,
+    pub anomalies: Vec<Anomaly>,
+    /// Entries per event kind in the checked range (our entries only).
+    pub kinds: Vec<(String, u64)>,
+    #[serde(skip)]
+    pub state: AuditState,
+}
+
+/// Audits the log. `decode` decodes our registry entries (off for `--raw` audits of other logs). Network or
+/// format failures are errors; findings about the log's content are anomalies in the report.
+pub fn audit(
+    source: &mut dyn LogSource,
+    vkey: &VerifierKey,
+    origin: &str,
+    previous: Option<&AuditState>,
+    decode: bool,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<AuditReport, String> {
+    let note = String::from_utf8(source.get("checkpoint")?).map_err(|_| "the checkpoint is not UTF-8".to_string())?;
+    let (cp, _) = Checkpoint::open(&note, origin, vkey).map_err(|e| format!("checkpoint: {e}"))?;
+    let mut anomalies = Vec::new();
+    let from = match previous {
+        Some(p) if p.size > cp.size => {
+            anomalies.push(Anomaly {
+                kind: "log_shrank",
+                index: None,
+                detail: format!(
+                    "the log went from {} to {} entries; previous checkpoint:\n{}\nnew checkpoint:\n{note}",
+                    p.size, cp.size, p.checkpoint
+                ),
+            });
+            0
+        }
+        Some(p) => p.size,
+        None => 0,
+    };
+
+    // Hash tiles: every level-0 tile from the one holding `from` on (and all tiles of higher levels, 1/256th
+    // of the lower ones), then the bundles of the same range.
+    let mut tiles: HashMap<(u8, u64), Vec<Hash>> = HashMap::new();
+    for level in 0u8..8 {
+        let nodes = cp.size.checked_shr(8 * u32::from(level)).unwrap_or(0);
+        if nodes == 0 {
+            break;
+        }
+        let first = if level == 0 { from / TILE_WIDTH } else { 0 };
+        for index in first..nodes.div_ceil(TILE_WIDTH) {
+            let width = tile_width(cp.size, level, index);
+            let path = TileId { kind: TileKind::Hashes(level), index, width }.path();
+            tiles.insert(
+                (level, index),
+                decode_hash_tile(&source.get(&path)?, width).map_err(|e| format!("{path}: {e}"))?,
+            );
+        }
+    }
+    // Full tiles against their parents.
+    for (&(level, index), hashes) in &tiles {
+        if hashes.len() as u64 == TILE_WIDTH
+            && let Some(parent) = tiles.get(&(level + 1, index / TILE_WIDTH))
+            && parent.get((index % TILE_WIDTH) as usize) != Some(&root_of(hashes))
+        {
+            anomalies.push(Anomaly {
+                kind: "tile_mismatch",
+                index: Some(index * TILE_WIDTH.pow(u32::from(level) + 1)),
+                detail: format!("tile {level}/{index} does not hash to its parent's node"),
+            });
+        }
+    }
+    let reader = |level: u8, index: u64, width: u16| -> Result<Vec<Hash>, ProofError> {
+        let t = tiles.get(&(level, index)).ok_or_else(|| ProofError::Source(format!("tile {level}/{index}")))?;
+        t.get(..usize::from(width)).map(<[Hash]>::to_vec).ok_or_else(|| ProofError::Source("narrow tile".into()))
+    };
+    let tree = TiledTree::new(reader, cp.size);
+    if tree.root().map_err(|e| e.to_string())? != cp.root {
+        anomalies.push(Anomaly {
+            kind: "root_mismatch",
+            index: None,
+            detail: "the served tiles do not hash to the checkpoint's root".into(),
+        });
+    }
+    if let Some(p) = previous.filter(|p| p.size <= cp.size && p.size > 0) {
+        let old = TiledTree::new(reader, p.size).root().map_err(|e| e.to_string())?;
+        let old_b64 = base64_of(&old);
+        if old_b64 != p.root {
+            anomalies.push(Anomaly {
+                kind: "inconsistent_checkpoint",
+                index: None,
+                detail: format!(
+                    "the log's tree of {} entries now has root {old_b64}, but it signed {} before: a rewritten history.\nprevious checkpoint:\n{}\nnew checkpoint:\n{note}",
+                    p.size, p.root, p.checkpoint
+                ),
+            });
+        }
+    }
+
+    // Entries: each against its leaf; ours decoded and chained.
+    let mut kinds: HashMap<String, u64> = HashMap::new();
+    let mut last_of: HashMap<Serial, u64> = HashMap::new();
+    let mut bundle_cache: HashMap<u64, Vec<Vec<u8>>> = HashMap::new();
+    for bundle_index in from / TILE_WIDTH..cp.size.div_ceil(TILE_WIDTH) {
+        let width = tile_width(cp.size, 0, bundle_index);
+        let path = TileId { kind: TileKind::Entries, index: bundle_index, width }.path();
+        let entries = decode_bundle(&source.get(&path)?, width).map_err(|e| format!("{path}: {e}"))?;
+        for (offset, bytes) in entries.iter().enumerate() {
+            let index = bundle_index * TILE_WIDTH + offset as u64;
+            if index < from {
+                continue;
+            }
+            if leaf_hash(bytes) != tree.leaf(index).map_err(|e| e.to_string())? {
+                anomalies.push(Anomaly {
+                    kind: "entry_mismatch",
+                    index: Some(index),
+                    detail: "the entry does not hash to its leaf".into(),
+                });
+            }
+            if !decode {
+                continue;
+            }
+            let entry = match LogEntry::decode(bytes) {
+                Ok(e) => e,
+                Err(e) => {
+                    anomalies.push(Anomaly { kind: "undecodable_entry", index: Some(index), detail: e.to_string() });
+                    continue;
+                }
+            };
+            *kinds.entry(entry.kind.code().to_string()).or_default() += 1;
+            check_chain(source, &entry, index, from, &mut last_of, &mut bundle_cache, cp.size, &mut anomalies)?;
+            last_of.insert(entry.serial, index);
+        }
+        progress(((bundle_index + 1) * TILE_WIDTH).min(cp.size) - from.min(cp.size), cp.size - from.min(cp.size));
+    }
+    let mut kinds: Vec<(String, u64)> = kinds.into_iter().collect();
+    kinds.sort();
+    let state = AuditState { origin: cp.origin.clone(), size: cp.size, root: base64_of(&cp.root), checkpoint: note };
+    Ok(AuditReport { origin: cp.origin, size: cp.size, checked_from: from, anomalies, kinds, state })
+}
+
+/// An entry's `previous` must name an earlier entry of the same certificate, and the latest one seen; an entry
+/// without one must be the certificate's first in the audited range.
+#[allow(clippy::too_many_arguments)]
+fn check_chain(
+    source: &mut dyn LogSource,
+    entry: &LogEntry,
+    index: u64,
+    from: u64,
+    last_of: &mut HashMap<Serial, u64>,
+    bundles: &mut HashMap<u64, Vec<Vec<u8>>>,
+    size: u64,
+    anomalies: &mut Vec<Anomaly>,
+) -> Result<(), String> {
+    let seen = last_of.get(&entry.serial).copied();
+    match (entry.previous, seen) {
+        (None, Some(last)) => anomalies.push(Anomaly {
+            kind: "broken_chain",
+            index: Some(index),
+            detail: format!(
+                "certificate {} already had entry {last}, but this entry names no previous one",
+                entry.serial
+            ),
+        }),
+        (Some(p), Some(last)) if p != last => anomalies.push(Anomaly {
+            kind: "broken_chain",
+            index: Some(index),
+            detail: format!("certificate {}: previous entry is {last}, this entry names {p}", entry.serial),
+        }),
+        (Some(p), None) if p >= index => anomalies.push(Anomaly {
+            kind: "broken_chain",
+            index: Some(index),
+            detail: format!("names a previous entry {p} that is not earlier"),
+        }),
+        (Some(p), None) if p >= from => anomalies.push(Anomaly {
+            kind: "broken_chain",
+            index: Some(index),
+            detail: format!("names entry {p} of the audited range, which is of another certificate"),
+        }),
+        (Some(p), None) => {
+            // Before the audited range: fetch that entry and check it is the same certificate's.
+            let b = p / TILE_WIDTH;
+            if let std::collections::hash_map::Entry::Vacant(v) = bundles.entry(b) {
+                let width = tile_width(size, 0, b);
+                let path = TileId { kind: TileKind::Entries, index: b, width }.path();
+                v.insert(decode_bundle(&source.get(&path)?, width).map_err(|e| format!("{path}: {e}"))?);
+            }
+            let earlier = bundles[&b].get((p % TILE_WIDTH) as usize).and_then(|e| LogEntry::decode(e).ok());
+            if earlier.is_none_or(|e| e.serial != entry.serial) {
+                anomalies.push(Anomaly {
+                    kind: "broken_chain",
+                    index: Some(index),
+                    detail: format!("names entry {p}, which is not of certificate {}", entry.serial),
+                });
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn base64_of(h: &Hash) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(h)
+}

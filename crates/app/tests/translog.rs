@@ -1,0 +1,178 @@
+//! The transparency log on a real SQLite registry: sequencers that restart or race never fork it, every
+//! event is logged exactly once, and the auditor finds tampering, rewritten history and a shrinking log.
+
+use certguard_app::translog::TransLog;
+use certguard_app::translog::audit::{AuditState, LogSource, audit};
+use certguard_app::{Accounts, FixedClock, Registry};
+use certguard_registry::Catalogue;
+use certguard_store::Store;
+use certguard_tlog::tile::{TileId, TileKind, tiles_for_size};
+use chrono::{TimeZone, Utc};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+const ORIGIN: &str = "registry.example/certificates/v1";
+
+struct Env {
+    registry: Registry,
+    accounts: Accounts,
+    store: Arc<dyn Store>,
+    log: Arc<TransLog>,
+}
+
+async fn env(dir: &Path, db: &str) -> Env {
+    let store: Arc<dyn Store> = Arc::new(certguard_store_sqlite::SqliteStore::open(&dir.join(db)).unwrap());
+    let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2024, 6, 15, 2, 0, 0).unwrap()));
+    let log = Arc::new(TransLog::open(store.clone(), &dir.join("keys"), ORIGIN).unwrap());
+    let registry =
+        Registry::new(store.clone(), Catalogue::builtin(), clock.clone()).await.unwrap().with_log(log.clone());
+    let accounts = Accounts::new(store.clone(), clock, chrono::Duration::hours(8));
+    Env { registry, accounts, store, log }
+}
+
+/// Everything a log serves, read through `TransLog` as the web routes do, in a map an audit reads from.
+struct Served(HashMap<String, Vec<u8>>);
+
+impl LogSource for Served {
+    fn get(&mut self, path: &str) -> Result<Vec<u8>, String> {
+        self.0.get(path).cloned().ok_or_else(|| format!("404 {path}"))
+    }
+}
+
+async fn served(log: &TransLog) -> Served {
+    let (size, note) = log.checkpoint().await.unwrap().unwrap();
+    let mut map = HashMap::from([("checkpoint".to_string(), note.into_bytes())]);
+    for tile in tiles_for_size(size) {
+        let mut paths = vec![tile.path()];
+        if tile.kind == TileKind::Hashes(0) {
+            paths.push(TileId { kind: TileKind::Entries, ..tile }.path());
+        }
+        for path in paths {
+            let bytes = log.tile(&path).await.unwrap().unwrap_or_else(|| panic!("{path} not served"));
+            map.insert(path, bytes);
+        }
+    }
+    Served(map)
+}
+
+fn run_audit(
+    source: &mut Served,
+    log: &TransLog,
+    previous: Option<&AuditState>,
+) -> certguard_app::translog::audit::AuditReport {
+    audit(source, &log.verifier(), ORIGIN, previous, true, |_, _| {}).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restarted_and_racing_sequencers_keep_one_consistent_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = env(dir.path(), "a.db").await;
+    // The demo queues ~400 events (issues plus the later events of some certificates); two sequencers race.
+    let second = Arc::new(TransLog::open(e.store.clone(), &dir.path().join("keys"), ORIGIN).unwrap());
+    let racers = [
+        tokio::spawn(e.log.clone().run(std::time::Duration::from_millis(5))),
+        tokio::spawn(second.clone().run(std::time::Duration::from_millis(5))),
+    ];
+    let n = certguard_app::demo::seed(&e.registry, &e.accounts, 300).await.unwrap();
+    assert_eq!(n, 300);
+    let (size, _) = e.log.checkpoint().await.unwrap().unwrap();
+    assert!(size >= 300, "every issue is logged before seed returns: {size}");
+    assert_eq!(e.store.log_pending_high_water().await.unwrap(), 0, "nothing left pending");
+    for r in racers {
+        r.abort();
+    }
+
+    let mut source = served(&e.log).await;
+    let first = run_audit(&mut source, &e.log, None);
+    assert!(first.anomalies.is_empty(), "{:?}", first.anomalies);
+    assert_eq!(first.size, size);
+    let issued = first.kinds.iter().find(|(k, _)| k == "issued").map(|(_, n)| *n);
+    assert_eq!(issued, Some(300), "each certificate issued once, none twice: {:?}", first.kinds);
+
+    // A new sequencer (a restart) resumes from the stored right edge; more events extend the same tree.
+    let restarted = Arc::new(TransLog::open(e.store.clone(), &dir.path().join("keys"), ORIGIN).unwrap());
+    let events: Vec<_> = (0..700u32)
+        .map(|i| certguard_store::PendingLogEvent {
+            id: 0,
+            serial: certguard_registry::Serial([(i % 251) as u8; 16]),
+            kind: certguard_registry::LogEventKind::CredentialSigned,
+            authority: "CN-320500".into(),
+            at: Utc::now(),
+            credential_sha256: None,
+        })
+        .collect();
+    e.store.log_enqueue(&events).await.unwrap();
+    assert_eq!(restarted.sequence().await.unwrap(), 700);
+    let mut source = served(&restarted).await;
+    let second_audit = run_audit(&mut source, &restarted, Some(&first.state));
+    assert!(second_audit.anomalies.is_empty(), "{:?}", second_audit.anomalies);
+    assert_eq!((second_audit.checked_from, second_audit.size), (size, size + 700));
+    // Every proof the log hands out verifies against its checkpoint.
+    for index in [0, size - 1, size, size + 699] {
+        let (entry, proof) = restarted.prove_index(index).await.unwrap().unwrap();
+        certguard_app::translog::verify_proof_file(&proof, ORIGIN, &restarted.verifier(), &[], 0, None).unwrap();
+        assert_eq!(proof.extra.as_deref(), Some(entry.encode().as_slice()));
+    }
+    let consistency = restarted.consistency(size, size + 700).await.unwrap();
+    let root_of = |s: &AuditState| -> [u8; 32] {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.decode(&s.root).unwrap().try_into().unwrap()
+    };
+    certguard_tlog::proof::verify_consistency(
+        size,
+        size + 700,
+        &consistency,
+        &root_of(&first.state),
+        &root_of(&second_audit.state),
+    )
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_auditor_catches_tampering_a_rewritten_history_and_a_shrinking_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = env(dir.path(), "a.db").await;
+    tokio::spawn(e.log.clone().run(std::time::Duration::from_millis(5)));
+    certguard_app::demo::seed(&e.registry, &e.accounts, 40).await.unwrap();
+    let mut source = served(&e.log).await;
+    let clean = run_audit(&mut source, &e.log, None);
+    assert!(clean.anomalies.is_empty(), "{:?}", clean.anomalies);
+
+    // A changed entry no longer hashes to its leaf.
+    let mut tampered = served(&e.log).await;
+    let bundle = tampered.0.keys().find(|k| k.starts_with("tile/entries/")).unwrap().clone();
+    tampered.0.get_mut(&bundle).unwrap()[20] ^= 1;
+    let report = run_audit(&mut tampered, &e.log, None);
+    assert!(report.anomalies.iter().any(|a| a.kind == "entry_mismatch"), "{:?}", report.anomalies);
+
+    // The operator (holding the log key) builds another history and signs it: a larger log whose first
+    // entries differ. The auditor, remembering the checkpoint it saw, raises the alarm with both as evidence.
+    let other = env(dir.path(), "b.db").await;
+    let rewritten = certguard_store::PendingLogEvent {
+        id: 0,
+        serial: certguard_registry::Serial([0xfe; 16]),
+        kind: certguard_registry::LogEventKind::Issued,
+        authority: "CN-320500".into(),
+        at: Utc::now(),
+        credential_sha256: None,
+    };
+    other.store.log_enqueue(&[rewritten]).await.unwrap();
+    tokio::spawn(other.log.clone().run(std::time::Duration::from_millis(5)));
+    certguard_app::demo::seed(&other.registry, &other.accounts, 80).await.unwrap();
+    let mut forked = served(&other.log).await;
+    let report = run_audit(&mut forked, &other.log, Some(&clean.state));
+    let alarm = report.anomalies.iter().find(|a| a.kind == "inconsistent_checkpoint").expect("alarm");
+    assert!(alarm.detail.contains(&clean.state.checkpoint), "the old checkpoint is the evidence");
+
+    // A log that shrank.
+    let mut bigger = clean.state.clone();
+    bigger.size += 10;
+    let report = run_audit(&mut source, &e.log, Some(&bigger));
+    assert!(report.anomalies.iter().any(|a| a.kind == "log_shrank"), "{:?}", report.anomalies);
+
+    // A checkpoint signed by another key, or for another origin, is refused outright.
+    let stranger = TransLog::open(e.store.clone(), &dir.path().join("other-keys"), ORIGIN).unwrap();
+    assert!(audit(&mut source, &stranger.verifier(), ORIGIN, None, true, |_, _| {}).is_err());
+    assert!(audit(&mut source, &e.log.verifier(), "elsewhere.example/log", None, true, |_, _| {}).is_err());
+}

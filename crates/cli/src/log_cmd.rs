@@ -1,0 +1,199 @@
+//! `certguard log ...`: proofs from the local registry, offline proof verification, and the auditor that
+//! follows any C2SP tiled log over HTTP.
+
+use anyhow::{Context, Result, bail};
+use certguard_app::translog::audit::{AuditState, LogSource, audit};
+use certguard_tlog::note::VerifierKey;
+use certguard_tlog::proof_file::{MAX_PROOF_FILE_BYTES, ProofFile};
+use clap::{Args, Subcommand};
+use std::io::Read;
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum LogCommand {
+    /// Print the offline proof (c2sp.org/tlog-proof) of a certificate's latest log entry.
+    Prove {
+        /// The certificate's serial (32 hex digits).
+        serial: String,
+        /// Write it to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        store: crate::StoreFlags,
+    },
+    /// Verify an offline proof file against the log's verifier key; exits 1 if it does not verify.
+    VerifyProof(VerifyProofArgs),
+    /// Audit a transparency log over HTTP: every entry, tile and root against the signed checkpoint, and
+    /// consistency with the checkpoint seen last time (--state). Exits 1 on any anomaly, 2 on errors.
+    Audit(AuditArgs),
+}
+
+#[derive(Args)]
+pub struct VerifyProofArgs {
+    /// The .tlog-proof file.
+    pub file: PathBuf,
+    /// The log's verifier key (name+id+key, as served at /log/vkey), or @FILE.
+    #[arg(long)]
+    pub vkey: String,
+    /// The log's origin (default: the key's name).
+    #[arg(long)]
+    pub origin: Option<String>,
+    /// A witness's cosignature key (repeatable), or @FILE.
+    #[arg(long = "witness")]
+    pub witnesses: Vec<String>,
+    /// How many of the witnesses must have cosigned.
+    #[arg(long, default_value_t = 0)]
+    pub quorum: usize,
+    /// The AQ1 credential text (or @FILE) the proof must be about.
+    #[arg(long)]
+    pub credential: Option<String>,
+}
+
+#[derive(Args)]
+pub struct AuditArgs {
+    /// The log's prefix, e.g. https://registry.example/log
+    pub url: String,
+    /// The log's verifier key (or @FILE). Without it the key is fetched from <url>/vkey and pinned in the
+    /// state file on first use.
+    #[arg(long)]
+    pub vkey: Option<String>,
+    #[arg(long)]
+    pub origin: Option<String>,
+    /// Audit any C2SP tiled log: entries are checked against the tree but not decoded as ours.
+    #[arg(long)]
+    pub raw: bool,
+    /// Where the last verified checkpoint is kept between runs (consistency is checked against it).
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+}
+
+fn read_arg(value: &str) -> Result<String> {
+    match value.strip_prefix('@') {
+        Some(path) => Ok(std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?.trim().to_string()),
+        None => Ok(value.trim().to_string()),
+    }
+}
+
+fn vkey(value: &str) -> Result<VerifierKey> {
+    VerifierKey::parse(&read_arg(value)?).map_err(|e| anyhow::anyhow!("verifier key: {e}"))
+}
+
+pub fn verify_proof(args: &VerifyProofArgs) -> Result<i32> {
+    let mut text = String::new();
+    std::fs::File::open(&args.file)
+        .with_context(|| format!("opening {}", args.file.display()))?
+        .take(MAX_PROOF_FILE_BYTES as u64 + 1)
+        .read_to_string(&mut text)
+        .context("the proof file is not UTF-8 text")?;
+    let file = ProofFile::parse(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let key = vkey(&args.vkey)?;
+    let origin = args.origin.clone().unwrap_or_else(|| key.name.clone());
+    let witnesses = args.witnesses.iter().map(|w| vkey(w)).collect::<Result<Vec<_>>>()?;
+    let credential = args.credential.as_deref().map(read_arg).transpose()?;
+    match certguard_app::translog::verify_proof_file(
+        &file,
+        &origin,
+        &key,
+        &witnesses,
+        args.quorum,
+        credential.as_deref(),
+    ) {
+        Ok((entry, checkpoint)) => {
+            println!(
+                "verified: entry {} of {} in {} ({} of certificate {} by {})",
+                file.index,
+                checkpoint.size,
+                checkpoint.origin,
+                entry.kind.code(),
+                entry.serial,
+                entry.authority
+            );
+            Ok(0)
+        }
+        Err(e) => {
+            println!("NOT verified: {e}");
+            Ok(1)
+        }
+    }
+}
+
+/// Reads a log over HTTP with bounded responses.
+struct Http {
+    agent: ureq::Agent,
+    base: String,
+}
+
+impl LogSource for Http {
+    fn get(&mut self, path: &str) -> Result<Vec<u8>, String> {
+        // The largest object of a tiled log is a full entry bundle: 256 entries of at most 64 KiB.
+        const LIMIT: u64 = 256 * (65_535 + 2);
+        let url = format!("{}/{path}", self.base);
+        let mut res = self.agent.get(&url).call().map_err(|e| format!("{url}: {e}"))?;
+        res.body_mut().with_config().limit(LIMIT).read_to_vec().map_err(|e| format!("{url}: {e}"))
+    }
+}
+
+pub fn audit_log(args: &AuditArgs) -> Result<i32> {
+    let base = args.url.trim_end_matches('/').to_string();
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().timeout_global(Some(std::time::Duration::from_secs(30))).build().into();
+    let mut http = Http { agent, base };
+    let previous: Option<(AuditState, String)> = match &args.state {
+        Some(p) if p.exists() => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            let v: serde_json::Value = serde_json::from_str(&text).context("state file")?;
+            let state: AuditState = serde_json::from_value(v["checkpoint"].clone()).context("state file")?;
+            Some((state, v["vkey"].as_str().unwrap_or_default().to_string()))
+        }
+        _ => None,
+    };
+    let key = match (&args.vkey, &previous) {
+        (Some(v), _) => vkey(v)?,
+        (None, Some((_, pinned))) if !pinned.is_empty() => {
+            VerifierKey::parse(pinned).map_err(|e| anyhow::anyhow!("{e}"))?
+        }
+        (None, _) => {
+            let served = String::from_utf8(http.get("vkey").map_err(anyhow::Error::msg)?)?;
+            eprintln!("warning: trusting the key the log serves on first use: {}", served.trim());
+            VerifierKey::parse(served.trim()).map_err(|e| anyhow::anyhow!("{e}"))?
+        }
+    };
+    if let Some((_, pinned)) = &previous
+        && !pinned.is_empty()
+        && *pinned != key.to_string()
+    {
+        bail!("the log's key is not the one pinned in the state file ({pinned})");
+    }
+    let origin = args.origin.clone().unwrap_or_else(|| key.name.clone());
+    let pb = crate::progress_count("auditing entries");
+    let report = match audit(&mut http, &key, &origin, previous.as_ref().map(|(s, _)| s), !args.raw, |done, total| {
+        pb.set_length(total);
+        pb.set_position(done);
+    }) {
+        Ok(r) => r,
+        Err(e) => {
+            pb.finish_and_clear();
+            eprintln!("error: {e}");
+            return Ok(2);
+        }
+    };
+    pb.finish_and_clear();
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    if report.anomalies.is_empty() {
+        if let Some(p) = &args.state {
+            let state = serde_json::json!({ "vkey": key.to_string(), "checkpoint": report.state });
+            std::fs::write(p, serde_json::to_string_pretty(&state)?)
+                .with_context(|| format!("writing {}", p.display()))?;
+        }
+        eprintln!(
+            "ok: {} entries, {} checked in this run, no anomalies",
+            report.size,
+            report.size - report.checked_from
+        );
+        Ok(0)
+    } else {
+        // The state is not advanced: the evidence (both checkpoints) stays reproducible.
+        eprintln!("ALARM: {} anomalies", report.anomalies.len());
+        Ok(1)
+    }
+}
