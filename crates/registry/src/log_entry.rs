@@ -208,6 +208,17 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn decoding_arbitrary_bytes_never_panics_and_what_decodes_re_encodes_the_same(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)
+        ) {
+            if let Ok(e) = LogEntry::decode(&bytes) {
+                proptest::prop_assert_eq!(e.encode(), bytes);
+            }
+        }
+    }
+
     #[test]
     fn refuses_every_other_byte_string() {
         let bytes = entry().encode();

@@ -26,6 +26,8 @@ const MIGRATION_LOCK: i64 = 0x6365_7274_6775_6172;
 
 pub struct PgStore {
     pool: Pool,
+    /// The connection holding the log sequencer's session advisory lock, while this process sequences.
+    log_leader: tokio::sync::Mutex<Option<deadpool_postgres::Object>>,
 }
 
 fn backend<E: std::fmt::Display>(e: E) -> StoreError {
@@ -47,7 +49,7 @@ impl PgStore {
             url.parse().map_err(|e| StoreError::Backend(format!("database URL: {e}")))?;
         let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(manager).max_size(max_connections.max(2)).build().map_err(backend)?;
-        let store = PgStore { pool };
+        let store = PgStore { pool, log_leader: tokio::sync::Mutex::new(None) };
         store.migrate().await?;
         Ok(store)
     }

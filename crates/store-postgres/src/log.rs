@@ -6,6 +6,9 @@ use certguard_registry::{LogEventKind, Serial};
 use certguard_store::{LogBatch, LogLeaf, LogStore, PendingLogEvent, StoreError, StoreResult};
 use deadpool_postgres::GenericClient;
 
+/// Session advisory lock of the log's sequencer ("cg-tlog!" as an i64).
+const SEQUENCER_LOCK: i64 = 0x6367_2d74_6c6f_6721;
+
 /// Tile level under which entry bundles are kept.
 const BUNDLE_LEVEL: i16 = -1;
 
@@ -43,6 +46,23 @@ fn to_u64(v: i64) -> StoreResult<u64> {
 
 #[async_trait]
 impl LogStore for PgStore {
+    async fn log_lead(&self) -> StoreResult<bool> {
+        let mut leader = self.log_leader.lock().await;
+        if let Some(c) = leader.as_ref() {
+            if !c.is_closed() && c.simple_query("SELECT 1").await.is_ok() {
+                return Ok(true);
+            }
+            // The connection died: so did the lock. Try again below.
+            *leader = None;
+        }
+        let c = self.client().await?;
+        let got: bool = c.query_one("SELECT pg_try_advisory_lock($1)", &[&SEQUENCER_LOCK]).await.map_err(pg)?.get(0);
+        if got {
+            *leader = Some(c);
+        }
+        Ok(got)
+    }
+
     async fn log_enqueue(&self, events: &[PendingLogEvent]) -> StoreResult<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;

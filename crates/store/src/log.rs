@@ -72,6 +72,12 @@ pub struct LogBatch {
 /// The log's storage.
 #[async_trait]
 pub trait LogStore: Send + Sync {
+    /// Whether this process is the log's one sequencer: takes the role if nobody holds it, keeps it while its
+    /// holder lives (PostgreSQL: a session advisory lock on a dedicated connection, released when the process
+    /// dies). SQLite: always true (one file, and commits are size-checked anyway).
+    async fn log_lead(&self) -> StoreResult<bool> {
+        Ok(true)
+    }
     /// Queues events for the log outside a certificate change (the backfill of a registry that predates the
     /// log); their `id` is ignored.
     async fn log_enqueue(&self, events: &[PendingLogEvent]) -> StoreResult<()>;

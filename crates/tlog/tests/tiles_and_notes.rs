@@ -164,3 +164,49 @@ fn a_checkpoint_note_is_what_a_log_publishes() {
     let (cp, _) = Checkpoint::open(&note, "registry.example/certificates/v1", &signer.verifier()).unwrap();
     assert_eq!(cp.root, root_of(&leaves));
 }
+
+// Every parser on arbitrary input: an answer (usually an error), never a panic. Structured inputs (mutations
+// of valid notes, checkpoints and proof files) reach past the first byte checks.
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn parsers_never_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = Note::parse(&text);
+        let _ = Checkpoint::parse_text(&text);
+        let _ = certguard_tlog::proof_file::ProofFile::parse(&text);
+        let _ = VerifierKey::parse(&text);
+        let _ = TileId::parse_path(&text);
+        for width in [0u16, 1, 2, 256] {
+            let _ = decode_bundle(&bytes, width);
+            let _ = decode_hash_tile(&bytes, width);
+        }
+    }
+
+    #[test]
+    fn parsers_never_panic_on_mutated_valid_inputs(cut in 0usize..400, insert in ".{0,8}", at in 0usize..400) {
+        let signer = NoteSigner::from_seed("fuzz.example/log", &[3; 32]).unwrap();
+        let note = Checkpoint::new("fuzz.example/log", 12, [7; 32]).sign(&signer);
+        let proof = certguard_tlog::proof_file::ProofFile {
+            extra: Some(vec![1, 2, 3]),
+            index: 5,
+            proof: vec![[1; 32], [2; 32]],
+            checkpoint: note.clone(),
+        }
+        .to_text();
+        for valid in [note.as_str(), proof.as_str(), "tile/0/x001/x234/067.p/17"] {
+            let mut s: String = valid.chars().take(cut).collect();
+            let at = at.min(s.chars().count());
+            let byte_at = s.char_indices().nth(at).map_or(s.len(), |(i, _)| i);
+            s.insert_str(byte_at, &insert);
+            s.extend(valid.chars().skip(cut));
+            if let Ok(n) = Note::parse(&s) {
+                let _ = n.verify(&[signer.verifier()]);
+                let _ = Checkpoint::parse_text(&n.text);
+            }
+            let _ = certguard_tlog::proof_file::ProofFile::parse(&s);
+            let _ = TileId::parse_path(&s);
+        }
+    }
+}

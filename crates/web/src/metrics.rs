@@ -96,7 +96,11 @@ pub async fn healthz(State(state): State<SharedState>) -> impl IntoResponse {
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/json")],
-        format!("{{\"status\":\"ok\",\"backend\":\"{}\"}}", state.registry.store().backend()),
+        format!(
+            "{{\"status\":\"ok\",\"backend\":\"{}\",\"log_sequencer\":{}}}",
+            state.registry.store().backend(),
+            state.registry.log().is_some_and(|l| l.is_sequencer())
+        ),
     )
 }
 

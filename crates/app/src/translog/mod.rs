@@ -38,6 +38,8 @@ pub struct TransLog {
     origin: String,
     state: tokio::sync::Mutex<sequencer::State>,
     wake: tokio::sync::Notify,
+    /// Whether this process's `run` loop holds the sequencer role.
+    leading: std::sync::atomic::AtomicBool,
 }
 
 /// An entry of the log with its proof against the current checkpoint.
@@ -62,6 +64,7 @@ impl TransLog {
             signer,
             state: tokio::sync::Mutex::new(sequencer::State::default()),
             wake: tokio::sync::Notify::new(),
+            leading: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -115,15 +118,36 @@ impl TransLog {
         }
     }
 
-    /// The sequencer's loop for `certguard serve`: sequences whenever woken, and every `interval` anyway
-    /// (another process may have queued events). Errors are logged and retried.
+    /// The sequencer's loop for `certguard serve`: while this process holds the sequencer role (one process
+    /// at a time on PostgreSQL; another takes over within `interval` of its death), sequences whenever woken
+    /// and every `interval` anyway (other processes queue events too). Errors are logged and retried.
     pub async fn run(self: Arc<Self>, interval: Duration) {
+        use std::sync::atomic::Ordering;
         loop {
-            if let Err(e) = self.sequence().await {
-                tracing::warn!(error = %e, "log sequencing failed; retrying");
+            match self.store.log_lead().await {
+                Ok(true) => {
+                    if !self.leading.swap(true, Ordering::Relaxed) {
+                        tracing::info!("this process sequences the transparency log");
+                    }
+                    if let Err(e) = self.sequence().await {
+                        tracing::warn!(error = %e, "log sequencing failed; retrying");
+                    }
+                }
+                Ok(false) => {
+                    self.leading.store(false, Ordering::Relaxed);
+                }
+                Err(e) => {
+                    self.leading.store(false, Ordering::Relaxed);
+                    tracing::warn!(error = %e, "cannot tell whether this process sequences the log");
+                }
             }
             let _ = tokio::time::timeout(interval, self.wake.notified()).await;
         }
+    }
+
+    /// Whether this process currently sequences the log (shown in `/healthz`).
+    pub fn is_sequencer(&self) -> bool {
+        self.leading.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Queues every certificate of a registry that predates the log (nothing logged and nothing pending) as
