@@ -41,6 +41,14 @@ pub struct Config {
     /// The transparency log's origin (its name in checkpoints), fixed for the life of the log.
     /// Empty: `<host of public_url>/certificates/v1`, or `localhost/certificates/v1` without a public_url.
     pub log_origin: String,
+    /// Witnesses this log asks for cosignatures, each "URL VKEY" (URL of their add-checkpoint endpoint).
+    pub witnesses: Vec<String>,
+    /// Make this server a witness of other registries' logs: its cosigning key file (created if missing).
+    pub witness_key: String,
+    /// This witness's name (default: "<host of public_url>/witness").
+    pub witness_name: String,
+    /// The verifier keys of the logs this server witnesses (origin = key name).
+    pub witness_logs: Vec<String>,
 }
 
 impl Default for Config {
@@ -61,6 +69,10 @@ impl Default for Config {
             metrics_token: String::new(),
             redis_url: String::new(),
             log_origin: String::new(),
+            witnesses: Vec::new(),
+            witness_key: String::new(),
+            witness_name: String::new(),
+            witness_logs: Vec::new(),
         }
     }
 }
@@ -83,6 +95,10 @@ impl fmt::Debug for Config {
             .field("metrics_token", &if self.metrics_token.is_empty() { "" } else { "<redacted>" })
             .field("redis_url", &if self.redis_url.is_empty() { "" } else { "<redacted>" })
             .field("log_origin", &self.log_origin)
+            .field("witnesses", &self.witnesses)
+            .field("witness_key", &self.witness_key)
+            .field("witness_name", &self.witness_name)
+            .field("witness_logs", &self.witness_logs)
             .finish()
     }
 }
@@ -137,6 +153,17 @@ redis_url = ""
 # data_dir/keys/log.key is bound to it). Empty: "<host of public_url>/certificates/v1", or
 # "localhost/certificates/v1" without a public_url.
 log_origin = ""
+
+# Witnesses of this log (c2sp.org/tlog-witness): each "URL VKEY", e.g.
+# "https://witness.example/witness/add-checkpoint witness.example/witness+1a2b3c4d+BA...". The sequencer asks
+# them to cosign each new checkpoint; verifiers can then require k of n cosignatures.
+witnesses = []
+
+# Make this server a witness of other registries' logs: its cosigning key file (created if missing; the
+# verifier key is written beside it as .vkey), its name, and the verifier keys of the logs it witnesses.
+witness_key = ""
+witness_name = ""
+witness_logs = []
 "#;
 
 fn env_var(key: &str) -> Result<Option<String>> {
@@ -171,13 +198,23 @@ impl Config {
         if !self.log_origin.is_empty() {
             return self.log_origin.clone();
         }
-        let host = self
-            .public_url
+        let host = self.log_origin_host().unwrap_or("localhost");
+        format!("{host}/certificates/v1")
+    }
+
+    /// The witness's name: configured, or "<host of public_url>/witness".
+    pub fn witness_name(&self) -> String {
+        if !self.witness_name.is_empty() {
+            return self.witness_name.clone();
+        }
+        self.log_origin_host().map_or_else(|| "localhost/witness".into(), |h| format!("{h}/witness"))
+    }
+
+    fn log_origin_host(&self) -> Option<&str> {
+        self.public_url
             .split_once("://")
             .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or_default())
             .filter(|h| !h.is_empty())
-            .unwrap_or("localhost");
-        format!("{host}/certificates/v1")
     }
 
     /// Defaults, then the file (if given), then the environment.
@@ -235,6 +272,15 @@ impl Config {
         }
         if self.log_origin.chars().any(|c| c.is_whitespace() || c == '+') {
             bail!("log_origin must not contain spaces or '+' (it names the log's key)");
+        }
+        for w in &self.witnesses {
+            certguard_app::translog::WitnessPeer::parse(w).map_err(|e| anyhow::anyhow!("witnesses: {w:?}: {e}"))?;
+        }
+        for k in &self.witness_logs {
+            certguard_tlog::note::VerifierKey::parse(k).map_err(|e| anyhow::anyhow!("witness_logs: {k:?}: {e}"))?;
+        }
+        if !self.witness_logs.is_empty() && self.witness_key.is_empty() {
+            bail!("witness_logs needs witness_key (the file of this witness's cosigning key)");
         }
         if !self.metrics_token.is_empty() && self.metrics_token.len() < 16 {
             bail!("metrics_token must be at least 16 characters (or empty to turn /metrics off)");

@@ -339,7 +339,29 @@ async fn serve(c: &Config, s: Services) -> Result<()> {
         tracing::info!("rate limits shared through Redis");
         Some(Arc::new(limits))
     };
-    let state = certguard_web::AppState::with_shared_limits(s.registry, s.accounts, web, shared);
+    // This log's witnesses, asked by the sequencing process for cosignatures every few seconds.
+    if let Some(log) = s.registry.log().filter(|_| !c.witnesses.is_empty()) {
+        let peers =
+            c.witnesses.iter().map(|w| certguard_app::translog::WitnessPeer::parse(w)).collect::<Result<Vec<_>, _>>();
+        let peers = peers.map_err(anyhow::Error::msg)?;
+        tracing::info!(witnesses = peers.len(), "checkpoints will be sent to witnesses");
+        tokio::spawn(log.clone().witness_loop(peers, std::time::Duration::from_secs(2)));
+    }
+    // This server as a witness of other registries' logs.
+    let witness = if c.witness_key.is_empty() {
+        None
+    } else {
+        let cosigner = certguard_app::translog::load_or_create_cosigner(Path::new(&c.witness_key), &c.witness_name())?;
+        let logs = c
+            .witness_logs
+            .iter()
+            .map(|k| certguard_tlog::note::VerifierKey::parse(k).map_err(|e| anyhow::anyhow!("{e}")))
+            .collect::<Result<Vec<_>>>()?;
+        println!("witness {} of {} log(s)", cosigner.verifier(), logs.len());
+        let state_dir = c.data_dir.join("witness");
+        Some(Arc::new(certguard_app::translog::witness::Witness::new(cosigner, logs, &state_dir)))
+    };
+    let state = certguard_web::AppState::with_options(s.registry, s.accounts, web, shared, witness);
     let listener =
         tokio::net::TcpListener::bind(&c.listen).await.with_context(|| format!("listening on {}", c.listen))?;
     let addr = listener.local_addr()?;

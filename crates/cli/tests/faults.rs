@@ -16,15 +16,27 @@ fn certguard(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-fn serve(data: &str, listen: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_certguard"))
-        .args(["serve", "--data-dir", data, "--listen", listen])
-        .env_remove("CERTGUARD_CONFIG")
-        .env("CERTGUARD_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+/// A server process that is killed when the test ends, also when it fails.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(data: &str, listen: &str) -> Server {
+    Server(
+        Command::new(env!("CARGO_BIN_EXE_certguard"))
+            .args(["serve", "--data-dir", data, "--listen", listen])
+            .env_remove("CERTGUARD_CONFIG")
+            .env("CERTGUARD_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
 }
 
 fn wait_for(url: &str) {
@@ -98,8 +110,8 @@ fn kill_9_during_changes_loses_no_acknowledged_event_and_never_forks_the_log() {
             })
         };
         std::thread::sleep(Duration::from_millis(600 + 250 * round));
-        server.kill().unwrap(); // SIGKILL: no shutdown path runs
-        server.wait().unwrap();
+        server.0.kill().unwrap(); // SIGKILL: no shutdown path runs
+        server.0.wait().unwrap();
         stop.store(true, Ordering::Relaxed);
         next_person = client.join().unwrap() + 1;
     }
@@ -108,7 +120,7 @@ fn kill_9_during_changes_loses_no_acknowledged_event_and_never_forks_the_log() {
     eprintln!("{} changes acknowledged over 3 kills", acknowledged.len());
 
     // Restart: whatever was committed but not yet sequenced gets logged now.
-    let mut server = serve(data, &listen);
+    let _server = serve(data, &listen);
     wait_for(&format!("{base}/healthz"));
     let vkey = ureq::get(&format!("{base}/log/vkey")).call().unwrap().body_mut().read_to_string().unwrap();
     let registry_size = {
@@ -156,6 +168,4 @@ fn kill_9_during_changes_loses_no_acknowledged_event_and_never_forks_the_log() {
             String::from_utf8_lossy(&out.stdout)
         );
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
 }

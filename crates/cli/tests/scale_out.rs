@@ -13,15 +13,27 @@ fn certguard(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-fn serve(data: &str, db: &str, listen: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_certguard"))
-        .args(["serve", "--data-dir", data, "--database-url", db, "--listen", listen])
-        .env_remove("CERTGUARD_CONFIG")
-        .env("CERTGUARD_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+/// A server process that is killed when the test ends, also when it fails.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(data: &str, db: &str, listen: &str) -> Server {
+    Server(
+        Command::new(env!("CARGO_BIN_EXE_certguard"))
+            .args(["serve", "--data-dir", data, "--database-url", db, "--listen", listen])
+            .env_remove("CERTGUARD_CONFIG")
+            .env("CERTGUARD_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
 }
 
 fn health(base: &str) -> Option<serde_json::Value> {
@@ -102,8 +114,8 @@ async fn one_sequencer_at_a_time_and_another_takes_over_when_it_dies() {
         "origin": lines[0], "size": before_size, "root": lines[2], "checkpoint": before}});
 
     // kill -9 the leader: its connection, and with it the advisory lock, goes; the other takes over.
-    servers[leader].kill().unwrap();
-    servers[leader].wait().unwrap();
+    servers[leader].0.kill().unwrap();
+    servers[leader].0.wait().unwrap();
     let killed = Instant::now();
     while !sequencer(&bases[other]) {
         assert!(killed.elapsed() < Duration::from_secs(10), "no takeover within 10 s");
@@ -133,7 +145,5 @@ async fn one_sequencer_at_a_time_and_another_takes_over_when_it_dies() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(report["size"].as_u64().unwrap() > before_size);
     assert_eq!(report["checked_from"].as_u64(), Some(before_size), "audited from the pre-kill checkpoint on");
-    servers[other].kill().unwrap();
-    servers[other].wait().unwrap();
     db.cleanup().await;
 }

@@ -170,6 +170,16 @@ impl LogStore for PgStore {
         row.get::<_, Option<i64>>(0).map(to_u64).transpose()
     }
 
+    async fn log_set_checkpoint_note(&self, size: u64, note: &str) -> StoreResult<bool> {
+        let n = self
+            .client()
+            .await?
+            .execute("UPDATE log_state SET checkpoint = $2 WHERE id = 1 AND size = $1", &[&(size as i64), &note])
+            .await
+            .map_err(pg)?;
+        Ok(n == 1)
+    }
+
     async fn log_commit(&self, batch: &LogBatch) -> StoreResult<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;

@@ -160,6 +160,17 @@ impl LogStore for SqliteStore {
         })
     }
 
+    async fn log_set_checkpoint_note(&self, size: u64, note: &str) -> StoreResult<bool> {
+        let note = note.to_string();
+        self.write(move |c| {
+            let n = c
+                .execute("UPDATE log_state SET checkpoint = ?2 WHERE id = 1 AND size = ?1", params![size as i64, note])
+                .map_err(backend)?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
     async fn log_commit(&self, batch: &LogBatch) -> StoreResult<()> {
         let batch = batch.clone();
         self.write(move |c| {

@@ -75,6 +75,8 @@ pub struct AppState {
     pub scanner: scan::Scanner,
     pub metrics: metrics::Metrics,
     pub import_reports: pages::import::ReportCache,
+    /// When this server is a witness of other registries' logs (`POST /witness/add-checkpoint`).
+    pub witness: Option<Arc<certguard_app::translog::witness::Witness>>,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -96,6 +98,17 @@ impl AppState {
         config: WebConfig,
         shared: Option<Arc<shared_limits::SharedLimits>>,
     ) -> SharedState {
+        Self::with_options(registry, accounts, config, shared, None)
+    }
+
+    /// With shared rate limits and, when this server witnesses other logs, its witness.
+    pub fn with_options(
+        registry: Registry,
+        accounts: Accounts,
+        config: WebConfig,
+        shared: Option<Arc<shared_limits::SharedLimits>>,
+        witness: Option<Arc<certguard_app::translog::witness::Witness>>,
+    ) -> SharedState {
         let budget = |name, per_minute| security::Budget::new(name, per_minute, shared.clone());
         Arc::new(AppState {
             lookup_limiter: budget("lookup", config.lookup_per_minute),
@@ -108,6 +121,7 @@ impl AppState {
             config,
             metrics: metrics::Metrics::default(),
             import_reports: pages::import::ReportCache::default(),
+            witness,
         })
     }
 }

@@ -77,8 +77,50 @@ async fn proof(State(state): State<SharedState>, Path(serial): Path<String>) -> 
     }
 }
 
+/// POST /witness/add-checkpoint (c2sp.org/tlog-witness): cosigns a checkpoint of a log this server witnesses
+/// if it is consistent with the latest one it saw.
+async fn add_checkpoint(
+    State(state): State<SharedState>,
+    axum::Extension(crate::security::ClientAddr(ip)): axum::Extension<crate::security::ClientAddr>,
+    body: String,
+) -> Response {
+    use certguard_app::translog::witness::WitnessError;
+    let Some(witness) = state.witness.clone() else { return not_found() };
+    if !state.lookup_limiter.allow(ip).await {
+        return ApiError::rate_limited().into_response();
+    }
+    let now = state.registry.clock().now().timestamp().max(0) as u64;
+    let text = |status: StatusCode, body: String| {
+        (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body)
+            .into_response()
+    };
+    match tokio::task::spawn_blocking(move || witness.add_checkpoint(&body, now)).await {
+        Ok(Ok(cosignature)) => text(StatusCode::OK, cosignature),
+        Ok(Err(WitnessError::Conflict { latest })) => (
+            StatusCode::CONFLICT,
+            [(header::CONTENT_TYPE, "text/x.tlog.size"), (header::CACHE_CONTROL, "no-store")],
+            format!("{latest}\n"),
+        )
+            .into_response(),
+        Ok(Err(e @ WitnessError::UnknownLog(_))) => text(StatusCode::NOT_FOUND, format!("{e}\n")),
+        Ok(Err(e @ WitnessError::BadSignature(_))) => text(StatusCode::FORBIDDEN, format!("{e}\n")),
+        Ok(Err(e @ WitnessError::Inconsistent(_))) => text(StatusCode::UNPROCESSABLE_ENTITY, format!("{e}\n")),
+        Ok(Err(e @ WitnessError::Malformed(_))) => text(StatusCode::BAD_REQUEST, format!("{e}\n")),
+        Ok(Err(e @ WitnessError::Storage(_))) => {
+            tracing::error!(error = %e, "witness state");
+            text(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n".into())
+        }
+        Err(_) => text(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n".into()),
+    }
+}
+
 pub fn routes() -> Router<SharedState> {
     Router::new()
+        .route(
+            "/witness/add-checkpoint",
+            axum::routing::post(add_checkpoint)
+                .layer(axum::extract::DefaultBodyLimit::max(certguard_app::translog::witness::MAX_REQUEST_BYTES)),
+        )
         .route("/log/checkpoint", get(checkpoint))
         .route("/log/vkey", get(vkey))
         .route("/log/tile/{*path}", get(tile))

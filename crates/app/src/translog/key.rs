@@ -5,6 +5,7 @@
 use crate::error::AppError;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
+use certguard_tlog::cosignature::Cosigner;
 use certguard_tlog::note::{ED25519, NoteSigner};
 use std::path::Path;
 
@@ -52,6 +53,46 @@ fn parse_private(text: &str, name: &str) -> Result<NoteSigner, AppError> {
         return Err(key_error("log.key: the key id does not match the key"));
     }
     Ok(signer)
+}
+
+/// Reads a witness's cosigning key from `path` (type 0x04, `PRIVATE+KEY+<name>+<id>+base64(0x04 || seed)`),
+/// creating it for `name` if there is none; its verifier key is written beside it (`<path>.vkey`).
+pub fn load_or_create_cosigner(path: &Path, name: &str) -> Result<Cosigner, AppError> {
+    use certguard_tlog::note::COSIGNATURE_V1;
+    if path.exists() {
+        let text = std::fs::read_to_string(path).map_err(key_error)?;
+        let (key_name, seed) = parse_seed(text.trim(), COSIGNATURE_V1)?;
+        if key_name != name {
+            return Err(key_error(format!("{} is the key of witness {key_name:?}, not {name:?}", path.display())));
+        }
+        return Cosigner::from_seed(name, &seed).map_err(key_error);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(key_error)?;
+    }
+    let seed: [u8; 32] = rand::random();
+    let cosigner = Cosigner::from_seed(name, &seed).map_err(key_error)?;
+    let mut raw = vec![COSIGNATURE_V1];
+    raw.extend_from_slice(&seed);
+    write_private(path, &format!("PRIVATE+KEY+{name}+{:08x}+{}\n", cosigner.verifier().id, B64.encode(raw)))?;
+    std::fs::write(path.with_extension("vkey"), format!("{}\n", cosigner.verifier())).map_err(key_error)?;
+    Ok(cosigner)
+}
+
+/// (name, seed) of a signed-note private key of the given type.
+fn parse_seed(text: &str, signature_type: u8) -> Result<(String, [u8; 32]), AppError> {
+    let rest = text.strip_prefix("PRIVATE+KEY+").ok_or_else(|| key_error("not a signed-note private key"))?;
+    let mut parts = rest.splitn(3, '+');
+    let (Some(name), Some(_id), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(key_error("expected PRIVATE+KEY+name+id+key"));
+    };
+    let raw = B64.decode(b64).map_err(|_| key_error("the key is not base64"))?;
+    match raw.split_first() {
+        Some((&t, seed)) if t == signature_type => {
+            Ok((name.to_string(), seed.try_into().map_err(|_| key_error("an Ed25519 seed is 32 bytes"))?))
+        }
+        _ => Err(key_error(format!("not a key of signature type {signature_type:#04x}"))),
+    }
 }
 
 #[cfg(unix)]

@@ -11,6 +11,7 @@
 pub mod audit;
 mod key;
 mod sequencer;
+pub mod witness;
 
 use crate::error::AppError;
 use certguard_registry::{LogEntry, Serial};
@@ -27,6 +28,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use key::load_or_create_cosigner;
 pub use sequencer::BATCH;
 
 /// How long a change waits for its event to be sequenced before the caller is told it is not yet logged.
@@ -343,4 +345,121 @@ pub fn verify_proof_file(
 /// Verifies a checkpoint note against the log's key and origin.
 pub fn open_checkpoint(note: &str, origin: &str, key: &VerifierKey) -> Result<Checkpoint, AppError> {
     Checkpoint::open(note, origin, key).map(|(c, _)| c).map_err(|e| AppError::invalid("checkpoint", e.to_string()))
+}
+
+/// A witness this log asks for cosignatures: where its `add-checkpoint` endpoint is, and its key.
+#[derive(Clone, Debug)]
+pub struct WitnessPeer {
+    /// e.g. `https://witness.example/witness/add-checkpoint`
+    pub url: String,
+    pub key: VerifierKey,
+}
+
+impl WitnessPeer {
+    /// Parses `URL VKEY` (one space).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (url, key) = text.trim().split_once(' ').ok_or("expected `URL VKEY`")?;
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(format!("{url}: a witness URL starts with http:// or https://"));
+        }
+        let key = VerifierKey::parse(key).map_err(|e| e.to_string())?;
+        if key.signature_type != certguard_tlog::note::COSIGNATURE_V1 {
+            return Err("a witness key has signature type 0x04 (cosignature/v1)".into());
+        }
+        Ok(WitnessPeer { url: url.to_string(), key })
+    }
+}
+
+impl TransLog {
+    /// Asks each witness that has not cosigned the current checkpoint to do so (c2sp.org/tlog-witness
+    /// `add-checkpoint`, with the consistency proof from the size it last saw), and publishes the checkpoint
+    /// with the cosignatures it got. Returns how many witnesses have cosigned the current checkpoint.
+    pub async fn cosign_round(
+        &self,
+        witnesses: &[WitnessPeer],
+        known: &mut HashMap<String, u64>,
+    ) -> Result<usize, AppError> {
+        let Some((size, mut note)) = self.store.log_checkpoint().await? else { return Ok(0) };
+        let mut cosigned = 0;
+        for w in witnesses {
+            let parsed = certguard_tlog::note::Note::parse(&note).map_err(|e| AppError::Internal(e.to_string()))?;
+            if matches!(certguard_tlog::cosignature::verify_cosignature(&parsed, &w.key), Ok(Some(_))) {
+                cosigned += 1;
+                continue;
+            }
+            for _attempt in 0..2 {
+                let old = known.get(&w.url).copied().unwrap_or(0).min(size);
+                let proof = if old == 0 || old == size { Vec::new() } else { self.consistency(old, size).await? };
+                let mut body = format!("old {old}\n");
+                for h in &proof {
+                    body.push_str(&base64::Engine::encode(&base64::engine::general_purpose::STANDARD, h));
+                    body.push('\n');
+                }
+                body.push('\n');
+                body.push_str(&note);
+                let (status, answer) = post_text(&w.url, body).await;
+                match status {
+                    200 => {
+                        note = witness::add_cosignature(&note, &answer, &w.key).map_err(AppError::Internal)?;
+                        known.insert(w.url.clone(), size);
+                        cosigned += 1;
+                        break;
+                    }
+                    // The witness holds another size: retry once from there.
+                    409 => match answer.trim().parse::<u64>() {
+                        Ok(latest) if latest <= size => {
+                            known.insert(w.url.clone(), latest);
+                        }
+                        _ => {
+                            tracing::warn!(witness = %w.url, answer = %answer.trim(), "witness is ahead of this log");
+                            break;
+                        }
+                    },
+                    _ => {
+                        tracing::warn!(witness = %w.url, status, answer = %answer.trim(), "witness refused the checkpoint");
+                        break;
+                    }
+                }
+            }
+        }
+        if cosigned > 0 {
+            self.store.log_set_checkpoint_note(size, &note).await?;
+        }
+        Ok(cosigned)
+    }
+
+    /// The witnessing loop of `certguard serve` (run by the sequencer's process only).
+    pub async fn witness_loop(self: Arc<Self>, witnesses: Vec<WitnessPeer>, interval: Duration) {
+        let mut known = HashMap::new();
+        loop {
+            if self.is_sequencer()
+                && let Err(e) = self.cosign_round(&witnesses, &mut known).await
+            {
+                tracing::warn!(error = %e, "asking witnesses to cosign failed");
+            }
+            tokio::time::sleep(interval).await;
+        }
+    }
+}
+
+/// POSTs a text body; (status, body), with status 0 on a transport failure. Responses are capped at 64 KiB.
+async fn post_text(url: &str, body: String) -> (u16, String) {
+    let url = url.to_string();
+    tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(10)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        match agent.post(&url).header("content-type", "text/plain; charset=utf-8").send(body) {
+            Ok(mut res) => {
+                let status = res.status().as_u16();
+                let text = res.body_mut().with_config().limit(64 * 1024).read_to_string().unwrap_or_default();
+                (status, text)
+            }
+            Err(e) => (0, e.to_string()),
+        }
+    })
+    .await
+    .unwrap_or((0, "the request task failed".into()))
 }
