@@ -60,6 +60,11 @@ impl Credentials {
         }
     }
 
+    /// The address verifiers reach this server at (no trailing slash).
+    pub fn public_base(&self) -> &str {
+        &self.public_base
+    }
+
     pub fn trust_list_path(&self) -> PathBuf {
         self.data_dir.join("trust-list.cwt")
     }

@@ -28,6 +28,93 @@ pub enum LogCommand {
     Audit(AuditArgs),
 }
 
+/// `certguard verify` with the transparency-log options.
+#[derive(Args)]
+pub struct VerifyCmd {
+    #[command(flatten)]
+    pub base: certguard_credential::cli::VerifyArgs,
+    /// The log's verifier key (or @FILE): check that each AQ1 text input was logged, using --log-proof files.
+    #[arg(long)]
+    pub log_vkey: Option<String>,
+    /// Offline proofs (.tlog-proof, as the e-certificate page offers them); each text input needs one whose
+    /// entry logged exactly that credential.
+    #[arg(long = "log-proof", value_name = "FILE")]
+    pub log_proofs: Vec<PathBuf>,
+    /// Fail (exit 1) for any text input without a verified proof of logging: a credential signed by a stolen
+    /// key was never logged.
+    #[arg(long)]
+    pub require_log: bool,
+    /// Witness keys whose cosignatures count toward --quorum.
+    #[arg(long = "witness")]
+    pub witnesses: Vec<String>,
+    #[arg(long, default_value_t = 0)]
+    pub quorum: usize,
+}
+
+/// The log check of `certguard verify`: 0 when every AQ1 text input has a verified proof (or no log check
+/// was asked for), 1 when one has none and --require-log is set or a given proof fails.
+pub fn check_logged(cmd: &VerifyCmd) -> Result<i32> {
+    if cmd.log_vkey.is_none() && !cmd.require_log && cmd.log_proofs.is_empty() {
+        return Ok(0);
+    }
+    let key = vkey(cmd.log_vkey.as_deref().context("--log-vkey is needed to check proofs of logging")?)?;
+    let witnesses = cmd.witnesses.iter().map(|w| vkey(w)).collect::<Result<Vec<_>>>()?;
+    let mut proofs = Vec::new();
+    for path in &cmd.log_proofs {
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .with_context(|| format!("opening {}", path.display()))?
+            .take(MAX_PROOF_FILE_BYTES as u64 + 1)
+            .read_to_string(&mut text)
+            .with_context(|| format!("{} is not text", path.display()))?;
+        proofs.push((
+            path.display().to_string(),
+            ProofFile::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+        ));
+    }
+    let mut code = 0;
+    for input in &cmd.base.inputs {
+        // Photos are read for their QR (within the verifier's pixel budget); directories are left to the
+        // signature check above.
+        let text = match std::fs::metadata(input) {
+            Ok(m) if m.is_file() && m.len() <= certguard_credential::cli::MAX_INPUT_FILE => {
+                let bytes = std::fs::read(input).with_context(|| format!("reading {input}"))?;
+                match String::from_utf8(bytes) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        certguard_credential::qr::decode_image_within(e.as_bytes(), 12_500_000).unwrap_or_default()
+                    }
+                }
+            }
+            Ok(_) => continue,
+            Err(_) => input.clone(),
+        };
+        let text = text.trim();
+        if !text.starts_with("AQ1:") {
+            continue;
+        }
+        let found = proofs.iter().find_map(|(name, p)| {
+            certguard_app::translog::verify_proof_file(p, &key.name, &key, &witnesses, cmd.quorum, Some(text))
+                .ok()
+                .map(|(entry, cp)| (name, p.index, entry, cp))
+        });
+        match found {
+            Some((name, index, entry, cp)) => println!(
+                "log: recorded as entry {index} of {} ({}, {}), proof {name}",
+                cp.size,
+                entry.kind.code(),
+                cp.origin
+            ),
+            None if cmd.require_log => {
+                println!("log: NO verified proof that this credential was ever logged: treat it as fake");
+                code = 1;
+            }
+            None => println!("log: no proof of logging given for this credential"),
+        }
+    }
+    Ok(code)
+}
+
 #[derive(Args)]
 pub struct VerifyProofArgs {
     /// The .tlog-proof file.

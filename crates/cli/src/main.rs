@@ -113,8 +113,9 @@ enum Command {
     /// Signed QR credentials of the registry.
     #[command(subcommand)]
     Credentials(CredentialsCommand),
-    /// Verify signed QR certificates (AQ1 text, photos, or directories of them) offline.
-    Verify(certguard_credential::cli::VerifyArgs),
+    /// Verify signed QR certificates (AQ1 text, photos, or directories of them) offline; with --log-vkey and
+    /// proof files, also that the transparency log recorded them (--require-log refuses any that it did not).
+    Verify(log_cmd::VerifyCmd),
     /// Conformance suites of the verifier.
     #[command(subcommand)]
     Conformance(ConformanceCommand),
@@ -569,11 +570,15 @@ fn run() -> Result<i32> {
     match cli.command {
         Command::Config(ConfigCommand::Default) => print!("{}", config::DEFAULT_TOML),
         Command::Config(ConfigCommand::Show) => println!("{:#?}", Config::load(cli.config.as_deref())?),
-        Command::Verify(args) => {
+        Command::Verify(cmd) => {
             let now = chrono::Utc::now().timestamp();
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            return credential_exit(certguard_credential::cli::run_verify(&args, now, &mut out));
+            let code = {
+                let stdout = std::io::stdout();
+                let mut out = stdout.lock();
+                credential_exit(certguard_credential::cli::run_verify(&cmd.base, now, &mut out))?
+            };
+            // A credential the log never recorded is invalid (exit 1), whatever the signature said.
+            return Ok(if log_cmd::check_logged(&cmd)? == 1 { 1 } else { code });
         }
         Command::Conformance(ConformanceCommand::Dgc(args)) => {
             let stdout = std::io::stdout();

@@ -262,6 +262,12 @@ fn log_prove_verify_and_audit_over_http() {
     // The holder's proof, from the HTTP route and from the CLI, verifies offline against the key alone.
     let proof = dir.path().join("cert.tlog-proof");
     let served = ureq::get(&format!("{base}/log/proof/{serial}")).call().unwrap().body_mut().read_to_string().unwrap();
+    let qr = dir.path().join("cert.png");
+    std::fs::write(
+        &qr,
+        ureq::get(&format!("{base}/e/{serial}/qr.png")).call().unwrap().body_mut().read_to_vec().unwrap(),
+    )
+    .unwrap();
     server.kill().unwrap();
     server.wait().unwrap();
     let out = certguard(&["log", "prove", &serial, "--out", proof.to_str().unwrap(), "--data-dir", data], None);
@@ -270,6 +276,30 @@ fn log_prove_verify_and_audit_over_http() {
     let out = certguard(&["log", "verify-proof", proof.to_str().unwrap(), "--vkey", vkey.trim()], None);
     assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
     assert!(text(&out.stdout).contains(&serial));
+    // `certguard verify` of the QR photo, offline: signature and trust list, and that the log recorded it.
+    let trust = format!("{data}/trust-list.cwt");
+    let anchor = format!("{data}/trust-anchor.pub.pem");
+    let verify = |extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            qr.to_str().unwrap(),
+            "--trust-list",
+            &trust,
+            "--anchor-key",
+            &anchor,
+            "--log-vkey",
+            vkey.trim(),
+        ];
+        args.extend_from_slice(extra);
+        certguard(&args, None)
+    };
+    let out = verify(&["--log-proof", proof.to_str().unwrap(), "--require-log"]);
+    assert!(text(&out.stdout).contains("log: recorded as entry"), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_ne!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    // Without a proof, --require-log refuses it (a stolen key's credential has none).
+    let out = verify(&["--require-log"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("NO verified proof"));
     // Tampered: another index.
     let tampered = served.replacen("index ", "index 1", 1);
     std::fs::write(&proof, tampered).unwrap();

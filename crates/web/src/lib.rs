@@ -141,6 +141,7 @@ pub fn router(state: SharedState) -> Router {
         .merge(openapi::routes())
         .merge(metrics::routes())
         .merge(translog::routes())
+        .merge(pages::log::routes())
         .fallback(pages::public::not_found)
         .layer(DefaultBodyLimit::max(FORM_MAX_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::edge))

@@ -147,3 +147,17 @@ async fn only_published_canonical_tiles_are_served() {
     assert_eq!(get(&app, "/log/proof/not-a-serial").await.status(), 404);
     assert_eq!(get(&app, &format!("/log/proof/{}", "ab".repeat(16))).await.status(), 404);
 }
+
+#[tokio::test]
+async fn the_log_page_shows_the_checkpoint_and_a_certificates_history() {
+    let app = TestApp::spawn().await;
+    let serial = app.issue_via_api(&id_number(7), "李四").await;
+    let page = get(&app, "/log").await.text().await.unwrap();
+    assert!(page.contains("test.example/certificates/v1") && page.contains("记录条数"), "{page}");
+    let page = get(&app, &format!("/log?serial={serial}")).await.text().await.unwrap();
+    assert!(page.contains("发证") && page.contains(&format!("/log/proof/{serial}")), "{page}");
+    let page = get(&app, &format!("/log?serial={}", "cd".repeat(16))).await.text().await.unwrap();
+    assert!(page.contains("日志中没有这张证书的记录"));
+    // Nothing about the holder on the public log page.
+    assert!(!page.contains("李四") && !page.contains(&id_number(7)));
+}

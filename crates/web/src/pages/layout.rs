@@ -56,6 +56,7 @@ pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
                         nav aria-label=(l.t("主导航", "Main navigation")) {
                             a href="/" { (l.t("证书查询", "Lookup")) }
                             a href="/verify" { (l.t("扫码核验", "Verify QR")) }
+                            a href="/log" { (l.t("透明日志", "Log")) }
                             @if let Some(u) = f.user {
                                 a href="/admin" { (l.t("管理", "Back office")) }
                                 form method="post" action="/logout" {

@@ -6,5 +6,6 @@ pub mod certificates;
 pub mod context;
 pub mod import;
 pub mod layout;
+pub mod log;
 pub mod public;
 pub mod verify;
