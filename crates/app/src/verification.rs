@@ -308,7 +308,11 @@ pub async fn verify_online(registry: &Registry, input: Input<'_>) -> Result<Onli
         _ => None,
     };
     let log_check = match (registry.log(), &verification.credential) {
-        (Some(log), Some(_)) => Some(log_check(log, text).await?),
+        (Some(log), Some(c)) => match <[u8; 16]>::try_from(c.claims.cti.as_slice()) {
+            Ok(serial) => Some(log_check(log, &Serial(serial), text).await?),
+            // Not one of our serials: no entry can exist.
+            Err(_) => Some(LogCheck { logged: false, index: None, tree_size: None }),
+        },
         _ => None,
     };
     let decision = decide(&verification.verdict, registry_check.as_ref(), log_check.as_ref());
@@ -316,8 +320,8 @@ pub async fn verify_online(registry: &Registry, input: Input<'_>) -> Result<Onli
 }
 
 /// Looks the credential up in the log and checks its inclusion proof against the current signed checkpoint.
-async fn log_check(log: &crate::translog::TransLog, text: &str) -> Result<LogCheck, AppError> {
-    let Some((entry, proof)) = log.find_credential(text).await? else {
+async fn log_check(log: &crate::translog::TransLog, serial: &Serial, text: &str) -> Result<LogCheck, AppError> {
+    let Some((entry, proof)) = log.find_credential(serial, text).await? else {
         return Ok(LogCheck { logged: false, index: None, tree_size: None });
     };
     let leaf = certguard_tlog::hash::leaf_hash(&entry.encode());

@@ -15,7 +15,6 @@ CREATE TABLE log_leaves (
     credential_sha256  BYTEA
 );
 CREATE INDEX log_leaves_serial ON log_leaves (serial, idx);
-CREATE INDEX log_leaves_credential ON log_leaves (credential_sha256) WHERE credential_sha256 IS NOT NULL;
 
 CREATE TABLE log_tiles (
     level  SMALLINT NOT NULL,

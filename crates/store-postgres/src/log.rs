@@ -160,16 +160,6 @@ impl LogStore for PgStore {
             .collect()
     }
 
-    async fn log_find_credential(&self, sha256: &[u8; 32]) -> StoreResult<Option<u64>> {
-        let row = self
-            .client()
-            .await?
-            .query_one("SELECT MIN(idx) FROM log_leaves WHERE credential_sha256 = $1", &[&sha256.as_slice()])
-            .await
-            .map_err(pg)?;
-        row.get::<_, Option<i64>>(0).map(to_u64).transpose()
-    }
-
     async fn log_set_checkpoint_note(&self, size: u64, note: &str) -> StoreResult<bool> {
         let n = self
             .client()

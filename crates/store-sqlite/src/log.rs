@@ -149,17 +149,6 @@ impl LogStore for SqliteStore {
         })
     }
 
-    async fn log_find_credential(&self, sha256: &[u8; 32]) -> StoreResult<Option<u64>> {
-        self.read(|c| {
-            let idx: Option<i64> = c
-                .prepare_cached("SELECT MIN(idx) FROM log_leaves WHERE credential_sha256 = ?1")
-                .map_err(backend)?
-                .query_row([sha256.as_slice()], |r| r.get(0))
-                .map_err(backend)?;
-            idx.map(to_u64).transpose()
-        })
-    }
-
     async fn log_set_checkpoint_note(&self, size: u64, note: &str) -> StoreResult<bool> {
         let note = note.to_string();
         self.write(move |c| {

@@ -97,8 +97,6 @@ pub trait LogStore: Send + Sync {
     async fn log_last_indexes(&self, serials: &[Serial]) -> StoreResult<Vec<(Serial, u64)>>;
     /// The sequenced entries of a certificate, oldest first.
     async fn log_leaves_of(&self, serial: &Serial) -> StoreResult<Vec<LogLeaf>>;
-    /// The index of the entry that logged this credential, if any.
-    async fn log_find_credential(&self, sha256: &[u8; 32]) -> StoreResult<Option<u64>>;
     /// Replaces the checkpoint note of size `size` (with witness cosignatures added); false if the log has
     /// grown meanwhile (the newer checkpoint is left alone).
     async fn log_set_checkpoint_note(&self, size: u64, note: &str) -> StoreResult<bool>;

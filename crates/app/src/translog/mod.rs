@@ -236,10 +236,18 @@ impl TransLog {
         Ok(out)
     }
 
-    /// Where this credential text was logged, with its proof; None if the log never recorded it.
-    pub async fn find_credential(&self, text: &str) -> Result<Option<(LogEntry, ProofFile)>, AppError> {
-        let Some(index) = self.store.log_find_credential(&credential_sha256(text)).await? else { return Ok(None) };
-        self.prove_index(index).await
+    /// Where this credential text of certificate `serial` was logged, with its proof; None if the log never
+    /// recorded it. (Found through the certificate's entries: a credential names its serial, so no index of
+    /// credential hashes is kept.)
+    pub async fn find_credential(
+        &self,
+        serial: &Serial,
+        text: &str,
+    ) -> Result<Option<(LogEntry, ProofFile)>, AppError> {
+        let digest = credential_sha256(text);
+        let leaves = self.store.log_leaves_of(serial).await?;
+        let Some(leaf) = leaves.iter().find(|l| l.credential_sha256 == Some(digest)) else { return Ok(None) };
+        self.prove_index(leaf.index).await
     }
 
     /// The consistency proof between two sizes of the tree (for auditors and witnesses).
