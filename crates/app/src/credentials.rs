@@ -256,6 +256,24 @@ impl Credentials {
         Ok(store)
     }
 
+    /// The keys the current trust list names (for the transparency log's key events).
+    pub fn trusted_keys(&self, now: i64) -> Result<Vec<crate::translog::TrustedKey>, String> {
+        let store = self.trust_store(now)?;
+        Ok(store
+            .list()
+            .map(|l| {
+                l.entries
+                    .iter()
+                    .map(|e| crate::translog::TrustedKey {
+                        authority: e.authority_code.clone(),
+                        kid: e.kid.clone(),
+                        public_key: e.key.spki_der().to_vec(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
     /// Fresh status lists of the given authorities, checked against `trust`.
     pub async fn status_store(
         &self,

@@ -301,6 +301,7 @@ pub async fn seed(registry: &Registry, accounts: &Accounts, count: usize) -> Res
             c.invalidate_status(code);
         }
     }
+    registry.log_trust_list().await?;
     registry.logged().await?;
     Ok(inserted)
 }

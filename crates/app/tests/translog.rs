@@ -176,3 +176,43 @@ async fn the_auditor_catches_tampering_a_rewritten_history_and_a_shrinking_log()
     assert!(audit(&mut source, &stranger.verifier(), ORIGIN, None, true, |_, _| {}).is_err());
     assert!(audit(&mut source, &e.log.verifier(), "elsewhere.example/log", None, true, |_, _| {}).is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trust_list_keys_added_and_removed_are_logged_once() {
+    use certguard_app::translog::TrustedKey;
+    use certguard_registry::LogEventKind;
+    let dir = tempfile::tempdir().unwrap();
+    let e = env(dir.path(), "a.db").await;
+    let key =
+        |kid: u8, byte: u8| TrustedKey { authority: "CN-320500".into(), kid: vec![kid; 8], public_key: vec![byte; 44] };
+    let (a, b) = (key(1, 10), key(2, 20));
+    assert_eq!(e.log.sync_trust_list(&[a.clone(), b.clone()]).await.unwrap(), 2);
+    assert_eq!(e.log.sync_trust_list(&[a.clone(), b.clone()]).await.unwrap(), 0, "pending events count as recorded");
+    e.log.sequence().await.unwrap();
+    assert_eq!(e.log.sync_trust_list(&[a.clone(), b.clone()]).await.unwrap(), 0, "nothing changed");
+    // B leaves the list; later B's key id comes back with another public key.
+    assert_eq!(e.log.sync_trust_list(std::slice::from_ref(&a)).await.unwrap(), 1);
+    e.log.sequence().await.unwrap();
+    let b2 = key(2, 21);
+    assert_eq!(e.log.sync_trust_list(&[a.clone(), b2.clone()]).await.unwrap(), 1);
+    e.log.sequence().await.unwrap();
+
+    let events = e.store.log_key_events().await.unwrap();
+    let kinds: Vec<(LogEventKind, u64)> = events.iter().map(|l| (l.kind, l.index)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (LogEventKind::KeyAdded, 0),
+            (LogEventKind::KeyAdded, 1),
+            (LogEventKind::KeyRemoved, 2),
+            (LogEventKind::KeyAdded, 3)
+        ]
+    );
+    assert_eq!(events[2].serial, b.log_serial());
+    // The auditor sees one chain per key: B's removal points back to its addition, its return to the removal.
+    let mut source = served(&e.log).await;
+    let report = run_audit(&mut source, &e.log, None);
+    assert!(report.anomalies.is_empty(), "{:?}", report.anomalies);
+    let (entry, _) = e.log.prove_index(3).await.unwrap().unwrap();
+    assert_eq!(entry.previous, Some(2));
+}

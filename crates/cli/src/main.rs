@@ -318,6 +318,11 @@ async fn services(c: &Config) -> Result<Services> {
         .await?
         .with_credentials(credentials)
         .with_log(log);
+    // A new trust list takes effect at start-up: log the keys it added or removed.
+    let key_events = registry.log_trust_list().await?;
+    if key_events > 0 {
+        tracing::info!(key_events, "logged the trust list's key changes");
+    }
     let accounts = Accounts::new(store, clock, chrono::Duration::hours(c.session_hours));
     Ok(Services { registry, accounts })
 }

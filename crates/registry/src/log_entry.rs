@@ -9,9 +9,9 @@
 //! | 1 | version = 1 |
 //! | 1 | event kind ([`LogEventKind`]) |
 //! | 8 | time of the event, Unix seconds (signed) |
-//! | 16 | certificate serial (the credential's `cti`) |
+//! | 16 | certificate serial (the credential's `cti`); for key events the first 16 bytes of SHA-256(key id) |
 //! | 1 + n | issuing authority code, length-prefixed ASCII (n <= 64) |
-//! | 1 (+ 32) | 0, or 1 followed by SHA-256 of the signed credential's text (`AQ1:...`) |
+//! | 1 (+ 32) | 0, or 1 followed by SHA-256 of the signed credential's text (`AQ1:...`); for key events of the public key |
 //! | 8 | index of the previous entry for the same certificate, or 2^64 - 1 for none |
 //!
 //! Decoding is strict: any other version, kind, length or trailing byte is an error.
@@ -33,10 +33,15 @@ pub enum LogEventKind {
     Cancelled = 9,
     Corrected = 10,
     CredentialSigned = 11,
+    /// A signing key entered the trust list. The entry's `serial` is the first 16 bytes of SHA-256 of the
+    /// key id, its `credential_sha256` the SHA-256 of the public key, its `authority` the key's authority.
+    KeyAdded = 12,
+    /// A signing key left the trust list (same fields as [`LogEventKind::KeyAdded`]).
+    KeyRemoved = 13,
 }
 
 impl LogEventKind {
-    const ALL: [LogEventKind; 11] = [
+    const ALL: [LogEventKind; 13] = [
         Self::Issued,
         Self::Imported,
         Self::Reviewed,
@@ -48,6 +53,8 @@ impl LogEventKind {
         Self::Cancelled,
         Self::Corrected,
         Self::CredentialSigned,
+        Self::KeyAdded,
+        Self::KeyRemoved,
     ];
 
     pub fn of(event: &Event) -> Self {
@@ -80,7 +87,14 @@ impl LogEventKind {
             Self::Cancelled => "cancelled",
             Self::Corrected => "corrected",
             Self::CredentialSigned => "credential_signed",
+            Self::KeyAdded => "key_added",
+            Self::KeyRemoved => "key_removed",
         }
+    }
+
+    /// Whether the event is about a trust-list key rather than a certificate.
+    pub fn is_key_event(self) -> bool {
+        matches!(self, Self::KeyAdded | Self::KeyRemoved)
     }
 
     pub fn from_code(code: &str) -> Option<Self> {

@@ -15,6 +15,8 @@ CREATE TABLE log_leaves (
     credential_sha256  BYTEA
 );
 CREATE INDEX log_leaves_serial ON log_leaves (serial, idx);
+-- The trust list's key events, read at start-up to log keys added to or removed from the trust list.
+CREATE INDEX log_leaves_keys ON log_leaves (idx) WHERE kind IN ('key_added', 'key_removed');
 
 CREATE TABLE log_tiles (
     level  SMALLINT NOT NULL,

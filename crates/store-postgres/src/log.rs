@@ -141,6 +141,33 @@ impl LogStore for PgStore {
         rows.iter().map(|r| Ok((serial(r.get(0))?, to_u64(r.get(1))?))).collect()
     }
 
+    async fn log_key_events(&self) -> StoreResult<Vec<LogLeaf>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT idx, serial, kind, credential_sha256 FROM log_leaves WHERE kind IN ('key_added', 'key_removed') \
+                 UNION ALL SELECT -1, serial, kind, credential_sha256 FROM log_pending \
+                 WHERE kind IN ('key_added', 'key_removed')",
+                &[],
+            )
+            .await
+            .map_err(pg)?;
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                Ok(LogLeaf {
+                    index: u64::try_from(r.get::<_, i64>(0)).unwrap_or(u64::MAX),
+                    serial: serial(r.get(1))?,
+                    kind: kind(r.get(2))?,
+                    credential_sha256: sha(r.get(3))?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        out.sort_by_key(|l| l.index);
+        Ok(out)
+    }
+
     async fn log_leaves_of(&self, s: &Serial) -> StoreResult<Vec<LogLeaf>> {
         let rows = self
             .client()
@@ -208,7 +235,13 @@ impl LogStore for PgStore {
         )
         .await
         .map_err(pg)?;
-        tx.execute("DELETE FROM log_pending WHERE id = ANY($1)", &[&batch.pending_ids]).await.map_err(pg)?;
+        // Every event of the batch must still be pending: a sequencer that read them before another one logged
+        // them would otherwise log them twice (dropping `tx` rolls back).
+        let deleted =
+            tx.execute("DELETE FROM log_pending WHERE id = ANY($1)", &[&batch.pending_ids]).await.map_err(pg)?;
+        if deleted != batch.pending_ids.len() as u64 {
+            return Err(StoreError::Conflict("some events of the batch were sequenced by another sequencer".into()));
+        }
         tx.execute(
             "UPDATE log_state SET size = $1, checkpoint = $2 WHERE id = 1",
             &[&(batch.new_size as i64), &batch.checkpoint],

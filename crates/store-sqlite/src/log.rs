@@ -131,6 +131,37 @@ impl LogStore for SqliteStore {
         })
     }
 
+    async fn log_key_events(&self) -> StoreResult<Vec<LogLeaf>> {
+        self.read(|c| {
+            // The predicate is the partial index's own (migration 0004), so the index serves it.
+            let mut st = c
+                .prepare_cached(
+                    "SELECT idx, serial, kind, credential_sha256 FROM log_leaves WHERE kind IN ('key_added', 'key_removed')
+                     UNION ALL SELECT -1, serial, kind, credential_sha256 FROM log_pending
+                     WHERE kind IN ('key_added', 'key_removed')",
+                )
+                .map_err(backend)?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<Vec<u8>>>(3)?))
+                })
+                .map_err(backend)?;
+            let mut out = rows
+                .map(|r| {
+                    let (idx, s, k, h) = r.map_err(backend)?;
+                    Ok(LogLeaf {
+                        index: u64::try_from(idx).unwrap_or(u64::MAX),
+                        serial: serial(&s)?,
+                        kind: kind(&k)?,
+                        credential_sha256: sha(h)?,
+                    })
+                })
+                .collect::<StoreResult<Vec<_>>>()?;
+            out.sort_by_key(|l| l.index);
+            Ok(out)
+        })
+    }
+
     async fn log_leaves_of(&self, s: &Serial) -> StoreResult<Vec<LogLeaf>> {
         self.read(|c| {
             let mut st = c
@@ -201,9 +232,13 @@ impl LogStore for SqliteStore {
                 for (index, data) in &batch.bundles {
                     tile.execute(params![BUNDLE_LEVEL, *index as i64, data]).map_err(backend)?;
                 }
+                // Every event of the batch must still be pending: a sequencer that read them before another
+                // one logged them would otherwise log them twice (the transaction rolls back on return).
                 let mut done = tx.prepare_cached("DELETE FROM log_pending WHERE id = ?1").map_err(backend)?;
                 for id in &batch.pending_ids {
-                    done.execute([id]).map_err(backend)?;
+                    if done.execute([id]).map_err(backend)? != 1 {
+                        return Err(StoreError::Conflict(format!("log event {id} was sequenced by another sequencer")));
+                    }
                 }
             }
             // The checkpoint goes last; the transaction makes the whole step atomic anyway.

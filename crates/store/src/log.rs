@@ -95,11 +95,14 @@ pub trait LogStore: Send + Sync {
     async fn log_bundle(&self, index: u64) -> StoreResult<Option<Vec<u8>>>;
     /// For each serial, the index of its newest sequenced entry.
     async fn log_last_indexes(&self, serials: &[Serial]) -> StoreResult<Vec<(Serial, u64)>>;
+    /// The trust list's key events, sequenced and pending, oldest first (pending ones get index `u64::MAX`).
+    async fn log_key_events(&self) -> StoreResult<Vec<LogLeaf>>;
     /// The sequenced entries of a certificate, oldest first.
     async fn log_leaves_of(&self, serial: &Serial) -> StoreResult<Vec<LogLeaf>>;
     /// Replaces the checkpoint note of size `size` (with witness cosignatures added); false if the log has
     /// grown meanwhile (the newer checkpoint is left alone).
     async fn log_set_checkpoint_note(&self, size: u64, note: &str) -> StoreResult<bool>;
-    /// Commits a sequencing step; [`crate::StoreError::Conflict`] if the tree is no longer `old_size`.
+    /// Commits a sequencing step; [`crate::StoreError::Conflict`] (and nothing written) if the tree is no
+    /// longer `old_size` or any of `pending_ids` is no longer pending.
     async fn log_commit(&self, batch: &LogBatch) -> StoreResult<()>;
 }

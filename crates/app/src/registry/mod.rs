@@ -73,6 +73,19 @@ impl Registry {
         }
     }
 
+    /// Logs the trust list's keys (added or removed since the log last recorded them). Without a trust list
+    /// yet (a fresh install before `trust-list sign`), nothing is logged.
+    pub async fn log_trust_list(&self) -> Result<usize, AppError> {
+        let (Some(log), Some(creds)) = (&self.log, &self.credentials) else { return Ok(0) };
+        match creds.trusted_keys(self.clock.now().timestamp()) {
+            Ok(keys) => log.sync_trust_list(&keys).await,
+            Err(why) => {
+                tracing::info!(%why, "no trust list to log yet");
+                Ok(0)
+            }
+        }
+    }
+
     pub fn credentials(&self) -> Option<&Arc<Credentials>> {
         self.credentials.as_ref()
     }

@@ -471,3 +471,78 @@ async fn post_text(url: &str, body: String) -> (u16, String) {
     .await
     .unwrap_or((0, "the request task failed".into()))
 }
+
+/// A signing key as the trust list names it, for the log's key events.
+#[derive(Clone, Debug)]
+pub struct TrustedKey {
+    pub authority: String,
+    pub kid: Vec<u8>,
+    /// The public key's bytes as the trust list carries them.
+    pub public_key: Vec<u8>,
+}
+
+impl TrustedKey {
+    /// The 16 bytes a key event uses as its serial: the start of SHA-256 of the key id.
+    pub fn log_serial(&self) -> Serial {
+        use sha2::{Digest, Sha256};
+        let d = Sha256::digest(&self.kid);
+        Serial(d[..16].try_into().expect("16 bytes"))
+    }
+
+    fn key_sha256(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(&self.public_key).into()
+    }
+}
+
+impl TransLog {
+    /// Logs the difference between the trust list's keys and the keys the log last recorded: a `key_added`
+    /// event for each key the log has not recorded as present, a `key_removed` event for each recorded key
+    /// the list no longer names. Run at start-up (a new trust list takes effect on restart). Returns how many
+    /// events were queued.
+    pub async fn sync_trust_list(&self, keys: &[TrustedKey]) -> Result<usize, AppError> {
+        use certguard_registry::LogEventKind;
+        // The latest event per key serial says whether the log considers it present.
+        let mut present: HashMap<Serial, (String, Option<[u8; 32]>)> = HashMap::new();
+        for leaf in self.store.log_key_events().await? {
+            if leaf.kind == LogEventKind::KeyAdded {
+                present.insert(leaf.serial, (String::new(), leaf.credential_sha256));
+            } else {
+                present.remove(&leaf.serial);
+            }
+        }
+        let now = chrono::Utc::now();
+        let mut events = Vec::new();
+        let listed: std::collections::HashSet<Serial> = keys.iter().map(TrustedKey::log_serial).collect();
+        for k in keys {
+            let serial = k.log_serial();
+            if present.get(&serial).is_none_or(|(_, h)| *h != Some(k.key_sha256())) {
+                events.push(certguard_store::PendingLogEvent {
+                    id: 0,
+                    serial,
+                    kind: LogEventKind::KeyAdded,
+                    authority: k.authority.clone(),
+                    at: now,
+                    credential_sha256: Some(k.key_sha256()),
+                });
+            }
+        }
+        let mut removed: Vec<_> = present.into_iter().filter(|(s, _)| !listed.contains(s)).collect();
+        removed.sort_by_key(|(s, _)| *s);
+        for (serial, (_, digest)) in removed {
+            events.push(certguard_store::PendingLogEvent {
+                id: 0,
+                serial,
+                kind: LogEventKind::KeyRemoved,
+                authority: "-".into(),
+                at: now,
+                credential_sha256: digest,
+            });
+        }
+        if !events.is_empty() {
+            self.store.log_enqueue(&events).await?;
+            self.wake.notify_one();
+        }
+        Ok(events.len())
+    }
+}

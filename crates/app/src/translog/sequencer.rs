@@ -24,11 +24,12 @@ pub(super) struct State {
 /// another sequencer won the race, in which case the next step starts from its tree).
 pub(super) async fn step(log: &TransLog, limit: u32) -> Result<u64, AppError> {
     let mut state = log.state.lock().await;
+    // The size first, then the events: the commit refuses the batch if either moved meanwhile.
+    let size = log.store.log_checkpoint().await?.map_or(0, |(size, _)| size);
     let pending = log.store.log_pending(limit).await?;
     if pending.is_empty() {
         return Ok(0);
     }
-    let size = log.store.log_checkpoint().await?.map_or(0, |(size, _)| size);
     let mut appender = match state.appender.take() {
         Some(a) if a.size() == size => a,
         _ => resume(log, size).await?,

@@ -55,6 +55,21 @@ pub async fn story(store: &dyn Store) {
     assert_eq!(store.log_tile(0, 0).await.unwrap(), Some(vec![1; 64]));
     assert_eq!(store.log_pending(10_000).await.unwrap().len(), pending.len() - 2);
 
+    // A sequencer that read events another one has logged since, and the size after that, loses too: an
+    // event is never logged twice.
+    let late = LogBatch {
+        old_size: 2,
+        new_size: 3,
+        leaves: vec![leaf(2, &pending[0])],
+        tiles: vec![(0, 0, vec![5; 96])],
+        bundles: vec![],
+        checkpoint: "twice".into(),
+        pending_ids: vec![pending[0].id],
+    };
+    assert!(matches!(store.log_commit(&late).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.log_checkpoint().await.unwrap().unwrap().0, 2);
+    assert_eq!(store.log_tile(0, 0).await.unwrap(), Some(vec![1; 64]));
+
     // The next step widens the same tile in place.
     let second = LogBatch {
         old_size: 2,
