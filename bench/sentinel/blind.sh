@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Recall and false positives of the shipped `certguard scan domains` and `certguard scan ads` on the frozen
 # blind corpus (testdata/blind-sentinel/batch-N: written from the label definitions alone, never tuned on).
-# Domains are judged against every official profile (a name flagged by any counts), and against the default
-# profile alone. Usage: bench/sentinel/blind.sh [BATCH_DIR]
+# Domains are judged as `scan domains` does by default, against each official profile (a name flagged by any
+# counts), and against the MEM profile alone. Usage: bench/sentinel/blind.sh [BATCH_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 batch="${1:-testdata/blind-sentinel/batch-1}"
@@ -11,6 +11,7 @@ bin=target/release/certguard
 out=$(mktemp -d)
 tail -n +2 "$batch/domains.tsv" | cut -f2 > "$out/domains.txt"
 for p in mem samr mohurd osta; do "$bin" scan domains "$out/domains.txt" --profile "$p" > "$out/domains-$p.jsonl"; done
+"$bin" scan domains "$out/domains.txt" > "$out/domains-default.jsonl"
 "$bin" scan ads "$batch/ads.jsonl" > "$out/ads.jsonl"
 python3 - "$batch" "$out" <<'PY'
 import json, sys
@@ -24,6 +25,8 @@ def score(flags, labels):
     return f'recall {tp}/{pos} = {tp/pos:.1%}, false positives {fp}/{neg} = {fp/neg:.1%}'
 dl = [l[0] for l in labels]
 print('domains, default profile (mem):', score([r.get('flagged', False) for r in runs['mem']], dl))
+default = [json.loads(l) for l in open(f'{out}/domains-default.jsonl')]
+print('domains, as shipped (scan domains without --profile):', score([r.get('flagged', False) for r in default], dl))
 print('domains, any of the four profiles:', score([any(runs[p][i].get('flagged', False) for p in runs) for i in range(len(dl))], dl))
 ads = [json.loads(l) for l in open(f'{batch}/ads.jsonl', encoding='utf-8')]
 got = [json.loads(l) for l in open(f'{out}/ads.jsonl')]

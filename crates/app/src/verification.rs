@@ -170,7 +170,8 @@ pub struct OnlineVerification {
 
 fn scorer() -> &'static DomainScorer {
     static SCORER: OnceLock<DomainScorer> = OnceLock::new();
-    SCORER.get_or_init(|| DomainScorer::new(&Profile::default_profile()))
+    // Every official query site at once: a fake site may copy any of them.
+    SCORER.get_or_init(|| DomainScorer::new(&Profile::all()))
 }
 
 /// Judges the domain of a URL found in a QR code.

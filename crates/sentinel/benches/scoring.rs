@@ -50,6 +50,19 @@ fn bench(c: &mut Criterion) {
                 flagged
             })
         });
+        // The default of `scan domains`: every official profile merged into one scorer.
+        let all = DomainScorer::new(&Profile::all());
+        g.bench_function("score_all_profiles", |b| {
+            b.iter(|| {
+                let mut flagged = 0usize;
+                for d in &list {
+                    if let Ok(s) = all.score(black_box(d)) {
+                        flagged += usize::from(s.flagged);
+                    }
+                }
+                flagged
+            })
+        });
         g.bench_function("hashset_lookup", |b| {
             b.iter(|| list.iter().filter(|d| set.contains(black_box(d.as_str()))).count())
         });

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::ads::AdScanner;
 use crate::domains::DomainScorer;
 use crate::lookalike::{self, Mode, dnstwist};
-use crate::profile::{DEFAULT_PROFILE, Profile};
+use crate::profile::{ALL_PROFILES, DEFAULT_PROFILE, Profile};
 
 /// Longest input line processed (bytes); longer lines are reported as errors.
 pub const MAX_LINE: usize = 64 * 1024;
@@ -79,12 +79,20 @@ pub struct ScanDomainsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = JsonlFormat::Jsonl)]
     pub format: JsonlFormat,
-    /// Brand profile.
-    #[arg(long, default_value = DEFAULT_PROFILE)]
+    /// Brand profile: `all` (every official query site at once, the default: a ring copies whichever
+    /// authority it likes) or one of mem, samr, mohurd, osta to narrow it.
+    #[arg(long, default_value = ALL_PROFILES)]
     pub profile: String,
     /// Keep reading FILE as it grows (like `tail -f`).
     #[arg(long)]
     pub follow: bool,
+}
+
+impl ScanDomainsArgs {
+    /// The arguments of `certguard scan domains FILE` with every default (all profiles).
+    pub fn parse_default(input: PathBuf) -> Self {
+        ScanDomainsArgs { input: Some(input), format: JsonlFormat::Jsonl, profile: ALL_PROFILES.into(), follow: false }
+    }
 }
 
 /// `certguard scan ads [FILE|-] [--format jsonl]`
@@ -352,7 +360,7 @@ fn run_stream(
 
 /// Runs `scan domains`: reads `args.input` (or `stdin`), writes one JSON line per input line to `out`.
 pub fn run_scan_domains(args: &ScanDomainsArgs, stdin: &mut dyn BufRead, out: &mut dyn Write) -> anyhow::Result<()> {
-    let scorer = DomainScorer::new(&Profile::builtin(&args.profile)?);
+    let scorer = DomainScorer::new(&Profile::named(&args.profile)?);
     run_stream(&args.input, args.follow, stdin, out, "names", "domain", |name, n, w| match scorer.score(name) {
         Ok(s) => {
             serde_json::to_writer(&mut *w, &Numbered { line: n, item: &s })?;

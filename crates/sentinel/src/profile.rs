@@ -10,6 +10,8 @@ use crate::Error;
 
 /// The profile used when none is named: the MEM certificate query service.
 pub const DEFAULT_PROFILE: &str = "mem";
+/// The name that selects every shipped profile at once (a ring copies whichever authority it likes).
+pub const ALL_PROFILES: &str = "all";
 
 const BUILTIN: &[(&str, &str)] = &[
     ("mem", include_str!("../data/profiles/mem.toml")),
@@ -82,6 +84,44 @@ impl Profile {
         Self::from_toml(text)
     }
 
+    /// Every shipped profile merged into one (`all`): each list is the union of theirs, so one scorer
+    /// judges a name against all of them in a single pass. The reference page is the default profile's (page
+    /// judging compares with one page; it takes a single profile).
+    pub fn all() -> Self {
+        let mut merged = Self::default_profile();
+        merged.name = ALL_PROFILES.into();
+        merged.description = "every shipped profile".into();
+        for name in Self::builtin_names().filter(|n| *n != DEFAULT_PROFILE) {
+            let p = Self::builtin(name).expect("shipped profiles parse");
+            merged.official_domains.extend(p.official_domains);
+            merged.strong_tokens.extend(p.strong_tokens);
+            merged.weak_tokens.extend(p.weak_tokens);
+            merged.chinese_names.extend(p.chinese_names);
+            merged.traditional_names.extend(p.traditional_names);
+            merged.pinyin.extend(p.pinyin);
+        }
+        for list in [
+            &mut merged.official_domains,
+            &mut merged.strong_tokens,
+            &mut merged.chinese_names,
+            &mut merged.traditional_names,
+            &mut merged.pinyin,
+        ] {
+            let mut seen = std::collections::HashSet::new();
+            list.retain(|x| seen.insert(x.clone()));
+        }
+        // A token strong for one authority stays strong in the union, never also weak.
+        let strong: std::collections::HashSet<String> = merged.strong_tokens.iter().cloned().collect();
+        let mut seen = std::collections::HashSet::new();
+        merged.weak_tokens.retain(|t| !strong.contains(t) && seen.insert(t.clone()));
+        merged
+    }
+
+    /// A shipped profile by name, or `all` of them merged.
+    pub fn named(name: &str) -> Result<Self, Error> {
+        if name.eq_ignore_ascii_case(ALL_PROFILES) { Ok(Self::all()) } else { Self::builtin(name) }
+    }
+
     /// The default (MEM) profile.
     pub fn default_profile() -> Self {
         // The shipped data is checked by the tests: failing here is a build defect.
@@ -126,6 +166,24 @@ mod tests {
         assert_eq!(p.official_registrable(), ["mem.gov.cn"]);
         assert!(p.chinese_names.iter().any(|n| n == "应急管理部"));
         assert_eq!(Profile::builtin("MEM").unwrap().name, "mem");
+    }
+
+    #[test]
+    fn all_merges_every_profile_without_duplicates() {
+        let all = Profile::named("all").unwrap();
+        for name in Profile::builtin_names() {
+            let p = Profile::builtin(name).unwrap();
+            for d in &p.official_domains {
+                assert!(all.official_domains.contains(d), "{d}");
+            }
+            for t in &p.strong_tokens {
+                assert!(all.strong_tokens.contains(t) && !all.weak_tokens.contains(t), "{t}");
+            }
+        }
+        let mut d = all.official_domains.clone();
+        d.sort();
+        d.dedup();
+        assert_eq!(d.len(), all.official_domains.len());
     }
 
     #[test]

@@ -119,8 +119,29 @@ fn scan_domains_reads_a_file_and_rejects_unknown_profiles() {
     let mut out = Vec::new();
     run_scan_domains(&args, &mut Cursor::new(Vec::new()), &mut out).unwrap();
     assert_eq!(lines(&out).len(), 2);
-    let bad = ScanDomainsArgs { profile: "nope".into(), ..args };
+    let bad = ScanDomainsArgs { profile: "nope".into(), ..args.clone() };
     assert!(run_scan_domains(&bad, &mut Cursor::new(Vec::new()), &mut Vec::new()).is_err());
+    // By default every official site is protected at once: a copy of SAMR's or MOHURD's query site is flagged
+    // without naming its profile, and an official site of any authority is official.
+    std::fs::write(
+        &p,
+        "cnse-samr-gov.cn.com
+zlaq-mohurd.top
+cnse.samr.gov.cn
+baidu.com
+",
+    )
+    .unwrap();
+    let default = ScanDomainsArgs::parse_default(p.clone());
+    let mut out = Vec::new();
+    run_scan_domains(&default, &mut Cursor::new(Vec::new()), &mut out).unwrap();
+    let v = lines(&out);
+    assert_eq!((v[0]["flagged"].as_bool(), v[1]["flagged"].as_bool()), (Some(true), Some(true)), "{v:?}");
+    assert_eq!((v[2]["official"].as_bool(), v[3]["flagged"].as_bool()), (Some(true), Some(false)), "{v:?}");
+    let narrowed = ScanDomainsArgs { profile: "mem".into(), ..default };
+    let mut out = Vec::new();
+    run_scan_domains(&narrowed, &mut Cursor::new(Vec::new()), &mut out).unwrap();
+    assert_eq!(lines(&out)[1]["flagged"], false, "--profile narrows to one authority: {:?}", lines(&out));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
