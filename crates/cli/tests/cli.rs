@@ -1,5 +1,8 @@
 //! The `certguard` binary as a user runs it.
 
+mod common;
+
+use common::wait_for;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -179,17 +182,6 @@ fn commands_without_a_store_read_no_configuration() {
     let out = run(&["user", "list"]);
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("certguard.toml"), "{}", text(&out.stderr));
-}
-
-/// Polls until the server answers, or panics after 30 s.
-fn wait_for(url: &str) {
-    for _ in 0..300 {
-        if ureq::get(url).call().is_ok() {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    panic!("{url} never answered");
 }
 
 #[test]

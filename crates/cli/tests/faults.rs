@@ -2,59 +2,15 @@
 //! acknowledged change is missing from the log, no event is logged twice, and every checkpoint any client saw
 //! is consistent with the final tree (the auditor checks each one).
 
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use common::{id_number, run as certguard, spawn, wait_for};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-fn certguard(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_certguard"))
-        .args(args)
-        .env_remove("CERTGUARD_CONFIG")
-        .env("CERTGUARD_LOG", "warn")
-        .output()
-        .unwrap()
-}
-
-/// A server process that is killed when the test ends, also when it fails.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(data: &str, listen: &str) -> Server {
-    Server(
-        Command::new(env!("CARGO_BIN_EXE_certguard"))
-            .args(["serve", "--data-dir", data, "--listen", listen])
-            .env_remove("CERTGUARD_CONFIG")
-            .env("CERTGUARD_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    )
-}
-
-fn wait_for(url: &str) {
-    for _ in 0..300 {
-        if ureq::get(url).call().is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("{url} never answered");
-}
-
-/// A valid GB 11643 ID number for person `n`.
-fn id_number(n: u32) -> String {
-    let body = format!("3205011985{:02}{:02}{:03}", 1 + n / 28 % 12, 1 + n % 28, n % 1000);
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body.bytes().zip(weights).map(|(b, w)| u32::from(b - b'0') * w).sum();
-    format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
+fn serve(data: &str, listen: &str) -> common::Server {
+    spawn(&["serve", "--data-dir", data, "--listen", listen])
 }
 
 #[test]

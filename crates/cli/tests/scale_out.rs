@@ -1,39 +1,13 @@
 //! Two real `certguard serve` processes on one PostgreSQL database: exactly one sequences the transparency
 //! log; kill it (-9) and the other takes over within seconds, and the log stays one consistent tree.
 
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use common::{free_port, run as certguard, spawn};
 use std::time::{Duration, Instant};
 
-fn certguard(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_certguard"))
-        .args(args)
-        .env_remove("CERTGUARD_CONFIG")
-        .env("CERTGUARD_LOG", "warn")
-        .output()
-        .unwrap()
-}
-
-/// A server process that is killed when the test ends, also when it fails.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(data: &str, db: &str, listen: &str) -> Server {
-    Server(
-        Command::new(env!("CARGO_BIN_EXE_certguard"))
-            .args(["serve", "--data-dir", data, "--database-url", db, "--listen", listen])
-            .env_remove("CERTGUARD_CONFIG")
-            .env("CERTGUARD_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    )
+fn serve(data: &str, db: &str, listen: &str) -> common::Server {
+    spawn(&["serve", "--data-dir", data, "--database-url", db, "--listen", listen])
 }
 
 fn health(base: &str) -> Option<serde_json::Value> {
@@ -60,10 +34,6 @@ fn issue(base: &str, token: &str, id: &str) -> (u16, serde_json::Value) {
         .unwrap();
     let status = res.status().as_u16();
     (status, serde_json::from_str(&res.body_mut().read_to_string().unwrap()).unwrap_or_default())
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,54 +2,13 @@
 //! witness, which cosigns it only if it extends what it saw; a holder's proof then verifies offline with a
 //! quorum of one witness, and not with a witness that never cosigned.
 
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use common::{free_port as port, get, run as certguard, spawn, wait_for};
 use std::time::{Duration, Instant};
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn certguard(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_certguard"))
-        .args(args)
-        .env_remove("CERTGUARD_CONFIG")
-        .env("CERTGUARD_LOG", "warn")
-        .output()
-        .unwrap()
-}
-
-fn serve(config: &std::path::Path) -> Server {
-    Server(
-        Command::new(env!("CARGO_BIN_EXE_certguard"))
-            .args(["--config", config.to_str().unwrap(), "serve"])
-            .env_remove("CERTGUARD_CONFIG")
-            .env("CERTGUARD_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    )
-}
-
-fn get(url: &str) -> Option<String> {
-    ureq::get(url).call().ok()?.body_mut().read_to_string().ok()
-}
-
-fn wait_for(url: &str) {
-    let start = Instant::now();
-    while get(url).is_none() {
-        assert!(start.elapsed() < Duration::from_secs(30), "{url} never answered");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+fn serve(config: &std::path::Path) -> common::Server {
+    spawn(&["--config", config.to_str().unwrap(), "serve"])
 }
 
 #[test]

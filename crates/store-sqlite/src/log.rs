@@ -2,7 +2,8 @@
 
 use crate::{SqliteStore, backend, parse_ts, ts};
 use async_trait::async_trait;
-use certguard_registry::{LogEventKind, Serial};
+use certguard_registry::Serial;
+use certguard_store::log_columns::{kind, serial, sha, to_u64};
 use certguard_store::{LogBatch, LogLeaf, LogStore, PendingLogEvent, StoreError, StoreResult};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -21,22 +22,6 @@ pub(crate) fn insert_pending(conn: &Connection, e: &PendingLogEvent) -> rusqlite
         e.credential_sha256.map(|h| h.to_vec())
     ])?;
     Ok(())
-}
-
-fn serial(hex: &str) -> StoreResult<Serial> {
-    Serial::from_hex(hex).ok_or_else(|| StoreError::Corrupt(format!("log serial {hex}")))
-}
-
-fn kind(code: &str) -> StoreResult<LogEventKind> {
-    LogEventKind::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("log event kind {code}")))
-}
-
-fn sha(blob: Option<Vec<u8>>) -> StoreResult<Option<[u8; 32]>> {
-    blob.map(|b| b.try_into().map_err(|_| StoreError::Corrupt("log credential hash length".into()))).transpose()
-}
-
-fn to_u64(v: i64) -> StoreResult<u64> {
-    u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("negative log index {v}")))
 }
 
 #[async_trait]

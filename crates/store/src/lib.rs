@@ -28,7 +28,7 @@ pub use certificates::{
 };
 pub use error::{StoreError, StoreResult};
 pub use leads::{LeadCandidate, LeadSighting, LeadStore};
-pub use log::{LogBatch, LogLeaf, LogStore, PendingLogEvent, credential_sha256};
+pub use log::{LogBatch, LogLeaf, LogStore, PendingLogEvent, credential_sha256, log_columns};
 
 /// Every capability's storage in one object: what the edges wire (`Arc<dyn Store>`). A backend implements each
 /// capability trait in its own module and this one in its `lib.rs`.

@@ -106,3 +106,25 @@ pub trait LogStore: Send + Sync {
     /// longer `old_size` or any of `pending_ids` is no longer pending.
     async fn log_commit(&self, batch: &LogBatch) -> StoreResult<()>;
 }
+
+/// Decoding the log's columns, shared by the backends (a bad value is stored data gone wrong).
+pub mod log_columns {
+    use crate::{StoreError, StoreResult};
+    use certguard_registry::{LogEventKind, Serial};
+
+    pub fn serial(hex: &str) -> StoreResult<Serial> {
+        Serial::from_hex(hex).ok_or_else(|| StoreError::Corrupt(format!("log serial {hex}")))
+    }
+
+    pub fn kind(code: &str) -> StoreResult<LogEventKind> {
+        LogEventKind::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("log event kind {code}")))
+    }
+
+    pub fn sha(blob: Option<Vec<u8>>) -> StoreResult<Option<[u8; 32]>> {
+        blob.map(|b| b.try_into().map_err(|_| StoreError::Corrupt("log credential hash length".into()))).transpose()
+    }
+
+    pub fn to_u64(v: i64) -> StoreResult<u64> {
+        u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("negative log index {v}")))
+    }
+}
