@@ -90,6 +90,13 @@ async fn restarted_and_racing_sequencers_keep_one_consistent_log() {
     let issued = first.kinds.iter().find(|(k, _)| k == "issued").map(|(_, n)| *n);
     assert_eq!(issued, Some(300), "each certificate issued once, none twice: {:?}", first.kinds);
 
+    // A full level-0 tile served with one hash changed no longer matches its parent node.
+    let mut tampered = served(&e.log).await;
+    tampered.0.get_mut("tile/0/000").expect("a full tile")[5] ^= 1;
+    let report = run_audit(&mut tampered, &e.log, None);
+    let found: Vec<&str> = report.anomalies.iter().map(|a| a.kind).collect();
+    assert!(found.contains(&"tile_mismatch") && found.contains(&"entry_mismatch"), "{found:?}");
+
     // A new sequencer (a restart) resumes from the stored right edge; more events extend the same tree.
     let restarted = Arc::new(TransLog::open(e.store.clone(), &dir.path().join("keys"), ORIGIN).unwrap());
     let events: Vec<_> = (0..700u32)
@@ -215,4 +222,30 @@ async fn trust_list_keys_added_and_removed_are_logged_once() {
     assert!(report.anomalies.is_empty(), "{:?}", report.anomalies);
     let (entry, _) = e.log.prove_index(3).await.unwrap().unwrap();
     assert_eq!(entry.previous, Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registry_older_than_the_log_is_backfilled_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = env(dir.path(), "a.db").await;
+    tokio::spawn(e.log.clone().run(std::time::Duration::from_millis(5)));
+    certguard_app::demo::seed(&e.registry, &e.accounts, 25).await.unwrap();
+    drop(e);
+    // The same registry as it was before the log existed: certificates, no log.
+    {
+        let c = rusqlite::Connection::open(dir.path().join("a.db")).unwrap();
+        c.execute_batch(
+            "DELETE FROM log_pending; DELETE FROM log_leaves; DELETE FROM log_tiles;
+             UPDATE log_state SET size = 0, checkpoint = '';",
+        )
+        .unwrap();
+    }
+    let e = env(dir.path(), "a.db").await;
+    assert_eq!(e.log.backfill().await.unwrap(), 25, "every certificate queued once");
+    assert_eq!(e.log.backfill().await.unwrap(), 0, "not twice");
+    assert_eq!(e.log.sequence().await.unwrap(), 25);
+    let mut source = served(&e.log).await;
+    let report = run_audit(&mut source, &e.log, None);
+    assert!(report.anomalies.is_empty(), "{:?}", report.anomalies);
+    assert_eq!(report.kinds, vec![("imported".to_string(), 25)]);
 }

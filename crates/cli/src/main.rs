@@ -314,6 +314,11 @@ async fn services(c: &Config) -> Result<Services> {
         tracing::info!(backfilled, "queued the registry's certificates for the transparency log");
     }
     tokio::spawn(log.clone().run(std::time::Duration::from_millis(200)));
+    if backfilled > 0 {
+        // Until they are logged, the verifier would call the registry's own certificates fake: finish first.
+        log.acknowledge().await?;
+        tracing::info!(backfilled, "the registry's certificates are in the transparency log");
+    }
     let registry = Registry::new(store.clone(), Catalogue::builtin(), clock.clone())
         .await?
         .with_credentials(credentials)
@@ -748,14 +753,19 @@ async fn run_async(mut c: Config, command: Command) -> Result<i32> {
             let s = services(&c).await?;
             let log = s.registry.log().context("this registry keeps no log")?;
             let serial = certguard_registry::Serial::from_hex(&serial).context("a serial is 32 hex digits")?;
-            let history = log.history(&serial).await?;
-            let Some(latest) = history.last() else { bail!("the log has no entry for certificate {serial}") };
+            let Some(latest) = log.prove_latest(&serial).await? else {
+                bail!("the log has no entry for certificate {serial}")
+            };
             let text = latest.proof.to_text();
             match out {
                 Some(path) => std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?,
                 None => print!("{text}"),
             }
-            eprintln!("{} log entries for {serial}; proof of entry {} written", history.len(), latest.leaf.index);
+            eprintln!(
+                "proof of entry {} ({}) of certificate {serial} written",
+                latest.leaf.index,
+                latest.entry.kind.code()
+            );
         }
         // every other command ran in `run`, without the runtime
         _ => unreachable!("command without the async runtime"),

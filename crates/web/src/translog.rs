@@ -60,19 +60,17 @@ async fn tile(State(state): State<SharedState>, Path(path): Path<String>) -> Res
 async fn proof(State(state): State<SharedState>, Path(serial): Path<String>) -> Response {
     let Some(log) = state.registry.log() else { return not_found() };
     let Some(serial) = Serial::from_hex(serial.trim_end_matches(".tlog-proof")) else { return not_found() };
-    match log.history(&serial).await {
-        Ok(history) => match history.last() {
-            Some(latest) => (
-                [
-                    (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
-                    (header::CACHE_CONTROL, "no-cache".to_string()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.tlog-proof\"", serial.to_hex())),
-                ],
-                latest.proof.to_text(),
-            )
-                .into_response(),
-            None => not_found(),
-        },
+    match log.prove_latest(&serial).await {
+        Ok(Some(latest)) => (
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
+                (header::CACHE_CONTROL, "no-cache".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.tlog-proof\"", serial.to_hex())),
+            ],
+            latest.proof.to_text(),
+        )
+            .into_response(),
+        Ok(None) => not_found(),
         Err(e) => ApiError::from(e).into_response(),
     }
 }

@@ -78,26 +78,27 @@ pub fn audit(
         None => 0,
     };
 
-    // Hash tiles: every level-0 tile from the one holding `from` on (and all tiles of higher levels, 1/256th
-    // of the lower ones), then the bundles of the same range.
+    // Hash tiles of level 1 and up (1/256th of the entries: a few MB at 30 million) are held for the whole
+    // audit; level-0 tiles are read with their bundles and dropped, except the two the roots need: the tile at
+    // the previous checkpoint's edge and the tile at the new one's.
     let mut tiles: HashMap<(u8, u64), Vec<Hash>> = HashMap::new();
-    for level in 0u8..8 {
+    for level in 1u8..8 {
         let nodes = cp.size.checked_shr(8 * u32::from(level)).unwrap_or(0);
         if nodes == 0 {
             break;
         }
-        let first = if level == 0 { from / TILE_WIDTH } else { 0 };
-        for index in first..nodes.div_ceil(TILE_WIDTH) {
+        for index in 0..nodes.div_ceil(TILE_WIDTH) {
             let width = tile_width(cp.size, level, index);
             let path = TileId { kind: TileKind::Hashes(level), index, width }.path();
-            tiles.insert(
-                (level, index),
-                decode_hash_tile(&source.get(&path)?, width).map_err(|e| format!("{path}: {e}"))?,
-            );
+            let hashes = decode_hash_tile(&source.get(&path)?, width).map_err(|e| format!("{path}: {e}"))?;
+            tiles.insert((level, index), hashes);
         }
     }
-    // Full tiles against their parents.
-    for (&(level, index), hashes) in &tiles {
+    let tile_mismatch = |anomalies: &mut Vec<Anomaly>,
+                         tiles: &HashMap<(u8, u64), Vec<Hash>>,
+                         level: u8,
+                         index: u64,
+                         hashes: &[Hash]| {
         if hashes.len() as u64 == TILE_WIDTH
             && let Some(parent) = tiles.get(&(level + 1, index / TILE_WIDTH))
             && parent.get((index % TILE_WIDTH) as usize) != Some(&root_of(hashes))
@@ -108,40 +109,25 @@ pub fn audit(
                 detail: format!("tile {level}/{index} does not hash to its parent's node"),
             });
         }
-    }
-    let reader = |level: u8, index: u64, width: u16| -> Result<Vec<Hash>, ProofError> {
-        let t = tiles.get(&(level, index)).ok_or_else(|| ProofError::Source(format!("tile {level}/{index}")))?;
-        t.get(..usize::from(width)).map(<[Hash]>::to_vec).ok_or_else(|| ProofError::Source("narrow tile".into()))
     };
-    let tree = TiledTree::new(reader, cp.size);
-    if tree.root().map_err(|e| e.to_string())? != cp.root {
-        anomalies.push(Anomaly {
-            kind: "root_mismatch",
-            index: None,
-            detail: "the served tiles do not hash to the checkpoint's root".into(),
-        });
-    }
-    if let Some(p) = previous.filter(|p| p.size <= cp.size && p.size > 0) {
-        let old = TiledTree::new(reader, p.size).root().map_err(|e| e.to_string())?;
-        let old_b64 = base64_of(&old);
-        if old_b64 != p.root {
-            anomalies.push(Anomaly {
-                kind: "inconsistent_checkpoint",
-                index: None,
-                detail: format!(
-                    "the log's tree of {} entries now has root {old_b64}, but it signed {} before: a rewritten history.\nprevious checkpoint:\n{}\nnew checkpoint:\n{note}",
-                    p.size, p.root, p.checkpoint
-                ),
-            });
-        }
+    let mut upper: Vec<(u8, u64)> = tiles.keys().copied().collect();
+    upper.sort();
+    for (level, index) in upper {
+        let hashes = tiles[&(level, index)].clone();
+        tile_mismatch(&mut anomalies, &tiles, level, index, &hashes);
     }
 
-    // Entries: each against its leaf; ours decoded and chained.
+    // Level 0 with the entries: each entry against its leaf, each full tile against its parent; ours decoded
+    // and chained.
+    let edge_tiles = [from / TILE_WIDTH, cp.size / TILE_WIDTH];
     let mut kinds: HashMap<String, u64> = HashMap::new();
     let mut last_of: HashMap<Serial, u64> = HashMap::new();
     let mut bundle_cache: HashMap<u64, Vec<Vec<u8>>> = HashMap::new();
     for bundle_index in from / TILE_WIDTH..cp.size.div_ceil(TILE_WIDTH) {
         let width = tile_width(cp.size, 0, bundle_index);
+        let path = TileId { kind: TileKind::Hashes(0), index: bundle_index, width }.path();
+        let leaves = decode_hash_tile(&source.get(&path)?, width).map_err(|e| format!("{path}: {e}"))?;
+        tile_mismatch(&mut anomalies, &tiles, 0, bundle_index, &leaves);
         let path = TileId { kind: TileKind::Entries, index: bundle_index, width }.path();
         let entries = decode_bundle(&source.get(&path)?, width).map_err(|e| format!("{path}: {e}"))?;
         for (offset, bytes) in entries.iter().enumerate() {
@@ -149,7 +135,7 @@ pub fn audit(
             if index < from {
                 continue;
             }
-            if leaf_hash(bytes) != tree.leaf(index).map_err(|e| e.to_string())? {
+            if leaf_hash(bytes) != leaves[offset] {
                 anomalies.push(Anomaly {
                     kind: "entry_mismatch",
                     index: Some(index),
@@ -170,7 +156,37 @@ pub fn audit(
             check_chain(source, &entry, index, from, &mut last_of, &mut bundle_cache, cp.size, &mut anomalies)?;
             last_of.insert(entry.serial, index);
         }
+        if edge_tiles.contains(&bundle_index) {
+            tiles.insert((0, bundle_index), leaves);
+        }
         progress(((bundle_index + 1) * TILE_WIDTH).min(cp.size) - from.min(cp.size), cp.size - from.min(cp.size));
+    }
+
+    // The roots, from the held tiles: the new checkpoint's, and the previous checkpoint's size in today's tree.
+    let reader = |level: u8, index: u64, width: u16| -> Result<Vec<Hash>, ProofError> {
+        let t = tiles.get(&(level, index)).ok_or_else(|| ProofError::Source(format!("tile {level}/{index}")))?;
+        t.get(..usize::from(width)).map(<[Hash]>::to_vec).ok_or_else(|| ProofError::Source("narrow tile".into()))
+    };
+    if TiledTree::new(reader, cp.size).root().map_err(|e| e.to_string())? != cp.root {
+        anomalies.push(Anomaly {
+            kind: "root_mismatch",
+            index: None,
+            detail: "the served tiles do not hash to the checkpoint's root".into(),
+        });
+    }
+    if let Some(p) = previous.filter(|p| p.size <= cp.size && p.size > 0) {
+        let old = TiledTree::new(reader, p.size).root().map_err(|e| e.to_string())?;
+        let old_b64 = base64_of(&old);
+        if old_b64 != p.root {
+            anomalies.push(Anomaly {
+                kind: "inconsistent_checkpoint",
+                index: None,
+                detail: format!(
+                    "the log's tree of {} entries now has root {old_b64}, but it signed {} before: a rewritten history.\nprevious checkpoint:\n{}\nnew checkpoint:\n{note}",
+                    p.size, p.root, p.checkpoint
+                ),
+            });
+        }
     }
     let mut kinds: Vec<(String, u64)> = kinds.into_iter().collect();
     kinds.sort();
@@ -219,6 +235,10 @@ fn check_chain(
         (Some(p), None) => {
             // Before the audited range: fetch that entry and check it is the same certificate's.
             let b = p / TILE_WIDTH;
+            if bundles.len() >= 64 && !bundles.contains_key(&b) {
+                // Bounded: earlier bundles are fetched again rather than all kept.
+                bundles.clear();
+            }
             if let std::collections::hash_map::Entry::Vacant(v) = bundles.entry(b) {
                 let width = tile_width(size, 0, b);
                 let path = TileId { kind: TileKind::Entries, index: b, width }.path();

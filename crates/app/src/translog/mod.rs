@@ -225,6 +225,12 @@ impl TransLog {
         Ok(Some((entry, ProofFile { extra: Some(bytes.clone()), index, proof, checkpoint: note })))
     }
 
+    /// The proof of a certificate's latest entry (what its holder carries), without proving the older ones.
+    pub async fn prove_latest(&self, serial: &Serial) -> Result<Option<LoggedEntry>, AppError> {
+        let Some(leaf) = self.store.log_leaves_of(serial).await?.pop() else { return Ok(None) };
+        Ok(self.prove_index(leaf.index).await?.map(|(entry, proof)| LoggedEntry { leaf, entry, proof }))
+    }
+
     /// A certificate's entries with their proofs, oldest first.
     pub async fn history(&self, serial: &Serial) -> Result<Vec<LoggedEntry>, AppError> {
         let mut out = Vec::new();
@@ -348,11 +354,6 @@ pub fn verify_proof_file(
         return Err("the proven entry logged another credential than this one".into());
     }
     Ok((entry, checkpoint))
-}
-
-/// Verifies a checkpoint note against the log's key and origin.
-pub fn open_checkpoint(note: &str, origin: &str, key: &VerifierKey) -> Result<Checkpoint, AppError> {
-    Checkpoint::open(note, origin, key).map(|(c, _)| c).map_err(|e| AppError::invalid("checkpoint", e.to_string()))
 }
 
 /// A witness this log asks for cosignatures: where its `add-checkpoint` endpoint is, and its key.
@@ -503,10 +504,10 @@ impl TransLog {
     pub async fn sync_trust_list(&self, keys: &[TrustedKey]) -> Result<usize, AppError> {
         use certguard_registry::LogEventKind;
         // The latest event per key serial says whether the log considers it present.
-        let mut present: HashMap<Serial, (String, Option<[u8; 32]>)> = HashMap::new();
+        let mut present: HashMap<Serial, Option<[u8; 32]>> = HashMap::new();
         for leaf in self.store.log_key_events().await? {
             if leaf.kind == LogEventKind::KeyAdded {
-                present.insert(leaf.serial, (String::new(), leaf.credential_sha256));
+                present.insert(leaf.serial, leaf.credential_sha256);
             } else {
                 present.remove(&leaf.serial);
             }
@@ -516,7 +517,7 @@ impl TransLog {
         let listed: std::collections::HashSet<Serial> = keys.iter().map(TrustedKey::log_serial).collect();
         for k in keys {
             let serial = k.log_serial();
-            if present.get(&serial).is_none_or(|(_, h)| *h != Some(k.key_sha256())) {
+            if present.get(&serial).is_none_or(|h| *h != Some(k.key_sha256())) {
                 events.push(certguard_store::PendingLogEvent {
                     id: 0,
                     serial,
@@ -529,7 +530,7 @@ impl TransLog {
         }
         let mut removed: Vec<_> = present.into_iter().filter(|(s, _)| !listed.contains(s)).collect();
         removed.sort_by_key(|(s, _)| *s);
-        for (serial, (_, digest)) in removed {
+        for (serial, digest) in removed {
             events.push(certguard_store::PendingLogEvent {
                 id: 0,
                 serial,
