@@ -178,6 +178,19 @@ async fn the_auditor_catches_tampering_a_rewritten_history_and_a_shrinking_log()
     let report = run_audit(&mut source, &e.log, Some(&bigger));
     assert!(report.anomalies.iter().any(|a| a.kind == "log_shrank"), "{:?}", report.anomalies);
 
+    // A log (say, one trusted on first use) claiming an absurd size is refused before any tile is fetched.
+    let key_file = std::fs::read_to_string(dir.path().join("keys/log.key")).unwrap();
+    let seed = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        key_file.trim().splitn(5, '+').nth(4).unwrap(),
+    )
+    .unwrap();
+    let signer = certguard_tlog::note::NoteSigner::from_seed(ORIGIN, seed[1..].try_into().unwrap()).unwrap();
+    let huge = certguard_tlog::checkpoint::Checkpoint::new(ORIGIN, u64::MAX / 2, [0; 32]).sign(&signer);
+    let mut bogus = Served(HashMap::from([("checkpoint".to_string(), huge.into_bytes())]));
+    let refused = audit(&mut bogus, &e.log.verifier(), ORIGIN, None, true, |_, _| {}).unwrap_err();
+    assert!(refused.contains("more than an audit takes"), "{refused}");
+
     // A checkpoint signed by another key, or for another origin, is refused outright.
     let stranger = TransLog::open(e.store.clone(), &dir.path().join("other-keys"), ORIGIN).unwrap();
     assert!(audit(&mut source, &stranger.verifier(), ORIGIN, None, true, |_, _| {}).is_err());

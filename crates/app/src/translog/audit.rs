@@ -12,6 +12,10 @@ use certguard_tlog::tile::{TILE_WIDTH, TileId, TileKind, TiledTree, decode_bundl
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// The largest log an audit takes: its upper tiles (1/256th of the entries' hashes) are held in memory, about
+/// 512 MB at this size; a checkpoint claiming more is refused before anything is fetched for it.
+pub const MAX_AUDIT_SIZE: u64 = 1 << 32;
+
 /// Where the auditor reads a log: `checkpoint` and `tile/...` paths below the log's prefix.
 pub trait LogSource {
     fn get(&mut self, path: &str) -> Result<Vec<u8>, String>;
@@ -61,6 +65,9 @@ pub fn audit(
 ) -> Result<AuditReport, String> {
     let note = String::from_utf8(source.get("checkpoint")?).map_err(|_| "the checkpoint is not UTF-8".to_string())?;
     let (cp, _) = Checkpoint::open(&note, origin, vkey).map_err(|e| format!("checkpoint: {e}"))?;
+    if cp.size > MAX_AUDIT_SIZE {
+        return Err(format!("the checkpoint claims {} entries, more than an audit takes ({MAX_AUDIT_SIZE})", cp.size));
+    }
     let mut anomalies = Vec::new();
     let from = match previous {
         Some(p) if p.size > cp.size => {
