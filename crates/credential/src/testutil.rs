@@ -16,7 +16,7 @@ impl TestRng {
     pub fn new(seed: u64) -> Self {
         TestRng { seed, counter: 0, buf: [0; 32], used: 32 }
     }
-    fn next_byte(&mut self) -> u8 {
+    pub(crate) fn next_byte(&mut self) -> u8 {
         if self.used == 32 {
             let mut h = Sha256::new();
             h.update(self.seed.to_le_bytes());

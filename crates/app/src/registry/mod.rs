@@ -31,8 +31,19 @@ pub struct Registry {
 }
 
 /// A fresh random serial (the credential's cti): never derived from the holder.
+/// A new serial: the issuing time in milliseconds (6 bytes, big-endian) then 80 random bits.
+///
+/// Time first so that the indexes keyed by serial (the certificates' and the log's) grow at their right edge
+/// instead of touching a random page per insert, which made a million-row import several times slower once
+/// those indexes outgrew the cache. 80 random bits keep serials unguessable; the time they reveal is no
+/// more than the certificate's public issue date.
 pub fn new_serial() -> Serial {
-    Serial(rand::random())
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let mut bytes: [u8; 16] = rand::random();
+    bytes[..6].copy_from_slice(&millis.to_be_bytes()[2..]);
+    Serial(bytes)
 }
 
 impl Registry {
@@ -344,5 +355,26 @@ impl Registry {
     pub fn public_view(&self, c: &Certificate, today: chrono::NaiveDate) -> PublicCertificate {
         let (zh, en) = self.authority_name(&c.authority);
         PublicCertificate::of(c, &self.catalogue, (&zh, &en), today)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::new_serial;
+
+    #[test]
+    fn serials_are_time_ordered_yet_unpredictable() {
+        let first = new_serial();
+        std::thread::sleep(std::time::Duration::from_millis(3));
+        let later: Vec<_> = (0..1000).map(|_| new_serial()).collect();
+        // Ordered across milliseconds: the indexes keyed by serial grow at their right edge.
+        assert!(later.iter().all(|s| *s > first));
+        // Distinct within one millisecond: the random part differs.
+        let mut distinct = later.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), later.len());
+        // The random tail is not constant (a zeroed tail would make serials guessable).
+        assert!(later.windows(2).any(|w| w[0].0[6..] != w[1].0[6..]));
     }
 }
