@@ -2,12 +2,13 @@
 # Recall and false positives of the shipped `certguard scan domains` and `certguard scan ads` on the frozen
 # blind corpus (testdata/blind-sentinel/batch-N: written from the label definitions alone, never tuned on).
 # Domains are judged as `scan domains` does by default, against each official profile (a name flagged by any
-# counts), and against the MEM profile alone. Usage: bench/sentinel/blind.sh [BATCH_DIR]
+# counts), and against the MEM profile alone. Usage: [BIN=path] bench/sentinel/blind.sh [BATCH_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 batch="${1:-testdata/blind-sentinel/batch-1}"
-cargo build --release -q -p certguard
-bin=target/release/certguard
+# BIN=path measures another build (e.g. the one before a change) on the same data.
+if [ -z "${BIN:-}" ]; then cargo build --release -q -p certguard; fi
+bin="${BIN:-target/release/certguard}"
 out=$(mktemp -d)
 tail -n +2 "$batch/domains.tsv" | cut -f2 > "$out/domains.txt"
 for p in mem samr mohurd osta; do "$bin" scan domains "$out/domains.txt" --profile "$p" > "$out/domains-$p.jsonl"; done

@@ -285,7 +285,46 @@ pub struct DomainScorer {
     /// Tokens long enough for edit-distance comparison.
     long_tokens: Vec<String>,
     chinese: AhoCorasick,
+    /// Brand names first (`chinese_brand_count` of them), then generic words.
     chinese_names: Vec<String>,
+    chinese_brand_count: usize,
+    certificate_words: Vec<&'static str>,
+    /// Brand words that name a government office (yjglj, zhujianbu).
+    office_words: Vec<String>,
+    query_words: Vec<&'static str>,
+    /// Every known word of any length (brand, generic, neutral, lawful), all overlapping matches: a label
+    /// that reads as a sequence of them is split into words ([`DomainScorer::read_words`]).
+    words: AhoCorasick,
+    word_class: Vec<(WordClass, String)>,
+}
+
+/// What a known word says about a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WordClass {
+    /// Names the brand (tzzy, yjglj).
+    Brand,
+    /// Generic certificate or query word (zs, cx): counts next to a brand word.
+    Generic,
+    /// Says nothing (www, province names): only lets a label be read as words.
+    Neutral,
+    /// A training school's, employer's or shop's word (peixun, zhaopin): lowers the score.
+    Lawful,
+}
+
+/// Neutral and lawful words shared by every profile (`data/domain_words.toml`).
+#[derive(serde::Deserialize)]
+struct DomainWords {
+    neutral: Vec<String>,
+    lawful: Vec<String>,
+    certificate: Vec<String>,
+    query: Vec<String>,
+}
+
+fn domain_words() -> &'static DomainWords {
+    static WORDS: std::sync::OnceLock<DomainWords> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        toml::from_str(include_str!("../data/domain_words.toml")).expect("shipped domain words parse (tested)")
+    })
 }
 
 impl DomainScorer {
@@ -332,7 +371,8 @@ impl DomainScorer {
                 }
             }
         }
-        for p in ["gov-cn", "govcn", "gov.cn.", "gov_cn", "gov.cn-"] {
+        // gov.cn written out, or its look-alikes (qov.cn, gov.cm).
+        for p in ["gov-cn", "govcn", "gov.cn.", "gov_cn", "gov.cn-", "qov.cn", "qov-cn", "gov.cm", "gouv.cn", "gove.cn"] {
             pats.push(p.to_string());
             embedded_info.push(("gov_cn_mimic", 30, p.trim_end_matches(['.', '-']).to_string()));
         }
@@ -345,7 +385,35 @@ impl DomainScorer {
         let mut short_tokens = rustc_hash::FxHashMap::default();
         let mut long_tokens = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for (strong, list) in [(true, &profile.strong_tokens), (false, &profile.weak_tokens)] {
+        let (term_strong, term_weak) = profile.term_tokens();
+        let strong_list: Vec<String> = profile.strong_tokens.iter().chain(&term_strong).cloned().collect();
+        // A word strong for one term (or profile) is never also weak.
+        let shared = domain_words();
+        let mut weak_list: Vec<String> = Vec::new();
+        for t in profile.weak_tokens.iter().chain(&term_weak).chain(&shared.certificate).chain(&shared.query) {
+            if !strong_list.contains(t) && !weak_list.contains(t) {
+                weak_list.push(t.clone());
+            }
+        }
+        let mut word_pats: Vec<String> = Vec::new();
+        let mut word_class = Vec::new();
+        {
+            let mut add = |w: &str, class: WordClass| {
+                if !w.is_empty() && !word_pats.iter().any(|p| p == w) {
+                    word_pats.push(w.to_string());
+                    word_class.push((class, w.to_string()));
+                }
+            };
+            strong_list.iter().for_each(|w| add(w, WordClass::Brand));
+            weak_list.iter().for_each(|w| add(w, WordClass::Generic));
+            shared.lawful.iter().for_each(|w| add(w, WordClass::Lawful));
+            shared.neutral.iter().for_each(|w| add(w, WordClass::Neutral));
+        }
+        let words = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&word_pats)
+            .expect("word patterns build");
+        for (strong, list) in [(true, &strong_list), (false, &weak_list)] {
             for t in list {
                 if !seen.insert(t.clone()) {
                     continue;
@@ -353,7 +421,9 @@ impl DomainScorer {
                 if t.len() >= 4 {
                     token_pats.push(t.clone());
                     token_info.push((strong, t.clone()));
-                    if strong && t.len() >= 5 {
+                    // Typo-squatting targets are the listed brand words, not the spelled-out initials of
+                    // terms (tzzyry is no word anyone mistypes; tzzyy is a coincidence).
+                    if strong && t.len() >= 5 && profile.strong_tokens.contains(t) {
                         long_tokens.push(t.clone());
                     }
                 } else {
@@ -365,10 +435,22 @@ impl DomainScorer {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&token_pats)
             .expect("token patterns build");
-        let mut chinese_names: Vec<String> =
-            profile.chinese_names.iter().chain(&profile.traditional_names).cloned().collect();
+        let mut chinese_names: Vec<String> = profile
+            .chinese_names
+            .iter()
+            .chain(&profile.traditional_names)
+            .chain(profile.terms.iter().filter(|t| !t.weak).map(|t| &t.zh))
+            .cloned()
+            .collect();
         chinese_names.sort();
         chinese_names.dedup();
+        // Generic Chinese words (证书, 查询) in an IDN count as generic words.
+        let mut chinese_generic: Vec<String> =
+            profile.terms.iter().filter(|t| t.weak && !chinese_names.contains(&t.zh)).map(|t| t.zh.clone()).collect();
+        chinese_generic.sort();
+        chinese_generic.dedup();
+        let chinese_count = chinese_names.len();
+        chinese_names.extend(chinese_generic);
         let chinese = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&chinese_names)
@@ -386,7 +468,65 @@ impl DomainScorer {
             long_tokens,
             chinese,
             chinese_names,
+            chinese_brand_count: chinese_count,
+            certificate_words: shared.certificate.iter().map(String::as_str).collect(),
+            office_words: profile.office_forms(),
+            query_words: shared.query.iter().map(String::as_str).collect(),
+            words,
+            word_class,
         }
+    }
+
+    /// Reads each letter run of `skel` (split at dots, dashes, underscores and digits) that is a sequence of
+    /// known words as those words, choosing the reading with the most brand words, then the fewest words:
+    /// `qgtzzycx` is qg + tzzy + cx. Runs that do not read as known words give nothing (a brand token inside
+    /// them is still found by the substring matcher). Cost: one automaton pass plus O(matches).
+    fn read_words(&self, skel: &str) -> Vec<(WordClass, &str)> {
+        let bytes = skel.as_bytes();
+        let mut matches: Vec<(usize, usize, usize)> =
+            self.words.find_overlapping_iter(skel).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect();
+        if matches.is_empty() {
+            return Vec::new();
+        }
+        matches.sort_unstable_by_key(|&(start, end, _)| (end, start));
+        let mut out = Vec::new();
+        let mut run_start = 0;
+        for i in 0..=bytes.len() {
+            if i < bytes.len() && bytes[i].is_ascii_lowercase() {
+                continue;
+            }
+            if i > run_start {
+                self.read_run(run_start, i, &matches, &mut out);
+            }
+            run_start = i + 1;
+        }
+        out
+    }
+
+    fn read_run<'a>(&'a self, a: usize, b: usize, matches: &[(usize, usize, usize)], out: &mut Vec<(WordClass, &'a str)>) {
+        // best[k]: the best reading of skel[a..a+k] as (brand words, -words, last word), if any.
+        let n = b - a;
+        let mut best: Vec<Option<(i32, i32, usize, usize)>> = vec![None; n + 1];
+        best[0] = Some((0, 0, usize::MAX, 0));
+        for &(start, end, id) in matches.iter().filter(|(s, e, _)| *s >= a && *e <= b) {
+            let Some((brand, neg_words, _, _)) = best[start - a] else { continue };
+            let candidate = (brand + i32::from(self.word_class[id].0 == WordClass::Brand), neg_words - 1, id, start - a);
+            if best[end - a].is_none_or(|cur| (candidate.0, candidate.1) > (cur.0, cur.1)) {
+                best[end - a] = Some(candidate);
+            }
+        }
+        let mut k = n;
+        let first = out.len();
+        while k > 0 {
+            let Some((_, _, id, from)) = best[k] else {
+                out.truncate(first);
+                return;
+            };
+            let (class, word) = &self.word_class[id];
+            out.push((*class, word.as_str()));
+            k = from;
+        }
+        out[first..].reverse();
     }
 
     /// Scores one name (as given: a host, a URL, a wildcard or an IDN in Unicode or punycode).
@@ -530,9 +670,37 @@ impl DomainScorer {
             brand = true;
         }
 
-        // 3. Brand tokens in the skeleton.
+        // 3. Chinese words in an IDN: brand names (应急管理, 电工证) and generic words (证书, 查询).
+        let mut chinese_brand: Vec<&str> = Vec::new();
+        let mut chinese_generic: Vec<&str> = Vec::new();
+        if clean.unicode != clean.ascii {
+            for m in self.chinese.find_iter(&clean.unicode) {
+                let id = m.pattern().as_usize();
+                let n = self.chinese_names[id].as_str();
+                let list = if id < self.chinese_brand_count { &mut chinese_brand } else { &mut chinese_generic };
+                if !list.contains(&n) {
+                    list.push(n);
+                }
+            }
+            if !chinese_brand.is_empty() {
+                let pts = 60 + 15 * (chinese_brand.len() as i32 - 1).min(2);
+                reasons.push(Reason { code: "chinese_official_name", points: pts, detail: chinese_brand.join(",") });
+                brand = true;
+            }
+            // Mixed scripts in one label (Latin with Cyrillic or Greek).
+            for label in head_unicode.split('.') {
+                let latin = label.chars().any(|c| c.is_ascii_alphabetic());
+                let other = label.chars().any(|c| matches!(c as u32, 0x0370..=0x052F));
+                if latin && other {
+                    reasons.push(Reason { code: "mixed_script", points: 30, detail: label.to_string() });
+                    break;
+                }
+            }
+        }
+
+        // 4. Brand and generic words in the skeleton.
         let mut strong = Vec::new();
-        let mut weak = Vec::new();
+        let mut weak = chinese_generic;
         for m in self.tokens.find_iter(&skel) {
             let (is_strong, ref t) = self.token_info[m.pattern().as_usize()];
             let list = if is_strong { &mut strong } else { &mut weak };
@@ -550,12 +718,33 @@ impl DomainScorer {
                 }
             }
         }
+        // Labels that read as known words: their short words count too (qgtzzycx, zjbzscx, yjglj).
+        let mut lawful: Vec<&str> = Vec::new();
+        for (class, word) in self.read_words(&skel) {
+            let list = match class {
+                WordClass::Brand => &mut strong,
+                WordClass::Generic => &mut weak,
+                WordClass::Lawful => &mut lawful,
+                WordClass::Neutral => continue,
+            };
+            if !list.contains(&word) {
+                list.push(word);
+            }
+        }
+        // A word inside a longer word of its kind counts once (yjgl inside yjglj, cx inside zscx).
+        for list in [&mut strong, &mut weak] {
+            let all = list.clone();
+            list.retain(|t| !all.iter().any(|o| o.len() > t.len() && o.contains(t)));
+        }
         // An official label already counted above is not counted again as a token.
         strong.retain(|t| !(self.official_labels.iter().any(|l| l == t) && reg_label == *t));
         if !strong.is_empty() {
             let pts = 30 + 30 * (strong.len() as i32 - 1).min(2);
             reasons.push(Reason { code: "brand_token", points: pts, detail: strong.join(",") });
             brand = true;
+            if let Some(office) = strong.iter().find(|w| self.office_words.iter().any(|o| o == *w)) {
+                reasons.push(Reason { code: "government_office_named", points: 30, detail: office.to_string() });
+            }
         }
         if !weak.is_empty() {
             let pts = (10 * weak.len() as i32).min(30);
@@ -568,30 +757,55 @@ impl DomainScorer {
                 detail: format!("{} + {}", strong[0], weak[0]),
             });
         }
-
-        // 4. Chinese names in an IDN.
-        if clean.unicode != clean.ascii {
-            let mut found: Vec<&str> = Vec::new();
-            for m in self.chinese.find_iter(&clean.unicode) {
-                let n = self.chinese_names[m.pattern().as_usize()].as_str();
-                if !found.contains(&n) {
-                    found.push(n);
+        // A query word with a certificate word or a claim to be government (zhengshu-chaxun, zscx-gov) names a
+        // certificate query service: only the authorities run one, whichever authority it copies.
+        let gov_claim = gov_mimic || weak.contains(&"gov");
+        let query = weak.iter().find(|w| self.query_words.contains(w) || w.contains("cx") || w.contains("chaxun"));
+        // (zscx and zhengshuchaxun are both words at once.)
+        let certificate = weak.iter().find(|w| self.certificate_words.contains(w));
+        if let Some(q) = query
+            && (certificate.is_some() || gov_claim)
+        {
+            let with = certificate.copied().unwrap_or("gov");
+            reasons.push(Reason { code: "query_service_named", points: 25, detail: format!("{with} + {q}") });
+            if gov_claim {
+                reasons.push(Reason {
+                    code: "government_query_claimed",
+                    points: 15,
+                    detail: "a query service that calls itself gov".into(),
+                });
+            }
+            brand = true;
+        }
+        // A label one edit from an official label (nem, meem, osat, sanr) next to a government claim or an
+        // official host's own sub-label (cx, cnse, zscx): cx.nem.gov.cn.top.
+        if !homoglyph_done && !edit_done && best_embedded.is_none() {
+            let sub_labels: Vec<&str> = self
+                .official_hosts
+                .iter()
+                .filter_map(|h| h.split('.').next())
+                .filter(|l| !self.official_labels.iter().any(|o| o == l))
+                .collect();
+            let pieces: Vec<&str> = skel.split(['.', '-', '_']).collect();
+            let beside_official = pieces.iter().any(|p| sub_labels.contains(p));
+            if gov_claim || beside_official {
+                let near = pieces.iter().find_map(|p| {
+                    self.official_labels.iter().find(|o| o.len() >= 3 && one_edit_apart(p, o)).map(|o| (*p, o))
+                });
+                if let Some((p, o)) = near
+                    && !reasons.iter().any(|r| r.code == "near_official_label")
+                {
+                    reasons.push(Reason {
+                        code: "near_official_label",
+                        points: 40,
+                        detail: format!("{p} is one edit from {o}"),
+                    });
+                    brand = true;
                 }
             }
-            if !found.is_empty() {
-                let pts = 60 + 15 * (found.len() as i32 - 1).min(2);
-                reasons.push(Reason { code: "chinese_official_name", points: pts, detail: found.join(",") });
-                brand = true;
-            }
-            // Mixed scripts in one label (Latin with Cyrillic or Greek).
-            for label in head_unicode.split('.') {
-                let latin = label.chars().any(|c| c.is_ascii_alphabetic());
-                let other = label.chars().any(|c| matches!(c as u32, 0x0370..=0x052F));
-                if latin && other {
-                    reasons.push(Reason { code: "mixed_script", points: 30, detail: label.to_string() });
-                    break;
-                }
-            }
+        }
+        if !lawful.is_empty() {
+            reasons.push(Reason { code: "lawful_word", points: -25, detail: lawful.join(",") });
         }
 
         // 5. Weak structural signals.
@@ -850,5 +1064,76 @@ mod tests {
         assert_eq!(shannon_entropy(""), 0.0);
         assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
         assert_eq!(split_digits("mem2024x").collect::<Vec<_>>(), ["mem", "2024", "x"]);
+    }
+
+    fn all() -> DomainScorer {
+        DomainScorer::new(&Profile::all())
+    }
+
+    #[test]
+    fn a_label_read_as_words_counts_its_short_brand_initials() {
+        let s = all();
+        // czz (操作证) is three letters: it counts only as a word of its own or inside a label read as words.
+        let r = s.score("hbczzcx.com").unwrap();
+        assert!(r.flagged, "{r:?}");
+        assert!(r.reasons.iter().any(|x| x.code == "brand_token" && x.detail.contains("czz")), "{r:?}");
+        // The same letters inside a label that is not a sequence of known words say nothing.
+        let r = s.score("czzabcq.com").unwrap();
+        assert!(!codes(&r).contains(&"brand_token"), "{r:?}");
+        assert_eq!(
+            s.read_words("qgtzzycx").iter().map(|(_, w)| *w).collect::<Vec<_>>(),
+            ["qg", "tzzy", "cx"]
+        );
+        assert!(s.read_words("abczzz").is_empty());
+    }
+
+    #[test]
+    fn terms_spell_full_pinyin_initials_and_office_names() {
+        let s = all();
+        for name in ["tezhongshebei-chaxun.top", "zhujianting-zscx.com", "rsj-zscx.net", "chachezheng-cx.cn"] {
+            let r = s.score(name).unwrap();
+            assert!(r.flagged, "{name}: {r:?}");
+        }
+        // Naming a government office is itself impersonation.
+        let r = s.score("yingjiguanliting.net").unwrap();
+        assert!(codes(&r).contains(&"government_office_named") && r.flagged, "{r:?}");
+        // A term's Chinese form in an IDN.
+        let idn = idna::domain_to_ascii("塔吊证查询.com").unwrap();
+        assert!(s.score(&idn).unwrap().flagged);
+    }
+
+    #[test]
+    fn a_certificate_query_service_calling_itself_gov_is_flagged() {
+        let s = all();
+        let r = s.score("zhengshu-chaxun-gov.com").unwrap();
+        assert!(r.flagged && codes(&r).contains(&"query_service_named"), "{r:?}");
+        // A query word alone, or a certificate word alone, names no query service.
+        for name in ["chaxun.com", "zhengshu.com", "kuaidi-chaxun.com"] {
+            let r = s.score(name).unwrap();
+            assert!(!r.flagged && !codes(&r).contains(&"query_service_named"), "{name}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn a_near_official_label_counts_beside_an_official_sub_label_or_gov() {
+        let s = all();
+        for name in ["cx.nem.gov.cn.top", "zscx.ostq.org.cn", "cnse.sarnr.net"] {
+            let r = s.score(name).unwrap();
+            assert!(r.flagged, "{name}: {r:?}");
+        }
+        // One edit from an official label with nothing around it is a coincidence.
+        let r = s.score("nem.com").unwrap();
+        assert!(!r.flagged, "{r:?}");
+    }
+
+    #[test]
+    fn lawful_words_lower_the_score_and_initials_are_no_typo_targets() {
+        let s = all();
+        let plain = s.score("tzzy-cx.com").unwrap();
+        let school = s.score("tzzy-peixun-cx.com").unwrap();
+        assert!(codes(&school).contains(&"lawful_word") && school.score < plain.score, "{school:?}");
+        // tzzyy is one edit from the initials tzzyry, but nobody typo-squats initials.
+        let r = s.score("tzzyy.com.cn").unwrap();
+        assert!(!codes(&r).contains(&"edit_distance"), "{r:?}");
     }
 }

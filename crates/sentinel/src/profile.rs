@@ -54,8 +54,65 @@ pub struct Profile {
     pub traditional_names: Vec<String>,
     /// Pinyin words and initials combined by the China look-alike generator.
     pub pinyin: Vec<String>,
+    /// The brand's Chinese terms with their pinyin: their full and initial forms become tokens
+    /// ([`Profile::term_tokens`]), so that a new spelling of a term needs no new rule.
+    #[serde(default)]
+    pub terms: Vec<Term>,
     /// The official reference page.
     pub reference: ReferencePage,
+}
+
+/// A Chinese term that names the brand (特种作业, 应急管理 ...) and its pinyin.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    /// The term in Chinese.
+    pub zh: String,
+    /// Its syllables without tones, separated by spaces: `te zhong zuo ye`.
+    pub pinyin: String,
+    /// A generic term (证书, 查询) only counts next to a brand term.
+    #[serde(default)]
+    pub weak: bool,
+    /// Syllables that may follow the term (局/部/厅: `ju`, `bu`, `ting`), each in full or as its initial.
+    #[serde(default)]
+    pub suffixes: Vec<String>,
+}
+
+impl Term {
+    /// The ASCII forms of the term: full pinyin, initials, and each with a suffix in full or as its initial
+    /// (应急管理局: yingjiguanli, yjgl, yingjiguanliju, yjglj, yjglju). Initial forms shorter than two letters
+    /// are left out (one letter names nothing).
+    pub fn forms(&self) -> Vec<String> {
+        let syllables: Vec<String> = self.pinyin.split_whitespace().map(str::to_ascii_lowercase).collect();
+        let full: String = syllables.concat();
+        let initials: String = syllables.iter().filter_map(|s| s.chars().next()).collect();
+        let mut out = vec![full.clone()];
+        // A letter shared by two syllables is often written once (deng gao: denggao and dengao).
+        let mut collapsed = String::new();
+        for s in &syllables {
+            let s = match (collapsed.chars().last(), s.chars().next()) {
+                (Some(a), Some(b)) if a == b => &s[1..],
+                _ => s.as_str(),
+            };
+            collapsed.push_str(s);
+        }
+        if collapsed != full {
+            out.push(collapsed);
+        }
+        if initials.len() >= 2 {
+            out.push(initials.clone());
+        }
+        for suffix in &self.suffixes {
+            let suffix = suffix.to_ascii_lowercase();
+            let first: String = suffix.chars().take(1).collect();
+            out.push(format!("{full}{suffix}"));
+            out.push(format!("{initials}{first}"));
+            out.push(format!("{initials}{suffix}"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|f| !f.is_empty() && seen.insert(f.clone()));
+        out
+    }
 }
 
 impl Profile {
@@ -99,6 +156,7 @@ impl Profile {
             merged.chinese_names.extend(p.chinese_names);
             merged.traditional_names.extend(p.traditional_names);
             merged.pinyin.extend(p.pinyin);
+            merged.terms.extend(p.terms);
         }
         for list in [
             &mut merged.official_domains,
@@ -131,6 +189,31 @@ impl Profile {
     /// Names of the shipped profiles.
     pub fn builtin_names() -> impl Iterator<Item = &'static str> {
         BUILTIN.iter().map(|(n, _)| *n)
+    }
+
+    /// The forms that name a government office (a brand term with 局/部/厅: yingjiguanlibu, yjglj), five
+    /// letters or more: anyone but the office itself naming a site so impersonates it.
+    pub fn office_forms(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for t in self.terms.iter().filter(|t| !t.weak && !t.suffixes.is_empty()) {
+            let plain = Term { suffixes: Vec::new(), ..t.clone() }.forms();
+            out.extend(t.forms().into_iter().filter(|f| f.len() >= 5 && !plain.contains(f)));
+        }
+        out
+    }
+
+    /// The tokens the profile's terms spell, as (strong, weak) lists, added to the listed tokens; a strong
+    /// term's two-letter initials are weak.
+    pub fn term_tokens(&self) -> (Vec<String>, Vec<String>) {
+        let (mut strong, mut weak) = (Vec::new(), Vec::new());
+        for t in &self.terms {
+            for form in t.forms() {
+                // Two letters (aj, yj) name too many things to stand for a brand on their own.
+                let list = if t.weak || form.len() < 3 { &mut weak } else { &mut strong };
+                list.push(form);
+            }
+        }
+        (strong, weak)
     }
 
     /// The official registrable domains (public-suffix aware), e.g. `mem.gov.cn`.
@@ -184,6 +267,33 @@ mod tests {
         d.sort();
         d.dedup();
         assert_eq!(d.len(), all.official_domains.len());
+    }
+
+    #[test]
+    fn a_term_spells_its_full_and_initial_forms_with_office_suffixes() {
+        let t = Term { zh: "登高证".into(), pinyin: "deng gao zheng".into(), weak: false, suffixes: vec![] };
+        assert_eq!(t.forms(), ["denggaozheng", "dengaozheng", "dgz"]);
+        let t = Term { zh: "应急管理".into(), pinyin: "ying ji guan li".into(), weak: false, suffixes: vec!["ju".into()] };
+        assert_eq!(t.forms(), ["yingjiguanli", "yjgl", "yingjiguanliju", "yjglj", "yjglju"]);
+        let one = Term { zh: "证".into(), pinyin: "zheng".into(), weak: true, suffixes: vec![] };
+        assert_eq!(one.forms(), ["zheng"], "a single initial is no token");
+    }
+
+    #[test]
+    fn every_shipped_profile_spells_its_terms() {
+        for name in Profile::builtin_names() {
+            let p = Profile::builtin(name).unwrap();
+            assert!(!p.terms.is_empty(), "{name} has no terms");
+            let (strong, _) = p.term_tokens();
+            assert!(!strong.is_empty(), "{name} has no strong term");
+            for t in &p.terms {
+                assert_eq!(t.zh.chars().count(), t.pinyin.split_whitespace().count(), "{name}: {} vs {}", t.zh, t.pinyin);
+            }
+        }
+        let (strong, _) = Profile::all().term_tokens();
+        for form in ["tezhongzuoye", "tzzy", "yjglj", "yingjiguanliting", "aqsc", "tzsb", "jzsg", "zyjn"] {
+            assert!(strong.iter().any(|s| s == form), "{form} missing from the merged profile");
+        }
     }
 
     #[test]

@@ -1,0 +1,94 @@
+//! Recall and false positives on the corpora in `testdata/`: the frozen blind batches (written from the label
+//! definitions alone, never tuned on) and the tuning set. The floors sit a little below the figures in
+//! bench/RESULTS-sentinel.md, so a change that loses recall or adds false positives fails here.
+//! Domains are judged as `certguard scan domains` judges them by default: against every profile at once.
+
+use certguard_sentinel::ads::AdScanner;
+use certguard_sentinel::domains::DomainScorer;
+use certguard_sentinel::profile::Profile;
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata");
+
+#[derive(Debug, Default)]
+struct Counts {
+    positives: u32,
+    caught: u32,
+    negatives: u32,
+    false_positives: u32,
+}
+
+impl Counts {
+    fn add(&mut self, positive: bool, flagged: bool) {
+        if positive {
+            self.positives += 1;
+            self.caught += u32::from(flagged);
+        } else {
+            self.negatives += 1;
+            self.false_positives += u32::from(flagged);
+        }
+    }
+    fn recall(&self) -> f64 {
+        f64::from(self.caught) / f64::from(self.positives)
+    }
+    fn fp_rate(&self) -> f64 {
+        f64::from(self.false_positives) / f64::from(self.negatives)
+    }
+    fn check(&self, what: &str, min_recall: f64, max_fp: f64) {
+        eprintln!(
+            "{what}: recall {}/{} = {:.1}%, false positives {}/{} = {:.1}%",
+            self.caught,
+            self.positives,
+            100.0 * self.recall(),
+            self.false_positives,
+            self.negatives,
+            100.0 * self.fp_rate()
+        );
+        assert!(self.positives >= 150 && self.negatives >= 150, "{what}: the corpus is incomplete: {self:?}");
+        assert!(self.recall() >= min_recall, "{what}: recall {:.3} fell below {min_recall}", self.recall());
+        assert!(self.fp_rate() <= max_fp, "{what}: false-positive rate {:.3} rose above {max_fp}", self.fp_rate());
+    }
+}
+
+fn domains(dir: &str) -> Counts {
+    let text = std::fs::read_to_string(format!("{ROOT}/{dir}/domains.tsv")).unwrap();
+    let scorer = DomainScorer::new(&Profile::all());
+    let mut c = Counts::default();
+    for line in text.lines().skip(1) {
+        let mut f = line.split('\t');
+        let (label, domain) = (f.next().unwrap(), f.next().unwrap());
+        // A name the scorer cannot read is not flagged (the CLI reports it as an error line).
+        let flagged = scorer.score(domain).is_ok_and(|s| s.flagged);
+        c.add(label == "positive", flagged);
+    }
+    c
+}
+
+fn ads(dir: &str) -> Counts {
+    let text = std::fs::read_to_string(format!("{ROOT}/{dir}/ads.jsonl")).unwrap();
+    let scanner = AdScanner::new();
+    let mut c = Counts::default();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let flagged = scanner.scan(v["text"].as_str().unwrap()).flagged;
+        c.add(v["label"] == "positive", flagged);
+    }
+    c
+}
+
+#[test]
+fn blind_batch_1() {
+    domains("blind-sentinel/batch-1").check("batch-1 domains", 0.78, 0.01);
+    ads("blind-sentinel/batch-1").check("batch-1 ads", 0.48, 0.02);
+}
+
+#[test]
+fn blind_batch_2() {
+    domains("blind-sentinel/batch-2").check("batch-2 domains", 0.80, 0.01);
+    ads("blind-sentinel/batch-2").check("batch-2 ads", 0.32, 0.02);
+}
+
+#[test]
+fn tuning_set() {
+    domains("sentinel-tuning").check("tuning domains", 0.96, 0.01);
+    ads("sentinel-tuning").check("tuning ads", 0.12, 0.03);
+}
