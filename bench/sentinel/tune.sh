@@ -29,7 +29,8 @@ for (label, text, note), g in zip(items, got):
     flagged = g.get('flagged', False)
     if flagged != (label == 'positive'):
         why = ' '.join(f"{r['code']}:{r['points']}" for r in g.get('reasons', [])) or ' '.join(
-            f"{p['phrase']}:{p['points']}" for p in g.get('phrases', []))
+            f"{p['phrase']}/{p['kind']}" for p in g.get('phrases', [])) + ' => ' + ','.join(
+            r['rule'] for r in g.get('rules', [])) + (' suppressed: ' + g['suppressed'] if g.get('suppressed') else '')
         print(f"{'MISS' if label == 'positive' else 'FP  '} {g.get('score')} {text} | {note} | {why}")
 PY
 rm -rf "$out"

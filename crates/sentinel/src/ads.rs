@@ -1,10 +1,13 @@
 //! Scanning ad texts for fake-certificate offers.
 //!
 //! The text is normalised ([`crate::normalize`]), then one Aho-Corasick pass finds the lexicon's phrases
-//! (`data/ads_lexicon.toml`: offers, verification claims, certificate names, and context words of warnings,
-//! official notices and lawful training/job ads that lower the score), regular expressions extract contacts and
-//! prices, and the score is the sum of the phrases' points plus bonuses for an offer that comes with a contact or
-//! a price. A text is flagged when the score reaches [`AD_FLAG_THRESHOLD`] and at least one offer matched.
+//! (`data/ads_lexicon.toml`), each belonging to a [`Concept`]: a certificate named, acquisition without the exam,
+//! a claim that the certificate verifies, speed, forgery, a fake query site for sale, exam cheating, renewal
+//! without the review training, a contact cue; and the contexts that speak against an offer (warnings and news,
+//! questions, platform rules, official notices, lawful training or job ads). Numbers with a unit of time followed
+//! by delivery words (3天出证, 二十天左右拿证) are found by a small scanner. Contacts and prices are extracted.
+//! Then [`Rule`]s combine concepts and say why a text is an offer ("a certificate without the exam"); a text is
+//! flagged when a rule fires and no warning, question or rule context without a contact speaks against it.
 //! Spans are character offsets into the original text.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -15,37 +18,121 @@ use serde::{Deserialize, Serialize};
 
 use crate::normalize::{Normalized, normalize};
 
-/// Score at which a text with an offer is flagged.
-pub const AD_FLAG_THRESHOLD: i32 = 40;
-
 const LEXICON: &str = include_str!("../data/ads_lexicon.toml");
 
-/// Kinds of lexicon phrases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// What a phrase says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum PhraseKind {
-    /// An offer of a certificate without the exam (免考, 包过 ...).
-    Offer,
-    /// A claim that the fake will verify (官网可查 ...).
-    Claim,
-    /// A certificate name (电工证 ...).
+pub enum Concept {
+    /// A certificate is named (电工证, 特种作业, 证).
     Cert,
-    /// Warning, news or police wording (谨防, 诈骗 ...): lowers the score.
+    /// Acquisition without the exam, training or presence (免考, 包过, 不用到场, 只需身份证).
+    NoExam,
+    /// The certificate is said to verify (官网可查, 扫码验证, 入网).
+    Verifiable,
+    /// Delivery speed (加急, 3天出证).
+    Speed,
+    /// Forgery or alteration (高仿, 空白证书, 信息可改).
+    Forgery,
+    /// A fake query site or its source code for sale (查询网站, 源码).
+    FakeSite,
+    /// Exam cheating (代考, 远程答题, 考前答案).
+    Cheating,
+    /// Review or renewal without the review training (复审不用去, 过期也能).
+    Renewal,
+    /// A call to get in touch (私聊, 看主页).
+    ContactCue,
+    /// Warning, news, police or victim wording: speaks against an offer.
     Warning,
-    /// Official notice wording (通知, 公告 ...): lowers the score.
+    /// A question about such offers: speaks against an offer.
+    Question,
+    /// A platform's or group's rule forbidding such posts.
+    Rule,
+    /// Official notice wording.
     Official,
-    /// Lawful training or job ad wording (培训, 报名 ...): lowers the score.
+    /// Lawful training or job ad wording.
     Lawful,
+    /// A longer phrase that overrides a shorter match (不考虑 is not 不考, 证明 is no certificate).
+    Neutral,
+    /// The review or renewal of a certificate is the subject (复审, 年审): with acquisition without the exam it
+    /// is renewal without the review training.
+    Review,
+}
+
+/// How many concepts there are (for per-concept counters).
+const CONCEPTS: usize = Concept::Review as usize + 1;
+
+/// The lawful reading is the default: a phrase of one of these concepts makes a text an offer only through a
+/// [`Rule`].
+impl Concept {
+    fn is_offer(self) -> bool {
+        matches!(
+            self,
+            Concept::NoExam
+                | Concept::Verifiable
+                | Concept::Speed
+                | Concept::Forgery
+                | Concept::FakeSite
+                | Concept::Cheating
+                | Concept::Renewal
+        )
+    }
+}
+
+/// Why a text is an offer: a combination of concepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// A certificate named with acquisition without the exam, training or presence.
+    CertificateWithoutExam,
+    /// Exam cheating offered.
+    ExamCheating,
+    /// A fake query site, its program or pages, offered for certificates.
+    FakeQuerySite,
+    /// Forgery or alteration of a certificate offered.
+    Forgery,
+    /// Review or renewal without the review training.
+    RenewalWithoutTraining,
+    /// A certificate said to verify, with a way to buy it (contact, price, speed or no exam).
+    VerifiableFake,
+    /// A certificate delivered in days or hours, with a contact or a price.
+    FastCertificate,
+}
+
+impl Rule {
+    /// The reason in Chinese, then English.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Rule::CertificateWithoutExam => "不经考试/培训/本人到场即可取得证书 (a certificate without the exam, training or presence)",
+            Rule::ExamCheating => "提供考试作弊 (exam cheating offered)",
+            Rule::FakeQuerySite => "出售或搭建假冒证书查询网站 (a fake certificate query site offered)",
+            Rule::Forgery => "伪造或篡改证书 (forgery or alteration offered)",
+            Rule::RenewalWithoutTraining => "不经复审培训即可复审或换证 (review or renewal without the review training)",
+            Rule::VerifiableFake => "声称买来的证书可查可验并留有购买方式 (a bought certificate said to verify, with a way to buy)",
+            Rule::FastCertificate => "数日/数小时出证并留有联系方式或价格 (a certificate in days or hours, with a contact or price)",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
 struct LexiconFile {
     group: Vec<Group>,
+    #[serde(default)]
+    combo: Vec<Combo>,
     negators: Negators,
+}
+/// Phrases generated as every first + middle + last.
+#[derive(Debug, Deserialize)]
+struct Combo {
+    concept: Concept,
+    points: i32,
+    first: Vec<String>,
+    middle: Vec<String>,
+    last: Vec<String>,
 }
 #[derive(Debug, Deserialize)]
 struct Group {
-    kind: PhraseKind,
+    concept: Concept,
     points: i32,
     terms: Vec<String>,
 }
@@ -57,10 +144,10 @@ struct Negators {
 /// A matched phrase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Phrase {
-    /// The phrase as in the lexicon (normalised form).
-    pub phrase: &'static str,
-    /// Its kind.
-    pub kind: PhraseKind,
+    /// The phrase as in the lexicon (normalised form), or the normalised text of a delivery time.
+    pub phrase: std::borrow::Cow<'static, str>,
+    /// What it says.
+    pub kind: Concept,
     /// Points it adds (0 when negated).
     pub points: i32,
     /// `[start, end)` character offsets into the original text.
@@ -111,31 +198,60 @@ pub struct Price {
 /// The verdict on one text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AdScan {
-    /// Sum of points.
+    /// Sum of points (ranks flagged texts; the rules decide whether a text is flagged).
     pub score: i32,
     /// Flagged as a fake-certificate offer.
     pub flagged: bool,
+    /// The rules that fired, each with its reason.
+    pub rules: Vec<RuleHit>,
+    /// Why a text whose rules fired is not flagged (a warning, question or platform rule without a contact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<&'static str>,
     /// Matched phrases.
     pub phrases: Vec<Phrase>,
     /// Extracted contacts.
     pub contacts: Vec<Contact>,
     /// Certificate types named.
-    pub certificates: Vec<&'static str>,
+    pub certificates: Vec<String>,
     /// Prices.
     pub prices: Vec<Price>,
 }
 
-/// The shipped lexicon, parsed once per process (phrases are then `&'static str`).
-fn lexicon() -> (&'static [(String, PhraseKind, i32)], &'static [String]) {
-    type Parsed = (Vec<(String, PhraseKind, i32)>, Vec<String>);
+/// A rule that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleHit {
+    /// Which rule.
+    pub rule: Rule,
+    /// Its reason, in Chinese then English.
+    pub reason: &'static str,
+}
+
+type LexEntry = (String, Concept, i32);
+
+/// The shipped lexicon, parsed once per process.
+fn lexicon() -> (&'static [LexEntry], &'static [String]) {
+    type Parsed = (Vec<LexEntry>, Vec<String>);
     static LEX: OnceLock<Parsed> = OnceLock::new();
     let l = LEX.get_or_init(|| {
         let lex: LexiconFile = toml::from_str(LEXICON).expect("shipped ad lexicon parses");
-        let mut info: Vec<(String, PhraseKind, i32)> = Vec::new();
+        let mut info: Vec<LexEntry> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for g in lex.group {
             for t in g.terms {
-                if !info.iter().any(|(p, _, _)| *p == t) {
-                    info.push((t, g.kind, g.points));
+                if seen.insert(t.clone()) {
+                    info.push((t, g.concept, g.points));
+                }
+            }
+        }
+        for c in lex.combo {
+            for f in &c.first {
+                for m in &c.middle {
+                    for l in &c.last {
+                        let t = format!("{f}{m}{l}");
+                        if seen.insert(t.clone()) {
+                            info.push((t, c.concept, c.points));
+                        }
+                    }
                 }
             }
         }
@@ -151,7 +267,7 @@ fn lexicon() -> (&'static [(String, PhraseKind, i32)], &'static [String]) {
 #[derive(Debug, Clone)]
 pub struct AdScanner {
     ac: AhoCorasick,
-    info: &'static [(String, PhraseKind, i32)],
+    info: &'static [LexEntry],
     negators: &'static [String],
     wechat: Regex,
     qq: Regex,
@@ -164,6 +280,19 @@ impl Default for AdScanner {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Characters that open a quotation: a phrase inside quotes is someone else's words.
+const OPEN_QUOTES: &[char] = &['“', '"', '「', '『', '‘', '\''];
+const CLOSE_QUOTES: &[char] = &['”', '"', '」', '』', '’', '\''];
+
+/// Units of time after a number: 3天, 二十天, 24h, 十五个工作日.
+const TIME_UNITS: &[&str] = &["个工作日", "工作日", "个小时", "小时", "天", "日", "周", "h"];
+/// Words after a delivery time that make it one (3天出证, 两天到手, 十天左右拿证).
+const DELIVERY_WORDS: &[&str] = &["出", "拿", "到手", "下证", "下", "搞定", "办好", "内", "左右", "包邮", "就能", "即可", "可取"];
+
+fn is_numeral(c: char) -> bool {
+    c.is_ascii_digit() || "一二两三四五六七八九十半〇零".contains(c)
 }
 
 impl AdScanner {
@@ -203,52 +332,201 @@ impl AdScanner {
         [s, e]
     }
 
+    /// Delivery times in the normalised text: a run of numerals, a unit of time, then a delivery word within a
+    /// few characters (3天出证, 二十天左右拿证, 24h下证). Returns byte ranges.
+    fn delivery_times(t: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut chars = t.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if !is_numeral(c) {
+                continue;
+            }
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if !is_numeral(d) {
+                    break;
+                }
+                end = j + d.len_utf8();
+                chars.next();
+            }
+            let rest = &t[end..];
+            let Some(unit) = TIME_UNITS.iter().find(|u| rest.starts_with(**u)) else { continue };
+            let after = &rest[unit.len()..];
+            let window: String = after.chars().take(4).collect();
+            if DELIVERY_WORDS.iter().any(|w| window.contains(w)) {
+                out.push((i, end + unit.len()));
+            }
+        }
+        out
+    }
+
     /// Scans one text.
     pub fn scan(&self, original: &str) -> AdScan {
         let n = normalize(original);
         let t = &n.text;
-        let mut phrases = Vec::new();
-        let mut certificates: Vec<&'static str> = Vec::new();
-        let mut seen: Vec<usize> = Vec::new();
-        let (mut offers, mut claims, mut certs, mut context) = (0i32, 0i32, 0i32, 0i32);
+        let mut phrases: Vec<Phrase> = Vec::new();
+        let mut certificates: Vec<String> = Vec::new();
+        // Patterns seen so far: a set, since a hostile text can repeat one phrase a million times.
+        let mut seen: rustc_hash::FxHashSet<usize> = rustc_hash::FxHashSet::default();
+        let mut found: Vec<Concept> = Vec::new();
+        // Distinct phrases per concept: two different claims (入网 and 查得到) say more than one.
+        let mut distinct = [0u32; CONCEPTS];
+        let mut quoted_offers = 0;
+        let mut context = 0i32;
+        let mut warning_points = 0i32;
+        let mut score = 0i32;
+        // Byte ranges of quotations (“...”): offers inside them are someone else's words when a warning is near.
+        let quotes = quote_ranges(t);
+        let mut quote_cursor = 0;
         for m in self.ac.find_iter(t) {
             let pid = m.pattern().as_usize();
-            let (ref phrase, kind, pts) = self.info[pid];
-            let phrase: &'static str = phrase.as_str();
-            let before = &t[..m.start()];
-            let before = before.trim_end_matches(['“', '"', '「', '『', '‘', '\'', '《', '【', '(', '（']);
-            let quoted = t[before.len()..m.start()].contains(['“', '"', '「', '『', '‘']);
-            let negated = matches!(kind, PhraseKind::Offer | PhraseKind::Claim)
-                && (quoted || self.negators.iter().any(|ng| before.ends_with(ng.as_str())));
-            let first = !seen.contains(&pid);
-            seen.push(pid);
-            let counted = if negated || !first { 0 } else { pts };
-            match kind {
-                PhraseKind::Offer => offers += counted,
-                PhraseKind::Claim => claims += counted,
-                PhraseKind::Cert => {
-                    certs += counted;
-                    if phrase != "证书" && !certificates.contains(&phrase) {
-                        certificates.push(phrase);
-                    }
-                }
-                _ => context += counted,
+            let (ref phrase, concept, pts) = self.info[pid];
+            if concept == Concept::Neutral {
+                continue;
             }
-            let span = Self::span(&n, m.start(), m.end());
+            // Quotation marks between a disclaimer and the phrase do not hide it: 所谓“免考”.
+            let before = t[..m.start()].trim_end_matches(['“', '"', '「', '『', '‘', '\'', '《', '【', '(', '（']);
+            // A phrase that is itself a negation (不用考, 免考) is not undone by a one-character negator before
+            // it (要不不用考); only a disclaimer is (不承诺免考, 所谓免考).
+            let self_negating = phrase.starts_with(['不', '无', '没', '别', '免', '用']);
+            let negated = concept.is_offer()
+                && self.negators.iter().any(|ng| (!self_negating || ng.chars().count() > 1) && before.ends_with(ng.as_str()));
+            // Matches come in order: skip the quotations that end before this one starts.
+            while quote_cursor < quotes.len() && quotes[quote_cursor].1 < m.start() {
+                quote_cursor += 1;
+            }
+            let quoted = quotes.get(quote_cursor).is_some_and(|&(a, b)| m.start() >= a && m.end() <= b);
+            let first = seen.insert(pid);
+            let counted = if negated || !first { 0 } else { pts };
+            if !negated {
+                if quoted && concept.is_offer() {
+                    quoted_offers += 1;
+                }
+                if !found.contains(&concept) {
+                    found.push(concept);
+                }
+                if first {
+                    distinct[concept as usize] += 1;
+                }
+                // 出证, 办证, 证书查询网: an offer phrase that names the certificate names it.
+                if concept.is_offer() && phrase.contains('证') && !found.contains(&Concept::Cert) {
+                    found.push(Concept::Cert);
+                }
+            }
+            if matches!(concept, Concept::Warning | Concept::Question | Concept::Rule | Concept::Official | Concept::Lawful) {
+                context += counted;
+            }
+            if concept == Concept::Warning {
+                warning_points += counted;
+            }
+            score += counted;
+            if concept == Concept::Cert && first && phrase.chars().count() >= 3 {
+                certificates.push(phrase.clone());
+            }
             phrases.push(Phrase {
-                phrase,
-                kind,
+                phrase: std::borrow::Cow::Borrowed(phrase.as_str()),
+                kind: concept,
                 points: counted,
                 text: n.original_text(original, m.start(), m.end()).to_string(),
-                span,
+                span: Self::span(&n, m.start(), m.end()),
                 negated,
             });
         }
-        // Contacts.
+        for (a, b) in Self::delivery_times(t) {
+            if !found.contains(&Concept::Speed) {
+                found.push(Concept::Speed);
+                score += 15;
+            }
+            phrases.push(Phrase {
+                phrase: std::borrow::Cow::Owned(t[a..b].to_string()),
+                kind: Concept::Speed,
+                points: 15,
+                text: n.original_text(original, a, b).to_string(),
+                span: Self::span(&n, a, b),
+                negated: false,
+            });
+        }
+        phrases.sort_by_key(|p| p.span);
+        let (contacts, prices) = self.contacts_and_prices(&n);
+        let has = |c: Concept| found.contains(&c);
+        // A way to buy: a number or an account, a non-government address, or a call to get in touch. Warnings
+        // cite the official query site; that is no way to buy.
+        let direct_contact = contacts.iter().any(|c| c.kind != ContactKind::Url);
+        let seller_url = contacts.iter().any(|c| {
+            c.kind == ContactKind::Url && !c.value.split('/').next().unwrap_or("").ends_with(".gov.cn")
+        });
+        let reachable = direct_contact || seller_url || has(Concept::ContactCue);
+        let paid = !prices.is_empty();
+        let mut rules = Vec::new();
+        let mut fire = |r: Rule, when: bool| {
+            if when {
+                rules.push(RuleHit { rule: r, reason: r.reason() });
+            }
+        };
+        let cert = has(Concept::Cert);
+        fire(Rule::CertificateWithoutExam, cert && has(Concept::NoExam));
+        fire(Rule::ExamCheating, has(Concept::Cheating));
+        let twice = |c: Concept| distinct[c as usize] >= 2;
+        fire(
+            Rule::FakeQuerySite,
+            has(Concept::FakeSite) && (cert || has(Concept::Verifiable) || has(Concept::Forgery) || twice(Concept::FakeSite)),
+        );
+        fire(
+            Rule::Forgery,
+            has(Concept::Forgery) && (cert || has(Concept::Verifiable) || reachable || twice(Concept::Forgery)),
+        );
+        fire(Rule::RenewalWithoutTraining, has(Concept::Renewal) || (has(Concept::Review) && has(Concept::NoExam)));
+        // A job ad asking for a certificate that "can be checked" or a school's "合格后可查" is lawful: claims
+        // and speed alone need the absence of lawful wording.
+        let lawful = has(Concept::Lawful);
+        fire(
+            Rule::VerifiableFake,
+            cert && has(Concept::Verifiable)
+                && (has(Concept::NoExam)
+                    || (!lawful && (reachable || paid || has(Concept::Speed) || twice(Concept::Verifiable)))),
+        );
+        fire(
+            Rule::FastCertificate,
+            cert && has(Concept::Speed) && (reachable || paid || twice(Concept::Speed)) && !lawful,
+        );
+        // Someone else's words: a warning, a question or a platform rule, and no way to buy. Offers quoted
+        // inside a text that gives a contact still count (the ring's own ad quotes its slogans).
+        let suppressed = if rules.is_empty() {
+            None
+        } else if has(Concept::Rule) && !direct_contact {
+            Some("a platform or group rule")
+        } else if warning_points <= -35 && !direct_contact {
+            Some("a warning, news or a victim's account")
+        } else if has(Concept::Question) && !direct_contact && !has(Concept::ContactCue) {
+            Some("a question about such offers")
+        } else if has(Concept::Official) && !direct_contact {
+            Some("an official notice")
+        } else if quoted_offers > 0 && context < 0 && !direct_contact {
+            Some("the offer is quoted")
+        } else {
+            None
+        };
+        if direct_contact && !rules.is_empty() {
+            score += 15;
+        }
+        AdScan {
+            score,
+            flagged: !rules.is_empty() && suppressed.is_none(),
+            rules,
+            suppressed,
+            phrases,
+            contacts,
+            certificates,
+            prices,
+        }
+    }
+
+    fn contacts_and_prices(&self, n: &Normalized) -> (Vec<Contact>, Vec<Price>) {
+        let t = &n.text;
         let mut contacts: Vec<Contact> = Vec::new();
         let mut push = |kind: ContactKind, value: String, s: usize, e: usize| {
             if !contacts.iter().any(|c| c.kind == kind && c.value == value) {
-                contacts.push(Contact { kind, value, span: Self::span(&n, s, e) });
+                contacts.push(Contact { kind, value, span: Self::span(n, s, e) });
             }
         };
         let digits = t.bytes().any(|b| b.is_ascii_digit());
@@ -308,24 +586,30 @@ impl AdScanner {
                     let whole = c.get(0).expect("match");
                     // a price is not a year or a count of days: 50..=50,000 yuan
                     if (50..=50_000).contains(&y) && !t[whole.end()..].starts_with('年') {
-                        prices.push(Price { yuan: y, span: Self::span(&n, whole.start(), whole.end()) });
+                        prices.push(Price { yuan: y, span: Self::span(n, whole.start(), whole.end()) });
                     }
                 }
             }
         }
-        let mut score = offers + claims + certs.min(15) + context;
-        let has_contact = !contacts.is_empty();
-        if offers > 0 && has_contact {
-            score += 15;
-        }
-        if offers > 0 && !prices.is_empty() {
-            score += 10;
-        }
-        if offers > 0 && claims > 0 {
-            score += 10;
-        }
-        AdScan { score, flagged: offers > 0 && score >= AD_FLAG_THRESHOLD, phrases, contacts, certificates, prices }
+        (contacts, prices)
     }
+}
+
+/// Byte ranges inside quotation marks (after an opening mark, up to its closing mark or 40 bytes).
+fn quote_ranges(t: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, c) in t.char_indices() {
+        match open {
+            None if OPEN_QUOTES.contains(&c) => open = Some(i + c.len_utf8()),
+            Some(start) if CLOSE_QUOTES.contains(&c) => {
+                out.push((start, i));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -44,6 +44,81 @@ impl Normalized {
     }
 }
 
+/// The traditional forms of the characters the lexicon's phrases are made of (電工證, 辦證, 免試), mapped to
+/// their simplified forms; every other character is returned as it is.
+fn simplified(c: char) -> char {
+    match c {
+        '電' => '电',
+        '話' => '话',
+        '書' => '书',
+        '試' => '试',
+        '過' => '过',
+        '網' => '网',
+        '辦' => '办',
+        '專' => '专',
+        '業' => '业',
+        '種' => '种',
+        '複' => '复',
+        '審' => '审',
+        '課' => '课',
+        '詢' => '询',
+        '驗' => '验',
+        '號' => '号',
+        '價' => '价',
+        '錢' => '钱',
+        '費' => '费',
+        '學' => '学',
+        '習' => '习',
+        '場' => '场',
+        '現' => '现',
+        '資' => '资',
+        '銲' => '焊',
+        '當' => '当',
+        '聯' => '联',
+        '發' => '发',
+        '體' => '体',
+        '檢' => '检',
+        '無' => '无',
+        '須' => '须',
+        '需' => '需',
+        '員' => '员',
+        '設' => '设',
+        '備' => '备',
+        '級' => '级',
+        '證' => '证',
+        '証' => '证',
+        '訓' => '训',
+        '練' => '练',
+        '補' => '补',
+        '換' => '换',
+        '舊' => '旧',
+        '車' => '车',
+        '機' => '机',
+        '這' => '这',
+        '來' => '来',
+        '個' => '个',
+        '們' => '们',
+        '為' => '为',
+        '會' => '会',
+        '點' => '点',
+        '壹' => '一',
+        '贰' => '二',
+        '貳' => '二',
+        '叁' => '三',
+        '參' => '三',
+        '肆' => '四',
+        '伍' => '五',
+        '陆' => '六',
+        '陸' => '六',
+        '柒' => '七',
+        '捌' => '八',
+        '玖' => '九',
+        '拾' => '十',
+        '幺' => '一',
+        other => other,
+    }
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
@@ -77,6 +152,24 @@ fn is_filler(c: char) -> bool {
                 | '`'
                 | '\''
                 | '"'
+                | '【'
+                | '】'
+                | '〔'
+                | '〕'
+                | '['
+                | ']'
+                | '('
+                | ')'
+                | '（'
+                | '）'
+                | '⊙'
+                | '—'
+                | '–'
+                | '='
+                | '○'
+                | '●'
+                | '★'
+                | '☆'
         )
 }
 
@@ -110,6 +203,11 @@ const VARIANTS: &[(&str, &str)] = &[
     ("電話", "电话"),
     ("証", "证"),
     ("證", "证"),
+    ("正书", "证书"),
+    ("征书", "证书"),
+    ("办征", "办证"),
+    ("拿征", "拿证"),
+    ("办正", "办证"),
 ];
 
 fn variants() -> &'static AhoCorasick {
@@ -139,7 +237,7 @@ struct Norm {
 fn is_variant_trigger(c: char) -> bool {
     matches!(
         c,
-        '薇' | '威' | '徽' | '芯' | '维' | 'v' | 'w' | '扣' | '企' | 'q' | '君' | '電' | '話' | '証' | '證' | '+'
+        '薇' | '威' | '徽' | '芯' | '维' | 'v' | 'w' | '扣' | '企' | 'q' | '君' | '電' | '話' | '証' | '證' | '+' | '正' | '征'
     )
 }
 
@@ -147,6 +245,7 @@ impl Norm {
     /// A CJK ideograph: never filler, never a variant trigger (except 薇威徽芯维扣企君電話証證).
     #[inline]
     fn push_cjk(&mut self, c: char, ci: u32, bi: u32) {
+        let c = simplified(c);
         if self.run.is_some() || is_variant_trigger(c) {
             return self.push(c, ci, bi);
         }
@@ -234,6 +333,7 @@ pub fn normalize(original: &str) -> Normalized {
         }
     }
     let Norm { text: joined, cmap, bmap, trigger, .. } = n;
+    let (joined, cmap, bmap) = spelled_numbers_to_digits(joined, cmap, bmap);
     if !trigger {
         return Normalized { text: joined, char_map: cmap, byte_map: bmap };
     }
@@ -267,6 +367,63 @@ pub fn normalize(original: &str) -> Normalized {
     char_map.extend_from_slice(&cmap[last..]);
     byte_map.extend_from_slice(&bmap[last..]);
     Normalized { text, char_map, byte_map }
+}
+
+fn numeral_digit(c: char) -> Option<char> {
+    Some(match c {
+        '〇' | '零' => '0',
+        '一' => '1',
+        '二' => '2',
+        '三' => '3',
+        '四' => '4',
+        '五' => '5',
+        '六' => '6',
+        '七' => '7',
+        '八' => '8',
+        '九' => '9',
+        _ => return None,
+    })
+}
+
+/// Phone and account numbers written in Chinese numerals (一八九〇九三一〇〇七七): a run of seven or more
+/// numeral characters becomes digits, each mapped to its original character. Shorter runs (三天, 二十) stay.
+fn spelled_numbers_to_digits(text: String, cmap: Vec<u32>, bmap: Vec<u32>) -> (String, Vec<u32>, Vec<u32>) {
+    let mut runs = Vec::new();
+    let mut start: Option<(usize, usize)> = None; // (byte offset, numerals so far)
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        match (numeral_digit(c), start) {
+            (Some(_), None) => start = Some((i, 1)),
+            (Some(_), Some((s, k))) => start = Some((s, k + 1)),
+            (None, Some((s, k))) => {
+                if k >= 7 {
+                    runs.push((s, i));
+                }
+                start = None;
+            }
+            (None, None) => {}
+        }
+    }
+    if runs.is_empty() {
+        return (text, cmap, bmap);
+    }
+    let mut out = String::with_capacity(text.len());
+    let (mut c2, mut b2) = (Vec::with_capacity(cmap.len()), Vec::with_capacity(bmap.len()));
+    let mut last = 0;
+    for (a, b) in runs {
+        out.push_str(&text[last..a]);
+        c2.extend_from_slice(&cmap[last..a]);
+        b2.extend_from_slice(&bmap[last..a]);
+        for (i, c) in text[a..b].char_indices() {
+            out.push(numeral_digit(c).expect("a numeral run"));
+            c2.push(cmap[a + i]);
+            b2.push(bmap[a + i]);
+        }
+        last = b;
+    }
+    out.push_str(&text[last..]);
+    c2.extend_from_slice(&cmap[last..]);
+    b2.extend_from_slice(&bmap[last..]);
+    (out, c2, b2)
 }
 
 #[cfg(test)]
@@ -308,6 +465,18 @@ mod tests {
         for (v, _) in VARIANTS {
             assert!(v.chars().any(is_variant_trigger), "{v}");
         }
+    }
+
+    #[test]
+    fn traditional_characters_brackets_and_spelled_numbers() {
+        assert_eq!(normalize("電工證【不】【用】【考】").text, "电工证不用考】");
+        assert_eq!(normalize("電話一八九〇九三一〇〇七七").text, "电话18909310077");
+        // Short numeral runs are words, not numbers.
+        assert_eq!(normalize("三天出证").text, "三天出证");
+        let orig = "联系一三七八八六五二零四一";
+        let n = normalize(orig);
+        let b = n.text.find("13788652041").unwrap();
+        assert_eq!(n.original_span(b, b + 11), (2, 13));
     }
 
     #[test]

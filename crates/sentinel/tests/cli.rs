@@ -159,7 +159,8 @@ fn scan_ads_text_and_json_lines() {
     assert_eq!(v[0]["certificates"][0], "电工证");
     assert_eq!(v[0]["phrases"][0]["span"], serde_json::json!([0, 3]));
     let p = v[0]["phrases"].as_array().unwrap().iter().find(|p| p["phrase"] == "免考").unwrap();
-    assert_eq!(p["kind"], "offer");
+    assert_eq!(p["kind"], "no_exam");
+    assert_eq!(v[0]["rules"][0]["rule"], "certificate_without_exam");
     assert_eq!(p["span"], serde_json::json!([3, 5]));
     assert_eq!(p["text"], "免考");
     assert_eq!(v[1]["flagged"], false);
