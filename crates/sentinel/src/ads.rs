@@ -103,13 +103,21 @@ impl Rule {
     /// The reason in Chinese, then English.
     pub fn reason(self) -> &'static str {
         match self {
-            Rule::CertificateWithoutExam => "不经考试/培训/本人到场即可取得证书 (a certificate without the exam, training or presence)",
+            Rule::CertificateWithoutExam => {
+                "不经考试/培训/本人到场即可取得证书 (a certificate without the exam, training or presence)"
+            }
             Rule::ExamCheating => "提供考试作弊 (exam cheating offered)",
             Rule::FakeQuerySite => "出售或搭建假冒证书查询网站 (a fake certificate query site offered)",
             Rule::Forgery => "伪造或篡改证书 (forgery or alteration offered)",
-            Rule::RenewalWithoutTraining => "不经复审培训即可复审或换证 (review or renewal without the review training)",
-            Rule::VerifiableFake => "声称买来的证书可查可验并留有购买方式 (a bought certificate said to verify, with a way to buy)",
-            Rule::FastCertificate => "数日/数小时出证并留有联系方式或价格 (a certificate in days or hours, with a contact or price)",
+            Rule::RenewalWithoutTraining => {
+                "不经复审培训即可复审或换证 (review or renewal without the review training)"
+            }
+            Rule::VerifiableFake => {
+                "声称买来的证书可查可验并留有购买方式 (a bought certificate said to verify, with a way to buy)"
+            }
+            Rule::FastCertificate => {
+                "数日/数小时出证并留有联系方式或价格 (a certificate in days or hours, with a contact or price)"
+            }
         }
     }
 }
@@ -289,7 +297,8 @@ const CLOSE_QUOTES: &[char] = &['”', '"', '」', '』', '’', '\''];
 /// Units of time after a number: 3天, 二十天, 24h, 十五个工作日.
 const TIME_UNITS: &[&str] = &["个工作日", "工作日", "个小时", "小时", "天", "日", "周", "h"];
 /// Words after a delivery time that make it one (3天出证, 两天到手, 十天左右拿证).
-const DELIVERY_WORDS: &[&str] = &["出", "拿", "到手", "下证", "下", "搞定", "办好", "内", "左右", "包邮", "就能", "即可", "可取"];
+const DELIVERY_WORDS: &[&str] =
+    &["出", "拿", "到手", "下证", "下", "搞定", "办好", "内", "左右", "包邮", "就能", "即可", "可取"];
 
 fn is_numeral(c: char) -> bool {
     c.is_ascii_digit() || "一二两三四五六七八九十半〇零".contains(c)
@@ -390,7 +399,10 @@ impl AdScanner {
             // it (要不不用考); only a disclaimer is (不承诺免考, 所谓免考).
             let self_negating = phrase.starts_with(['不', '无', '没', '别', '免', '用']);
             let negated = concept.is_offer()
-                && self.negators.iter().any(|ng| (!self_negating || ng.chars().count() > 1) && before.ends_with(ng.as_str()));
+                && self
+                    .negators
+                    .iter()
+                    .any(|ng| (!self_negating || ng.chars().count() > 1) && before.ends_with(ng.as_str()));
             // Matches come in order: skip the quotations that end before this one starts.
             while quote_cursor < quotes.len() && quotes[quote_cursor].1 < m.start() {
                 quote_cursor += 1;
@@ -413,7 +425,10 @@ impl AdScanner {
                     found.push(Concept::Cert);
                 }
             }
-            if matches!(concept, Concept::Warning | Concept::Question | Concept::Rule | Concept::Official | Concept::Lawful) {
+            if matches!(
+                concept,
+                Concept::Warning | Concept::Question | Concept::Rule | Concept::Official | Concept::Lawful
+            ) {
                 context += counted;
             }
             if concept == Concept::Warning {
@@ -452,9 +467,9 @@ impl AdScanner {
         // A way to buy: a number or an account, a non-government address, or a call to get in touch. Warnings
         // cite the official query site; that is no way to buy.
         let direct_contact = contacts.iter().any(|c| c.kind != ContactKind::Url);
-        let seller_url = contacts.iter().any(|c| {
-            c.kind == ContactKind::Url && !c.value.split('/').next().unwrap_or("").ends_with(".gov.cn")
-        });
+        let seller_url = contacts
+            .iter()
+            .any(|c| c.kind == ContactKind::Url && !c.value.split('/').next().unwrap_or("").ends_with(".gov.cn"));
         let reachable = direct_contact || seller_url || has(Concept::ContactCue);
         let paid = !prices.is_empty();
         let mut rules = Vec::new();
@@ -469,7 +484,8 @@ impl AdScanner {
         let twice = |c: Concept| distinct[c as usize] >= 2;
         fire(
             Rule::FakeQuerySite,
-            has(Concept::FakeSite) && (cert || has(Concept::Verifiable) || has(Concept::Forgery) || twice(Concept::FakeSite)),
+            has(Concept::FakeSite)
+                && (cert || has(Concept::Verifiable) || has(Concept::Forgery) || twice(Concept::FakeSite)),
         );
         fire(
             Rule::Forgery,

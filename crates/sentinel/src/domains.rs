@@ -372,7 +372,8 @@ impl DomainScorer {
             }
         }
         // gov.cn written out, or its look-alikes (qov.cn, gov.cm).
-        for p in ["gov-cn", "govcn", "gov.cn.", "gov_cn", "gov.cn-", "qov.cn", "qov-cn", "gov.cm", "gouv.cn", "gove.cn"] {
+        for p in ["gov-cn", "govcn", "gov.cn.", "gov_cn", "gov.cn-", "qov.cn", "qov-cn", "gov.cm", "gouv.cn", "gove.cn"]
+        {
             pats.push(p.to_string());
             embedded_info.push(("gov_cn_mimic", 30, p.trim_end_matches(['.', '-']).to_string()));
         }
@@ -409,10 +410,8 @@ impl DomainScorer {
             shared.lawful.iter().for_each(|w| add(w, WordClass::Lawful));
             shared.neutral.iter().for_each(|w| add(w, WordClass::Neutral));
         }
-        let words = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&word_pats)
-            .expect("word patterns build");
+        let words =
+            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&word_pats).expect("word patterns build");
         for (strong, list) in [(true, &strong_list), (false, &weak_list)] {
             for t in list {
                 if !seen.insert(t.clone()) {
@@ -503,14 +502,21 @@ impl DomainScorer {
         out
     }
 
-    fn read_run<'a>(&'a self, a: usize, b: usize, matches: &[(usize, usize, usize)], out: &mut Vec<(WordClass, &'a str)>) {
+    fn read_run<'a>(
+        &'a self,
+        a: usize,
+        b: usize,
+        matches: &[(usize, usize, usize)],
+        out: &mut Vec<(WordClass, &'a str)>,
+    ) {
         // best[k]: the best reading of skel[a..a+k] as (brand words, -words, last word), if any.
         let n = b - a;
         let mut best: Vec<Option<(i32, i32, usize, usize)>> = vec![None; n + 1];
         best[0] = Some((0, 0, usize::MAX, 0));
         for &(start, end, id) in matches.iter().filter(|(s, e, _)| *s >= a && *e <= b) {
             let Some((brand, neg_words, _, _)) = best[start - a] else { continue };
-            let candidate = (brand + i32::from(self.word_class[id].0 == WordClass::Brand), neg_words - 1, id, start - a);
+            let candidate =
+                (brand + i32::from(self.word_class[id].0 == WordClass::Brand), neg_words - 1, id, start - a);
             if best[end - a].is_none_or(|cur| (candidate.0, candidate.1) > (cur.0, cur.1)) {
                 best[end - a] = Some(candidate);
             }
@@ -1080,10 +1086,7 @@ mod tests {
         // The same letters inside a label that is not a sequence of known words say nothing.
         let r = s.score("czzabcq.com").unwrap();
         assert!(!codes(&r).contains(&"brand_token"), "{r:?}");
-        assert_eq!(
-            s.read_words("qgtzzycx").iter().map(|(_, w)| *w).collect::<Vec<_>>(),
-            ["qg", "tzzy", "cx"]
-        );
+        assert_eq!(s.read_words("qgtzzycx").iter().map(|(_, w)| *w).collect::<Vec<_>>(), ["qg", "tzzy", "cx"]);
         assert!(s.read_words("abczzz").is_empty());
     }
 

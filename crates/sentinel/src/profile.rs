@@ -273,7 +273,10 @@ mod tests {
     fn a_term_spells_its_full_and_initial_forms_with_office_suffixes() {
         let t = Term { zh: "登高证".into(), pinyin: "deng gao zheng".into(), weak: false, suffixes: vec![] };
         assert_eq!(t.forms(), ["denggaozheng", "dengaozheng", "dgz"]);
-        let t = Term { zh: "应急管理".into(), pinyin: "ying ji guan li".into(), weak: false, suffixes: vec!["ju".into()] };
+        let t =
+            Term {
+                zh: "应急管理".into(), pinyin: "ying ji guan li".into(), weak: false, suffixes: vec!["ju".into()]
+            };
         assert_eq!(t.forms(), ["yingjiguanli", "yjgl", "yingjiguanliju", "yjglj", "yjglju"]);
         let one = Term { zh: "证".into(), pinyin: "zheng".into(), weak: true, suffixes: vec![] };
         assert_eq!(one.forms(), ["zheng"], "a single initial is no token");
@@ -287,7 +290,13 @@ mod tests {
             let (strong, _) = p.term_tokens();
             assert!(!strong.is_empty(), "{name} has no strong term");
             for t in &p.terms {
-                assert_eq!(t.zh.chars().count(), t.pinyin.split_whitespace().count(), "{name}: {} vs {}", t.zh, t.pinyin);
+                assert_eq!(
+                    t.zh.chars().count(),
+                    t.pinyin.split_whitespace().count(),
+                    "{name}: {} vs {}",
+                    t.zh,
+                    t.pinyin
+                );
             }
         }
         let (strong, _) = Profile::all().term_tokens();

@@ -38,9 +38,7 @@ pub struct Registry {
 /// those indexes outgrew the cache. 80 random bits keep serials unguessable; the time they reveal is no
 /// more than the certificate's public issue date.
 pub fn new_serial() -> Serial {
-    let millis = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64);
+    let millis = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
     let mut bytes: [u8; 16] = rand::random();
     bytes[..6].copy_from_slice(&millis.to_be_bytes()[2..]);
     Serial(bytes)
