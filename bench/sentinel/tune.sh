@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lists what the shipped binary gets wrong on the TUNING set (testdata/sentinel-tuning): missed positives and
 # false positives with their scores and reasons. Never point it at a blind batch: those are for measuring only.
-# Usage: bench/sentinel/tune.sh [domains|ads]
+# Usage: bench/sentinel/tune.sh [domains|ads|ads-2]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 what="${1:-domains}"
@@ -14,7 +14,7 @@ if [ "$what" = domains ]; then
   tail -n +2 "$set_dir/domains.tsv" | cut -f2 > "$out/in.txt"
   "$bin" scan domains "$out/in.txt" > "$out/out.jsonl"
 else
-  "$bin" scan ads "$set_dir/ads.jsonl" > "$out/out.jsonl"
+  "$bin" scan ads "$set_dir/$what.jsonl" > "$out/out.jsonl"
 fi
 python3 - "$what" "$set_dir" "$out/out.jsonl" <<'PY'
 import json, sys
@@ -24,7 +24,7 @@ if what == 'domains':
     rows = [l.split('\t') for l in open(f'{set_dir}/domains.tsv', encoding='utf-8').read().splitlines()[1:]]
     items = [(r[0], r[1], r[2] if len(r) > 2 else '') for r in rows]
 else:
-    items = [(a['label'], a['text'], a.get('note', '')) for a in map(json.loads, open(f'{set_dir}/ads.jsonl', encoding='utf-8'))]
+    items = [(a['label'], a['text'], a.get('note', '')) for a in map(json.loads, open(f'{set_dir}/{what}.jsonl', encoding='utf-8'))]
 for (label, text, note), g in zip(items, got):
     flagged = g.get('flagged', False)
     if flagged != (label == 'positive'):
