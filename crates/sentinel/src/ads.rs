@@ -95,7 +95,7 @@ pub enum Rule {
     RenewalWithoutTraining,
     /// A certificate said to verify, with a way to buy it (contact, price, speed or no exam).
     VerifiableFake,
-    /// A certificate delivered in days or hours, with a contact or a price.
+    /// A certificate delivered in days or hours, outside any training or exam context.
     FastCertificate,
 }
 
@@ -399,10 +399,9 @@ impl AdScanner {
             // it (要不不用考); only a disclaimer is (不承诺免考, 所谓免考).
             let self_negating = phrase.starts_with(['不', '无', '没', '别', '免', '用']);
             let negated = concept.is_offer()
-                && self
-                    .negators
-                    .iter()
-                    .any(|ng| (!self_negating || ng.chars().count() > 1) && before.ends_with(ng.as_str()));
+                && self.negators.iter().any(|ng| {
+                    (!self_negating || !matches!(ng.as_str(), "不" | "无" | "没")) && before.ends_with(ng.as_str())
+                });
             // Matches come in order: skip the quotations that end before this one starts.
             while quote_cursor < quotes.len() && quotes[quote_cursor].1 < m.start() {
                 quote_cursor += 1;
@@ -448,6 +447,7 @@ impl AdScanner {
             });
         }
         for (a, b) in Self::delivery_times(t) {
+            distinct[Concept::Speed as usize] += 1;
             if !found.contains(&Concept::Speed) {
                 found.push(Concept::Speed);
                 score += 15;
@@ -478,10 +478,20 @@ impl AdScanner {
                 rules.push(RuleHit { rule: r, reason: r.reason() });
             }
         };
-        let cert = has(Concept::Cert);
-        fire(Rule::CertificateWithoutExam, cert && has(Concept::NoExam));
-        fire(Rule::ExamCheating, has(Concept::Cheating));
         let twice = |c: Concept| distinct[c as usize] >= 2;
+        let cert = has(Concept::Cert);
+        // A certificate named as such (电工证, 特种作业), not just 证 or a trade (出证 of a passport, 电工服).
+        let named_cert = phrases.iter().any(|p| {
+            p.kind == Concept::Cert
+                && !p.negated
+                && ((p.phrase.ends_with('证') && p.phrase.chars().count() >= 3)
+                    || ["特种", "安全员", "三类人员", "操作证"].iter().any(|w| p.phrase.contains(w)))
+        });
+        // A trade named beside 证 (3天出证！电工、焊工) names its certificate.
+        let trade_cert =
+            cert && phrases.iter().any(|p| p.kind == Concept::Cert && !p.negated && !p.phrase.contains('证'));
+        fire(Rule::CertificateWithoutExam, cert && has(Concept::NoExam));
+        fire(Rule::ExamCheating, has(Concept::Cheating) && (cert || twice(Concept::Cheating)));
         fire(
             Rule::FakeQuerySite,
             has(Concept::FakeSite)
@@ -503,7 +513,10 @@ impl AdScanner {
         );
         fire(
             Rule::FastCertificate,
-            cert && has(Concept::Speed) && (reachable || paid || twice(Concept::Speed)) && !lawful,
+            (named_cert || trade_cert)
+                && has(Concept::Speed)
+                && !lawful
+                && (reachable || paid || twice(Concept::Speed)),
         );
         // Someone else's words: a warning, a question or a platform rule, and no way to buy. Offers quoted
         // inside a text that gives a contact still count (the ring's own ad quotes its slogans).
