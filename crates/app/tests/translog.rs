@@ -235,6 +235,32 @@ async fn trust_list_keys_added_and_removed_are_logged_once() {
     assert!(report.anomalies.is_empty(), "{:?}", report.anomalies);
     let (entry, _) = e.log.prove_index(3).await.unwrap().unwrap();
     assert_eq!(entry.previous, Some(2));
+
+    // The auditor's key ledger: A and B's second key in force; the current trust list matches it.
+    use certguard_app::translog::audit::check_trust_list;
+    assert_eq!(report.keys_in_force, Some(2));
+    let ledger = report.state.keys.clone().unwrap();
+    assert!(check_trust_list(&ledger, &[a.clone(), b2.clone()]).is_empty());
+    // A trust list naming a key the log never announced, or B's old key, or leaving A out, is an alarm.
+    let c = key(3, 30);
+    let found = |trusted: &[TrustedKey]| -> Vec<&'static str> {
+        check_trust_list(&ledger, trusted).into_iter().map(|a| a.kind).collect()
+    };
+    assert_eq!(found(&[a.clone(), b2.clone(), c.clone()]), ["key_not_logged"]);
+    assert_eq!(found(&[a.clone(), b.clone()]), ["key_not_logged"]);
+    assert_eq!(found(std::slice::from_ref(&b2)), ["key_not_in_trust_list"]);
+
+    // An incremental audit carries the ledger on: C announced later is in force after the next run.
+    assert_eq!(e.log.sync_trust_list(&[a.clone(), b2.clone(), c.clone()]).await.unwrap(), 1);
+    e.log.sequence().await.unwrap();
+    let mut source = served(&e.log).await;
+    let next = run_audit(&mut source, &e.log, Some(&report.state));
+    assert_eq!(next.checked_from, 4);
+    assert_eq!(next.keys_in_force, Some(3));
+    assert!(check_trust_list(next.state.keys.as_ref().unwrap(), &[a, b2, c]).is_empty());
+    // A state file from before key tracking has no ledger: an incremental run cannot know the keys.
+    let old = AuditState { keys: None, ..report.state.clone() };
+    assert_eq!(run_audit(&mut source, &e.log, Some(&old)).keys_in_force, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

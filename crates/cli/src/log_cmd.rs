@@ -152,6 +152,32 @@ pub struct AuditArgs {
     /// Where the last verified checkpoint is kept between runs (consistency is checked against it).
     #[arg(long)]
     pub state: Option<PathBuf>,
+    /// A signed trust list (the file served at /trust-list): every key it names must have been announced in
+    /// the log, and every key the log holds in force must be in it. Needs --anchor.
+    #[arg(long, requires = "anchor")]
+    pub trust_list: Option<PathBuf>,
+    /// The trust anchor's public key (PEM) that signed --trust-list.
+    #[arg(long, requires = "trust_list")]
+    pub anchor: Option<PathBuf>,
+}
+
+/// The keys a signed trust list names, checked against its anchor.
+fn trusted_keys(list: &std::path::Path, anchor: &std::path::Path) -> Result<Vec<certguard_app::translog::TrustedKey>> {
+    let pem = std::fs::read_to_string(anchor).with_context(|| format!("reading {}", anchor.display()))?;
+    let anchor = certguard_credential::keys::public_key_from_pem(&pem).map_err(|e| anyhow::anyhow!("anchor: {e}"))?;
+    let bytes = std::fs::read(list).with_context(|| format!("reading {}", list.display()))?;
+    let mut store = certguard_credential::trust_list::TrustStore::with_state(anchor, None);
+    let now = chrono::Utc::now().timestamp();
+    let list = store.update(&bytes, now).map_err(|e| anyhow::anyhow!("trust list: {e}"))?;
+    Ok(list
+        .entries
+        .iter()
+        .map(|e| certguard_app::translog::TrustedKey {
+            authority: e.authority_code.clone(),
+            kid: e.kid.clone(),
+            public_key: e.key.spki_der().to_vec(),
+        })
+        .collect())
 }
 
 fn read_arg(value: &str) -> Result<String> {
@@ -265,6 +291,19 @@ pub fn audit_log(args: &AuditArgs) -> Result<i32> {
         }
     };
     pb.finish_and_clear();
+    let mut report = report;
+    if let (Some(list), Some(anchor)) = (&args.trust_list, &args.anchor) {
+        let trusted = trusted_keys(list, anchor)?;
+        match &report.state.keys {
+            Some(ledger) => report.anomalies.extend(certguard_app::translog::audit::check_trust_list(ledger, &trusted)),
+            None => {
+                eprintln!(
+                    "error: the state file predates key tracking: audit once without --state to rebuild the key ledger"
+                );
+                return Ok(2);
+            }
+        }
+    }
     println!("{}", serde_json::to_string_pretty(&report)?);
     if report.anomalies.is_empty() {
         if let Some(p) = &args.state {

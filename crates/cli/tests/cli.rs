@@ -4,6 +4,7 @@ mod common;
 
 use common::wait_for;
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 fn certguard(args: &[&str], stdin: Option<&str>) -> Output {
@@ -250,6 +251,31 @@ fn log_prove_verify_and_audit_over_http() {
     // Raw mode audits any tiled log without decoding entries.
     let out = certguard(&["log", "audit", &format!("{base}/log"), "--vkey", vkey.trim(), "--raw"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The trust list the server serves names exactly the keys the log announced.
+    let list = dir.path().join("trust-list.cwt");
+    std::fs::write(&list, ureq::get(&format!("{base}/trust-list")).call().unwrap().body_mut().read_to_vec().unwrap())
+        .unwrap();
+    let anchor = Path::new(data).join("trust-anchor.pub.pem");
+    let (list, anchor) = (list.to_str().unwrap(), anchor.to_str().unwrap());
+    let log_url = format!("{base}/log");
+    let with_list = ["log", "audit", &log_url, "--vkey", vkey.trim(), "--trust-list", list, "--anchor", anchor];
+    let out = certguard(&with_list, None);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["keys_in_force"].as_u64().unwrap() >= 1, "{report}");
+    // A trust list checked against another anchor is not taken.
+    let stranger = dir.path().join("stranger.pem");
+    let out = certguard(&["keygen", "--alg", "EdDSA", "--out", stranger.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stranger_pub = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_str().unwrap().contains("stranger") && p.to_str().unwrap().contains("pub"))
+        .expect("keygen writes the public key");
+    let mut wrong = with_list;
+    let stranger_pub = stranger_pub.to_str().unwrap().to_string();
+    wrong[8] = &stranger_pub;
+    assert_ne!(certguard(&wrong, None).status.code(), Some(0));
 
     // The holder's proof, from the HTTP route and from the CLI, verifies offline against the key alone.
     let proof = dir.path().join("cert.tlog-proof");

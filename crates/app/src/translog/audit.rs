@@ -30,6 +30,11 @@ pub struct AuditState {
     pub root: String,
     /// The checkpoint note itself, kept as evidence.
     pub checkpoint: String,
+    /// The signing keys the log says are in force: key event serial (hex) -> SHA-256 of the key (hex), from
+    /// the key_added and key_removed entries up to `size`. `None` when the audit did not start at entry 0
+    /// (a state file from before key tracking), so the ledger is not known.
+    #[serde(default)]
+    pub keys: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// One thing found wrong.
@@ -49,6 +54,8 @@ pub struct AuditReport {
     pub anomalies: Vec<Anomaly>,
     /// Entries per event kind in the checked range (our entries only).
     pub kinds: Vec<(String, u64)>,
+    /// Signing keys the log holds in force after this run (our entries only; unknown without a full ledger).
+    pub keys_in_force: Option<usize>,
     #[serde(skip)]
     pub state: AuditState,
 }
@@ -128,6 +135,11 @@ pub fn audit(
     // and chained.
     let edge_tiles = [from / TILE_WIDTH, cp.size / TILE_WIDTH];
     let mut kinds: HashMap<String, u64> = HashMap::new();
+    // The key ledger continues from the previous run's, or starts empty at entry 0.
+    let mut keys = match previous {
+        Some(p) if from > 0 => p.keys.clone(),
+        _ => Some(std::collections::BTreeMap::new()),
+    };
     let mut last_of: HashMap<Serial, u64> = HashMap::new();
     let mut bundle_cache: HashMap<u64, Vec<Vec<u8>>> = HashMap::new();
     for bundle_index in from / TILE_WIDTH..cp.size.div_ceil(TILE_WIDTH) {
@@ -160,6 +172,18 @@ pub fn audit(
                 }
             };
             *kinds.entry(entry.kind.code().to_string()).or_default() += 1;
+            if let Some(keys) = keys.as_mut() {
+                match entry.kind {
+                    certguard_registry::LogEventKind::KeyAdded => {
+                        let digest = entry.credential_sha256.map(hex).unwrap_or_default();
+                        keys.insert(entry.serial.to_hex(), digest);
+                    }
+                    certguard_registry::LogEventKind::KeyRemoved => {
+                        keys.remove(&entry.serial.to_hex());
+                    }
+                    _ => {}
+                }
+            }
             check_chain(source, &entry, index, from, &mut last_of, &mut bundle_cache, cp.size, &mut anomalies)?;
             last_of.insert(entry.serial, index);
         }
@@ -197,8 +221,10 @@ pub fn audit(
     }
     let mut kinds: Vec<(String, u64)> = kinds.into_iter().collect();
     kinds.sort();
-    let state = AuditState { origin: cp.origin.clone(), size: cp.size, root: base64_of(&cp.root), checkpoint: note };
-    Ok(AuditReport { origin: cp.origin, size: cp.size, checked_from: from, anomalies, kinds, state })
+    let state =
+        AuditState { origin: cp.origin.clone(), size: cp.size, root: base64_of(&cp.root), checkpoint: note, keys };
+    let keys_in_force = if decode { state.keys.as_ref().map(|k| k.len()) } else { None };
+    Ok(AuditReport { origin: cp.origin, size: cp.size, checked_from: from, anomalies, kinds, keys_in_force, state })
 }
 
 /// An entry's `previous` must name an earlier entry of the same certificate, and the latest one seen; an entry
@@ -263,6 +289,58 @@ fn check_chain(
         _ => {}
     }
     Ok(())
+}
+
+fn hex(bytes: [u8; 32]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares the keys verifiers trust (the signed trust list) with the keys the log announced: a trusted key
+/// the log never announced (`key_not_logged`: it could sign credentials nobody can see being authorised) and
+/// a key the log still holds in force that the trust list no longer names (`key_not_in_trust_list`: its
+/// removal was never logged). `ledger` is [`AuditState::keys`].
+pub fn check_trust_list(
+    ledger: &std::collections::BTreeMap<String, String>,
+    trusted: &[super::TrustedKey],
+) -> Vec<Anomaly> {
+    let mut out = Vec::new();
+    let mut listed = std::collections::BTreeSet::new();
+    for k in trusted {
+        let serial = k.log_serial().to_hex();
+        let digest = hex(k.key_sha256());
+        match ledger.get(&serial) {
+            Some(logged) if *logged == digest => {}
+            Some(logged) => out.push(Anomaly {
+                kind: "key_not_logged",
+                index: None,
+                detail: format!(
+                    "the trust list's key {} of {} has SHA-256 {digest}, the log announced {logged} for it",
+                    serial, k.authority
+                ),
+            }),
+            None => out.push(Anomaly {
+                kind: "key_not_logged",
+                index: None,
+                detail: format!(
+                    "the trust list's key {serial} of {} (SHA-256 {digest}) was never announced in the log",
+                    k.authority
+                ),
+            }),
+        }
+        listed.insert(serial);
+    }
+    for (serial, digest) in ledger {
+        if !listed.contains(serial) {
+            out.push(Anomaly {
+                kind: "key_not_in_trust_list",
+                index: None,
+                detail: format!(
+                    "the log holds key {serial} (SHA-256 {digest}) in force, the trust list does not name it"
+                ),
+            });
+        }
+    }
+    out
 }
 
 fn base64_of(h: &Hash) -> String {

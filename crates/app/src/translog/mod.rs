@@ -490,7 +490,8 @@ impl TrustedKey {
         Serial(d[..16].try_into().expect("16 bytes"))
     }
 
-    fn key_sha256(&self) -> [u8; 32] {
+    /// SHA-256 of the public key: what a key event records.
+    pub fn key_sha256(&self) -> [u8; 32] {
         use sha2::{Digest, Sha256};
         Sha256::digest(&self.public_key).into()
     }
