@@ -57,7 +57,7 @@ async fn served(log: &TransLog) -> Served {
 }
 
 fn run_audit(
-    source: &mut Served,
+    source: &mut dyn LogSource,
     log: &TransLog,
     previous: Option<&AuditState>,
 ) -> certguard_app::translog::audit::AuditReport {
@@ -287,4 +287,67 @@ async fn a_registry_older_than_the_log_is_backfilled_once() {
     let report = run_audit(&mut source, &e.log, None);
     assert!(report.anomalies.is_empty(), "{:?}", report.anomalies);
     assert_eq!(report.kinds, vec![("imported".to_string(), 25)]);
+}
+
+/// Reads a log mirrored to a directory, as a static web server would serve it.
+struct Directory(std::path::PathBuf);
+
+impl LogSource for Directory {
+    fn get(&mut self, path: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(self.0.join(path)).map_err(|e| format!("{path}: {e}"))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mirrored_directory_audits_clean_and_grows_by_new_files_only() {
+    use certguard_app::translog::mirror::mirror;
+    let dir = tempfile::tempdir().unwrap();
+    let e = env(dir.path(), "a.db").await;
+    let out = dir.path().join("static-log");
+    assert_eq!(mirror(&e.log, &out).await.unwrap().written, 0, "an empty log mirrors nothing");
+    let runner = tokio::spawn(e.log.clone().run(std::time::Duration::from_millis(5)));
+    certguard_app::demo::seed(&e.registry, &e.accounts, 300).await.unwrap();
+    let first = mirror(&e.log, &out).await.unwrap();
+    assert!(first.size >= 300 && first.written >= 4 && first.kept == 0, "{first:?}");
+    let mut files = Directory(out.clone());
+    let audited = run_audit(&mut files, &e.log, None);
+    assert!(audited.anomalies.is_empty(), "{:?}", audited.anomalies);
+    assert_eq!(audited.size, first.size);
+    let vkey = std::fs::read_to_string(out.join("vkey")).unwrap();
+    assert_eq!(vkey.trim(), e.log.verifier().to_string());
+
+    // More events: the next run writes only new tiles (full ones stay as they were) and a new checkpoint.
+    let before: Vec<(std::path::PathBuf, Vec<u8>)> = walk(&out)
+        .into_iter()
+        .filter(|p| !p.ends_with("checkpoint"))
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    certguard_app::demo::seed(&e.registry, &e.accounts, 600).await.unwrap();
+    runner.abort();
+    let second = mirror(&e.log, &out).await.unwrap();
+    // Full tiles of the first run are kept; its partial tiles stay too (a reader may still hold the old
+    // checkpoint), the new tree's partial and full tiles are new files.
+    assert!(second.size > first.size && second.kept >= 1 && second.written >= 2, "{second:?}");
+    for (path, bytes) in &before {
+        assert_eq!(&std::fs::read(path).unwrap(), bytes, "{} was rewritten", path.display());
+    }
+    let next = run_audit(&mut files, &e.log, Some(&audited.state));
+    assert!(next.anomalies.is_empty(), "{:?}", next.anomalies);
+    assert_eq!((next.checked_from, next.size), (first.size, second.size));
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }

@@ -21,6 +21,14 @@ pub enum LogCommand {
         #[command(flatten)]
         store: crate::StoreFlags,
     },
+    /// Write the log as static files (checkpoint, vkey, tiles and entry bundles in the C2SP tlog-tiles layout)
+    /// under DIR, for any static web server or object store to serve; later runs write only what is new.
+    Mirror {
+        /// The directory to write (created if missing).
+        dir: PathBuf,
+        #[command(flatten)]
+        store: crate::StoreFlags,
+    },
     /// Verify an offline proof file against the log's verifier key; exits 1 if it does not verify.
     VerifyProof(VerifyProofArgs),
     /// Audit a transparency log over HTTP: every entry, tile and root against the signed checkpoint, and

@@ -748,6 +748,20 @@ async fn run_async(mut c: Config, command: Command) -> Result<i32> {
             pb.finish_and_clear();
             println!("{n} credentials signed");
         }
+        Command::Log(log_cmd::LogCommand::Mirror { dir, store }) => {
+            apply_store_flags(&mut c, store.data_dir, store.database_url);
+            let s = services(&c).await?;
+            let log = s.registry.log().context("this registry keeps no log")?;
+            let report = certguard_app::translog::mirror::mirror(log, &dir).await?;
+            println!("{}", serde_json::to_string(&report)?);
+            eprintln!(
+                "mirrored {} entries to {}: {} files written, {} already there",
+                report.size,
+                dir.display(),
+                report.written,
+                report.kept
+            );
+        }
         Command::Log(log_cmd::LogCommand::Prove { serial, out, store }) => {
             apply_store_flags(&mut c, store.data_dir, store.database_url);
             let s = services(&c).await?;

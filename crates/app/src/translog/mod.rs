@@ -10,6 +10,7 @@
 
 pub mod audit;
 mod key;
+pub mod mirror;
 mod sequencer;
 pub mod witness;
 
