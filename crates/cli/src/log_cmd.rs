@@ -52,6 +52,11 @@ pub struct VerifyCmd {
     /// key was never logged.
     #[arg(long)]
     pub require_log: bool,
+    /// The log's prefix (e.g. https://registry.example/log): for a text input without a --log-proof file, its
+    /// proof is fetched from <url>/proof/<serial> and verified like a file (against --log-vkey, so the server
+    /// is not trusted).
+    #[arg(long)]
+    pub log_url: Option<String>,
     /// Witness keys whose cosignatures count toward --quorum.
     #[arg(long = "witness")]
     pub witnesses: Vec<String>,
@@ -59,10 +64,35 @@ pub struct VerifyCmd {
     pub quorum: usize,
 }
 
+/// The serial a credential names (its `cti`), read without checking the signature: the proof is checked
+/// against the credential's own bytes anyway.
+fn credential_serial(text: &str) -> Option<String> {
+    use certguard_credential::envelope::{AQ1, unwrap};
+    let u = unwrap(text, &AQ1).ok()?;
+    let v = certguard_credential::cbor::decode(&u.cose.payload).ok()?;
+    let (claims, _) = certguard_credential::body::claims_from_value(&v).ok()?;
+    Some(claims.cti.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Fetches a certificate's latest proof from a log over HTTP, within the proof-file size limit.
+fn fetch_proof(base: &str, serial: &str) -> Result<ProofFile, String> {
+    let url = format!("{}/proof/{serial}", base.trim_end_matches('/'));
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().timeout_global(Some(std::time::Duration::from_secs(30))).build().into();
+    let mut res = agent.get(&url).call().map_err(|e| format!("{url}: {e}"))?;
+    let text = res
+        .body_mut()
+        .with_config()
+        .limit(MAX_PROOF_FILE_BYTES as u64)
+        .read_to_string()
+        .map_err(|e| format!("{url}: {e}"))?;
+    ProofFile::parse(&text).map_err(|e| format!("{url}: {e}"))
+}
+
 /// The log check of `certguard verify`: 0 when every AQ1 text input has a verified proof (or no log check
 /// was asked for), 1 when one has none and --require-log is set or a given proof fails.
 pub fn check_logged(cmd: &VerifyCmd) -> Result<i32> {
-    if cmd.log_vkey.is_none() && !cmd.require_log && cmd.log_proofs.is_empty() {
+    if cmd.log_vkey.is_none() && !cmd.require_log && cmd.log_proofs.is_empty() && cmd.log_url.is_none() {
         return Ok(0);
     }
     let key = vkey(cmd.log_vkey.as_deref().context("--log-vkey is needed to check proofs of logging")?)?;
@@ -101,11 +131,25 @@ pub fn check_logged(cmd: &VerifyCmd) -> Result<i32> {
         if !text.starts_with("AQ1:") {
             continue;
         }
-        let found = proofs.iter().find_map(|(name, p)| {
+        let check = |p: &ProofFile| {
             certguard_app::translog::verify_proof_file(p, &key.name, &key, &witnesses, cmd.quorum, Some(text))
-                .ok()
-                .map(|(entry, cp)| (name, p.index, entry, cp))
-        });
+        };
+        let mut found =
+            proofs.iter().find_map(|(name, p)| check(p).ok().map(|(entry, cp)| (name.clone(), p.index, entry, cp)));
+        if found.is_none()
+            && let Some(base) = &cmd.log_url
+        {
+            match credential_serial(text).ok_or_else(|| "the credential names no serial".to_string()).and_then(
+                |serial| {
+                    let p = fetch_proof(base, &serial)?;
+                    let (entry, cp) = check(&p).map_err(|e| format!("the fetched proof does not verify: {e}"))?;
+                    Ok((format!("fetched from {base}"), p.index, entry, cp))
+                },
+            ) {
+                Ok(f) => found = Some(f),
+                Err(e) => println!("log: {e}"),
+            }
+        }
         match found {
             Some((name, index, entry, cp)) => println!(
                 "log: recorded as entry {index} of {} ({}, {}), proof {name}",

@@ -286,6 +286,33 @@ fn log_prove_verify_and_audit_over_http() {
         ureq::get(&format!("{base}/e/{serial}/qr.png")).call().unwrap().body_mut().read_to_vec().unwrap(),
     )
     .unwrap();
+    // Online: no proof file at hand, the proof is fetched for the credential's serial and checked against the
+    // log's key (the server is not trusted).
+    let (trust, anchor) = (format!("{data}/trust-list.cwt"), format!("{data}/trust-anchor.pub.pem"));
+    let online = |url: &str| {
+        certguard(
+            &[
+                "verify",
+                qr.to_str().unwrap(),
+                "--trust-list",
+                &trust,
+                "--anchor-key",
+                &anchor,
+                "--log-vkey",
+                vkey.trim(),
+                "--log-url",
+                url,
+                "--require-log",
+            ],
+            None,
+        )
+    };
+    let out = online(&format!("{base}/log"));
+    assert!(text(&out.stdout).contains("fetched from"), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_ne!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    // A log that answers with nothing (or another log's proof) proves nothing.
+    let out = online(&format!("{base}/nowhere"));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     server.kill().unwrap();
     server.wait().unwrap();
     let out = certguard(&["log", "prove", &serial, "--out", proof.to_str().unwrap(), "--data-dir", data], None);
@@ -295,8 +322,6 @@ fn log_prove_verify_and_audit_over_http() {
     assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
     assert!(text(&out.stdout).contains(&serial));
     // `certguard verify` of the QR photo, offline: signature and trust list, and that the log recorded it.
-    let trust = format!("{data}/trust-list.cwt");
-    let anchor = format!("{data}/trust-anchor.pub.pem");
     let verify = |extra: &[&str]| {
         let mut args = vec![
             "verify",
