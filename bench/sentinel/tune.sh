@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lists what the shipped binary gets wrong on the TUNING set (testdata/sentinel-tuning): missed positives and
 # false positives with their scores and reasons. Never point it at a blind batch: those are for measuring only.
-# Usage: bench/sentinel/tune.sh [domains|ads|ads-2]
+# Usage: bench/sentinel/tune.sh [domains|domains-2|ads|ads-2|ads-3]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 what="${1:-domains}"
@@ -10,8 +10,8 @@ case "$set_dir" in *blind*) echo "refusing to list errors of a blind set" >&2; e
 if [ -z "${BIN:-}" ]; then cargo build --release -q -p certguard; fi
 bin="${BIN:-target/release/certguard}"
 out=$(mktemp -d)
-if [ "$what" = domains ]; then
-  tail -n +2 "$set_dir/domains.tsv" | cut -f2 > "$out/in.txt"
+if [ "${what#domains}" != "$what" ]; then
+  tail -n +2 "$set_dir/$what.tsv" | cut -f2 > "$out/in.txt"
   "$bin" scan domains "$out/in.txt" > "$out/out.jsonl"
 else
   "$bin" scan ads "$set_dir/$what.jsonl" > "$out/out.jsonl"
@@ -20,8 +20,8 @@ python3 - "$what" "$set_dir" "$out/out.jsonl" <<'PY'
 import json, sys
 what, set_dir, out = sys.argv[1:]
 got = [json.loads(l) for l in open(out)]
-if what == 'domains':
-    rows = [l.split('\t') for l in open(f'{set_dir}/domains.tsv', encoding='utf-8').read().splitlines()[1:]]
+if what.startswith('domains'):
+    rows = [l.split('\t') for l in open(f'{set_dir}/{what}.tsv', encoding='utf-8').read().splitlines()[1:]]
     items = [(r[0], r[1], r[2] if len(r) > 2 else '') for r in rows]
 else:
     items = [(a['label'], a['text'], a.get('note', '')) for a in map(json.loads, open(f'{set_dir}/{what}.jsonl', encoding='utf-8'))]

@@ -387,6 +387,7 @@ impl AdScanner {
         // Byte ranges of quotations (“...”): offers inside them are someone else's words when a warning is near.
         let quotes = quote_ranges(t);
         let mut quote_cursor = 0;
+        let mut last_negated_end = usize::MAX;
         for m in self.ac.find_iter(t) {
             let pid = m.pattern().as_usize();
             let (ref phrase, concept, pts) = self.info[pid];
@@ -398,15 +399,21 @@ impl AdScanner {
             // A phrase that is itself a negation (不用考, 免考) is not undone by a one-character negator before
             // it (要不不用考); only a disclaimer is (不承诺免考, 所谓免考).
             let self_negating = phrase.starts_with(['不', '无', '没', '别', '免', '用']);
-            let negated = concept.is_offer()
-                && self.negators.iter().any(|ng| {
-                    (!self_negating || !matches!(ng.as_str(), "不" | "无" | "没")) && before.ends_with(ng.as_str())
-                });
+            // An offer right after a negated one belongs to the same disclaimed list (什么免考包过).
+            let follows_negated = concept.is_offer() && m.start() == last_negated_end;
+            let negated = follows_negated
+                || concept.is_offer()
+                    && self.negators.iter().any(|ng| {
+                        (!self_negating || !matches!(ng.as_str(), "不" | "无" | "没")) && before.ends_with(ng.as_str())
+                    });
             // Matches come in order: skip the quotations that end before this one starts.
             while quote_cursor < quotes.len() && quotes[quote_cursor].1 < m.start() {
                 quote_cursor += 1;
             }
             let quoted = quotes.get(quote_cursor).is_some_and(|&(a, b)| m.start() >= a && m.end() <= b);
+            if negated {
+                last_negated_end = m.end();
+            }
             let first = seen.insert(pid);
             let counted = if negated || !first { 0 } else { pts };
             if !negated {
@@ -419,8 +426,12 @@ impl AdScanner {
                 if first {
                     distinct[concept as usize] += 1;
                 }
-                // 出证, 办证, 证书查询网: an offer phrase that names the certificate names it.
-                if concept.is_offer() && phrase.contains('证') && !found.contains(&Concept::Cert) {
+                // 出证, 办证, 证书查询网: an offer phrase that names the certificate names it (验证 does not).
+                if concept.is_offer()
+                    && concept != Concept::Verifiable
+                    && phrase.contains('证')
+                    && !found.contains(&Concept::Cert)
+                {
                     found.push(Concept::Cert);
                 }
             }

@@ -151,9 +151,17 @@ pub fn skeleton(s: &str) -> String {
                 }
                 _ => {}
             }
+            // A 0 or 1 in a run of digits between letters is a homoglyph (mem-g0v, g00gle); a number at the
+            // start or end of a label (mem12350, czz01) is a number.
+            let in_number = c.is_ascii_digit() && {
+                let start = b[..i].iter().rposition(|d| !d.is_ascii_digit()).map_or(0, |p| p + 1);
+                let end = b[i..].iter().position(|d| !d.is_ascii_digit()).map_or(b.len(), |p| i + p);
+                !(start > 0 && b[start - 1].is_ascii_alphabetic() && end < b.len() && b[end].is_ascii_alphabetic())
+            };
             out.push(match c {
-                b'0' => 'o',
-                b'1' | b'|' => 'l',
+                b'0' if !in_number => 'o',
+                b'1' if !in_number => 'l',
+                b'|' => 'l',
                 other => other as char,
             });
             i += 1;
@@ -318,6 +326,8 @@ struct DomainWords {
     lawful: Vec<String>,
     certificate: Vec<String>,
     query: Vec<String>,
+    seller: Vec<String>,
+    hotlines: Vec<String>,
 }
 
 fn domain_words() -> &'static DomainWords {
@@ -391,7 +401,14 @@ impl DomainScorer {
         // A word strong for one term (or profile) is never also weak.
         let shared = domain_words();
         let mut weak_list: Vec<String> = Vec::new();
-        for t in profile.weak_tokens.iter().chain(&term_weak).chain(&shared.certificate).chain(&shared.query) {
+        for t in profile
+            .weak_tokens
+            .iter()
+            .chain(&term_weak)
+            .chain(&shared.certificate)
+            .chain(&shared.query)
+            .chain(&shared.seller)
+        {
             if !strong_list.contains(t) && !weak_list.contains(t) {
                 weak_list.push(t.clone());
             }
@@ -500,6 +517,11 @@ impl DomainScorer {
             run_start = i + 1;
         }
         out
+    }
+
+    /// Whether a run of letters reads entirely as known words.
+    fn reads_as_words(&self, run: &str) -> bool {
+        !self.read_words(run).is_empty()
     }
 
     fn read_run<'a>(
@@ -765,7 +787,11 @@ impl DomainScorer {
         }
         // A query word with a certificate word or a claim to be government (zhengshu-chaxun, zscx-gov) names a
         // certificate query service: only the authorities run one, whichever authority it copies.
-        let gov_claim = gov_mimic || weak.contains(&"gov");
+        let hotline = skel
+            .split(|c: char| !c.is_ascii_digit())
+            .find(|d| domain_words().hotlines.iter().any(|h| h == d))
+            .map(str::to_string);
+        let gov_claim = gov_mimic || weak.contains(&"gov") || hotline.is_some();
         let query = weak.iter().find(|w| self.query_words.contains(w) || w.contains("cx") || w.contains("chaxun"));
         // (zscx and zhengshuchaxun are both words at once.)
         let certificate = weak.iter().find(|w| self.certificate_words.contains(w));
@@ -808,6 +834,38 @@ impl DomainScorer {
                     });
                     brand = true;
                 }
+            }
+        }
+        // The site's own name is nothing but brand or query words (with places, digits or generic words):
+        // tzzy.kim, chengdu-tzzy.com, diangongzheng.com, zscx.shop. Such a name says what the site is for.
+        if lawful.is_empty() && (!strong.is_empty() || query.is_some()) && !reg_label.starts_with("xn--") {
+            let label_skel = skeleton(reg_label);
+            let pieces: Vec<&str> =
+                label_skel.split(['-', '_']).flat_map(split_digits).filter(|p| !p.is_empty()).collect();
+            let read = !pieces.is_empty()
+                && pieces.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()) || self.reads_as_words(p));
+            // What the name must say: a certificate query (zscx), a certificate spelled out in full
+            // (diangongzheng, caozuozheng), or any brand word on a cheap gTLD (tzzy.top). Bare initials on
+            // an ordinary suffix (aqsc.cn, sdczz.com) are too often an organisation's own.
+            let cheap_gtld = self.suspicious.contains(suffix) && !suffix.contains('.') && suffix != "asia";
+            let shared = domain_words();
+            let seller =
+                pieces.iter().any(|p| self.read_words(p).iter().any(|(_, w)| shared.seller.iter().any(|s| s == w)));
+            let names_brand = pieces.iter().any(|p| {
+                self.read_words(p).iter().any(|(c, w)| {
+                    self.query_words.contains(w)
+                        || (*c == WordClass::Brand
+                            && (cheap_gtld || seller || hotline.is_some() || (w.len() >= 8 && w.ends_with("zheng"))))
+                })
+            });
+            let restricted = suffix.ends_with("edu.cn") || suffix.ends_with("ac.cn");
+            if read && names_brand && !restricted {
+                reasons.push(Reason {
+                    code: "brand_named_site",
+                    points: 30,
+                    detail: format!("{reg_label} is made of brand words"),
+                });
+                brand = true;
             }
         }
         if !lawful.is_empty() {

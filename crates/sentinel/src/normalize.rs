@@ -214,6 +214,7 @@ const VARIANTS: &[(&str, &str)] = &[
     ("作叶", "作业"),
     ("塔调", "塔吊"),
     ("扣:", "qq:"),
+    ("微:", "微信:"),
 ];
 
 fn variants() -> &'static AhoCorasick {
@@ -263,6 +264,7 @@ fn is_variant_trigger(c: char) -> bool {
             | '公'
             | '叶'
             | '调'
+            | '微'
     )
 }
 
