@@ -261,6 +261,11 @@ async fn trust_list_keys_added_and_removed_are_logged_once() {
     // A state file from before key tracking has no ledger: an incremental run cannot know the keys.
     let old = AuditState { keys: None, ..report.state.clone() };
     assert_eq!(run_audit(&mut source, &e.log, Some(&old)).keys_in_force, None);
+    // A raw audit decodes nothing, so it keeps no ledger, and a decoded run continuing from it has none either
+    // (an empty ledger would report every trusted key as never announced).
+    let raw = audit(&mut source, &e.log.verifier(), ORIGIN, Some(&report.state), false, |_, _| {}).unwrap();
+    assert_eq!(raw.state.keys, None);
+    assert_eq!(run_audit(&mut source, &e.log, Some(&raw.state)).keys_in_force, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -71,7 +71,8 @@ fn credential_serial(text: &str) -> Option<String> {
     let u = unwrap(text, &AQ1).ok()?;
     let v = certguard_credential::cbor::decode(&u.cose.payload).ok()?;
     let (claims, _) = certguard_credential::body::claims_from_value(&v).ok()?;
-    Some(claims.cti.iter().map(|b| format!("{b:02x}")).collect())
+    // A serial is 16 bytes; anything else names no certificate (and is not put into a URL).
+    (claims.cti.len() == 16).then(|| claims.cti.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Fetches a certificate's latest proof from a log over HTTP, within the proof-file size limit.
@@ -350,7 +351,8 @@ pub fn audit_log(args: &AuditArgs) -> Result<i32> {
             Some(ledger) => report.anomalies.extend(certguard_app::translog::audit::check_trust_list(ledger, &trusted)),
             None => {
                 eprintln!(
-                    "error: the state file predates key tracking: audit once without --state to rebuild the key ledger"
+                    "error: no key ledger (a --raw audit, or a state file from before key tracking): audit once \
+                     without --raw and without --state to rebuild it"
                 );
                 return Ok(2);
             }

@@ -289,24 +289,21 @@ fn log_prove_verify_and_audit_over_http() {
     // Online: no proof file at hand, the proof is fetched for the credential's serial and checked against the
     // log's key (the server is not trusted).
     let (trust, anchor) = (format!("{data}/trust-list.cwt"), format!("{data}/trust-anchor.pub.pem"));
-    let online = |url: &str| {
-        certguard(
-            &[
-                "verify",
-                qr.to_str().unwrap(),
-                "--trust-list",
-                &trust,
-                "--anchor-key",
-                &anchor,
-                "--log-vkey",
-                vkey.trim(),
-                "--log-url",
-                url,
-                "--require-log",
-            ],
-            None,
-        )
+    let verify = |extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            qr.to_str().unwrap(),
+            "--trust-list",
+            &trust,
+            "--anchor-key",
+            &anchor,
+            "--log-vkey",
+            vkey.trim(),
+        ];
+        args.extend_from_slice(extra);
+        certguard(&args, None)
     };
+    let online = |url: &str| verify(&["--log-url", url, "--require-log"]);
     let out = online(&format!("{base}/log"));
     assert!(text(&out.stdout).contains("fetched from"), "{}{}", text(&out.stdout), text(&out.stderr));
     assert_ne!(out.status.code(), Some(1), "{}", text(&out.stdout));
@@ -322,20 +319,6 @@ fn log_prove_verify_and_audit_over_http() {
     assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
     assert!(text(&out.stdout).contains(&serial));
     // `certguard verify` of the QR photo, offline: signature and trust list, and that the log recorded it.
-    let verify = |extra: &[&str]| {
-        let mut args = vec![
-            "verify",
-            qr.to_str().unwrap(),
-            "--trust-list",
-            &trust,
-            "--anchor-key",
-            &anchor,
-            "--log-vkey",
-            vkey.trim(),
-        ];
-        args.extend_from_slice(extra);
-        certguard(&args, None)
-    };
     let out = verify(&["--log-proof", proof.to_str().unwrap(), "--require-log"]);
     assert!(text(&out.stdout).contains("log: recorded as entry"), "{}{}", text(&out.stdout), text(&out.stderr));
     assert_ne!(out.status.code(), Some(1), "{}", text(&out.stdout));

@@ -701,6 +701,15 @@ mod tests {
     }
 
     #[test]
+    fn every_concept_has_a_counter() {
+        // The per-concept counters are an array of CONCEPTS: a concept added after Review must grow it.
+        for (_, concept, _) in lexicon().0 {
+            assert!((*concept as usize) < CONCEPTS, "{concept:?}");
+        }
+        assert_eq!(CONCEPTS, Concept::Review as usize + 1);
+    }
+
+    #[test]
     fn empty_and_odd_input_do_not_panic() {
         let s = AdScanner::new();
         for t in ["", " ", "\u{200b}", "🔥🔥", "a\u{0}b", &"免考".repeat(10_000)] {

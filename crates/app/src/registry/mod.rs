@@ -37,8 +37,8 @@ pub struct Registry {
 /// instead of touching a random page per insert, which made a million-row import several times slower once
 /// those indexes outgrew the cache. 80 random bits keep serials unguessable; the time they reveal is no
 /// more than the certificate's public issue date.
-pub fn new_serial() -> Serial {
-    let millis = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+pub fn new_serial(now: chrono::DateTime<chrono::Utc>) -> Serial {
+    let millis = u64::try_from(now.timestamp_millis()).unwrap_or(0);
     let mut bytes: [u8; 16] = rand::random();
     bytes[..6].copy_from_slice(&millis.to_be_bytes()[2..]);
     Serial(bytes)
@@ -190,7 +190,7 @@ impl Registry {
         if !self.authority_known(&new.authority) {
             return Err(AppError::invalid("authority", format!("unknown authority {}", new.authority)));
         }
-        let cert = build_certificate(new, &self.catalogue, new_serial(), self.clock.today())?;
+        let cert = build_certificate(new, &self.catalogue, new_serial(self.clock.now()), self.clock.today())?;
         let cert = self.signed(cert).await?;
         let rec = NewRecord {
             certificate: cert.clone(),
@@ -362,9 +362,9 @@ mod tests {
 
     #[test]
     fn serials_are_time_ordered_yet_unpredictable() {
-        let first = new_serial();
-        std::thread::sleep(std::time::Duration::from_millis(3));
-        let later: Vec<_> = (0..1000).map(|_| new_serial()).collect();
+        let t = chrono::Utc::now();
+        let first = new_serial(t);
+        let later: Vec<_> = (0..1000).map(|_| new_serial(t + chrono::Duration::milliseconds(3))).collect();
         // Ordered across milliseconds: the indexes keyed by serial grow at their right edge.
         assert!(later.iter().all(|s| *s > first));
         // Distinct within one millisecond: the random part differs.

@@ -31,8 +31,8 @@ pub struct AuditState {
     /// The checkpoint note itself, kept as evidence.
     pub checkpoint: String,
     /// The signing keys the log says are in force: key event serial (hex) -> SHA-256 of the key (hex), from
-    /// the key_added and key_removed entries up to `size`. `None` when the audit did not start at entry 0
-    /// (a state file from before key tracking), so the ledger is not known.
+    /// the key_added and key_removed entries up to `size`. `None` when it is not known: a raw audit, or a
+    /// run that continued a state file from before key tracking.
     #[serde(default)]
     pub keys: Option<std::collections::BTreeMap<String, String>>,
 }
@@ -136,7 +136,9 @@ pub fn audit(
     let edge_tiles = [from / TILE_WIDTH, cp.size / TILE_WIDTH];
     let mut kinds: HashMap<String, u64> = HashMap::new();
     // The key ledger continues from the previous run's, or starts empty at entry 0.
+    // A raw audit decodes no entries, so it keeps no ledger (a later decoded run must not trust an empty one).
     let mut keys = match previous {
+        _ if !decode => None,
         Some(p) if from > 0 => p.keys.clone(),
         _ => Some(std::collections::BTreeMap::new()),
     };
@@ -223,7 +225,7 @@ pub fn audit(
     kinds.sort();
     let state =
         AuditState { origin: cp.origin.clone(), size: cp.size, root: base64_of(&cp.root), checkpoint: note, keys };
-    let keys_in_force = if decode { state.keys.as_ref().map(|k| k.len()) } else { None };
+    let keys_in_force = state.keys.as_ref().map(|k| k.len());
     Ok(AuditReport { origin: cp.origin, size: cp.size, checked_from: from, anomalies, kinds, keys_in_force, state })
 }
 

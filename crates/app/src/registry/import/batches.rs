@@ -89,7 +89,7 @@ pub async fn import<R: Read + Seek + Send + 'static>(
                     });
                     continue;
                 }
-                match build_certificate(new, registry.catalogue(), new_serial(), today) {
+                match build_certificate(new, registry.catalogue(), new_serial(registry.clock().now()), today) {
                     Ok(cert) => {
                         // A row already stored as it is needs no new signature (re-imports stay cheap); the
                         // store decides again inside the batch transaction, this only avoids wasted signing.
