@@ -135,7 +135,31 @@ impl AdminGrant {
     }
 }
 
+/// Permission to read and move leads (fake sites, ads, contacts) and to export them. Analysts and admins.
+#[derive(Debug, Clone)]
+pub struct AnalystGrant {
+    actor: String,
+}
+
+impl AnalystGrant {
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+}
+
+/// An analyst grant for local operator tools (`certguard leads ...` on the server's own data).
+pub fn local_analyst(name: &str) -> AnalystGrant {
+    AnalystGrant { actor: format!("cli:{name}") }
+}
+
 impl Principal {
+    pub fn analyst(&self) -> Result<AnalystGrant, Denied> {
+        match self.role {
+            Role::Admin | Role::Analyst => Ok(AnalystGrant { actor: self.username.clone() }),
+            role => Err(Denied::Role { role, action: "work on leads" }),
+        }
+    }
+
     pub fn issuer_for(&self, authority: &AuthorityCode) -> Result<IssuerGrant, Denied> {
         match self.role {
             Role::Admin => Ok(IssuerGrant { actor: self.username.clone(), authority: authority.clone() }),

@@ -303,5 +303,6 @@ pub async fn seed(registry: &Registry, accounts: &Accounts, count: usize) -> Res
     }
     registry.log_trust_list().await?;
     registry.logged().await?;
+    crate::leads::demo::seed(registry).await?;
     Ok(inserted)
 }

@@ -7,10 +7,7 @@ use crate::registry::Registry;
 use certguard_credential::verify::{Check, CheckName, Context, ForeignKind, Outcome, Verdict, Verification};
 use certguard_registry::{Serial, Status};
 use certguard_sentinel::domains::DomainScorer;
-use certguard_sentinel::profile::Profile;
-use certguard_store::LeadSighting;
 use serde::Serialize;
-use std::sync::OnceLock;
 
 /// What the registry says about a credential that verified.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -169,9 +166,8 @@ pub struct OnlineVerification {
 }
 
 fn scorer() -> &'static DomainScorer {
-    static SCORER: OnceLock<DomainScorer> = OnceLock::new();
     // Every official query site at once: a fake site may copy any of them.
-    SCORER.get_or_init(|| DomainScorer::new(&Profile::all()))
+    crate::leads::detect::domain_scorer()
 }
 
 /// Judges the domain of a URL found in a QR code.
@@ -211,11 +207,6 @@ pub fn judge_url(url: &str) -> UrlJudgement {
             reasons: vec![e.to_string()],
         },
     }
-}
-
-/// A URL without its query and fragment: those may carry a victim's certificate number or ID.
-fn without_query(url: &str) -> &str {
-    url.split(['?', '#']).next().unwrap_or(url)
 }
 
 pub enum Input<'a> {
@@ -275,17 +266,11 @@ pub async fn verify_online(registry: &Registry, input: Input<'_>) -> Result<Onli
     let mut url = None;
     if let Verdict::NotOurFormat { kind: ForeignKind::Url(u) } = &verification.verdict {
         let judged = judge_url(u);
-        // A QR that sends people to a website is how fake query sites are reached: keep it as a lead.
-        registry
-            .store()
-            .record_lead_sighting(&LeadSighting {
-                domain: judged.domain.chars().take(253).collect(),
-                url: without_query(u).chars().take(512).collect(),
-                verdict: judged.verdict.to_string(),
-                score: judged.score,
-                at: registry.clock().now(),
-            })
-            .await?;
+        // A QR that sends people to a website is how fake query sites are reached: keep it as a lead (the
+        // address without its query, which may carry a victim's data).
+        if let Some(batch) = crate::leads::detect::qr_address(u, judged.score, judged.verdict, registry.clock().now()) {
+            crate::leads::record(registry, &batch).await?;
+        }
         url = Some(judged);
     }
     let registry_check = match &verification.credential {

@@ -49,6 +49,10 @@ pub struct Config {
     pub witness_name: String,
     /// The verifier keys of the logs this server witnesses (origin = key name).
     pub witness_logs: Vec<String>,
+    /// The authority named as the exporter of leads (STIX identity, MISP organisation).
+    pub exporter_name: String,
+    /// A short stable code for the exporter: export identifiers stay the same across exports.
+    pub exporter_code: String,
 }
 
 impl Default for Config {
@@ -73,6 +77,8 @@ impl Default for Config {
             witness_key: String::new(),
             witness_name: String::new(),
             witness_logs: Vec::new(),
+            exporter_name: "安证卫士 certguard".into(),
+            exporter_code: "certguard".into(),
         }
     }
 }
@@ -98,6 +104,8 @@ impl fmt::Debug for Config {
             .field("witnesses", &self.witnesses)
             .field("witness_key", &self.witness_key)
             .field("witness_name", &self.witness_name)
+            .field("exporter_name", &self.exporter_name)
+            .field("exporter_code", &self.exporter_code)
             .field("witness_logs", &self.witness_logs)
             .finish()
     }
@@ -164,6 +172,11 @@ witnesses = []
 witness_key = ""
 witness_name = ""
 witness_logs = []
+
+# Lead exports (STIX 2.1, MISP, CSV) name this authority as their producer; the code keeps export identifiers
+# stable across exports (a platform that loads two exports updates its objects instead of duplicating them).
+exporter_name = "安证卫士 certguard"
+exporter_code = "certguard"
 "#;
 
 fn env_var(key: &str) -> Result<Option<String>> {
@@ -244,6 +257,8 @@ impl Config {
         parse_env("metrics_token", &mut c.metrics_token)?;
         parse_env("redis_url", &mut c.redis_url)?;
         parse_env("log_origin", &mut c.log_origin)?;
+        parse_env("exporter_name", &mut c.exporter_name)?;
+        parse_env("exporter_code", &mut c.exporter_code)?;
         c.validate()?;
         Ok(c)
     }

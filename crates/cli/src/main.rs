@@ -2,6 +2,7 @@
 //! The only place that reads configuration and picks a storage backend.
 
 mod config;
+mod leads_cmd;
 mod log_cmd;
 
 // The server allocates many small strings per request (JSON, labels); mimalloc measured faster than the
@@ -132,6 +133,9 @@ enum Command {
     /// The transparency log: proofs, offline proof verification, auditing a log over HTTP.
     #[command(subcommand)]
     Log(log_cmd::LogCommand),
+    /// Leads for analysts: exports (STIX 2.1, MISP, CSV) and file feeds of domains and ads.
+    #[command(subcommand)]
+    Leads(leads_cmd::LeadsCommand),
 }
 
 #[derive(Subcommand)]
@@ -340,6 +344,8 @@ async fn serve(c: &Config, s: Services) -> Result<()> {
         secure_cookies: c.secure_cookies,
         forwarded_hops: if c.trust_forwarded_for { c.proxy_hops } else { 0 },
         metrics_token: Some(c.metrics_token.clone()).filter(|t| !t.is_empty()),
+        exporter_name: c.exporter_name.clone(),
+        exporter_code: c.exporter_code.clone(),
     };
     let shared = if c.redis_url.is_empty() {
         None
@@ -642,6 +648,7 @@ fn init_tracing() {
 /// The commands that open a store or serve, on the tokio runtime.
 async fn run_async(mut c: Config, command: Command) -> Result<i32> {
     match command {
+        Command::Leads(cmd) => return leads_cmd::run(c, cmd).await,
         Command::Serve(f) => {
             apply_store_flags(&mut c, f.data_dir, f.database_url);
             if let Some(l) = f.listen {

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_status_index.sql")),
     (3, include_str!("../migrations/0003_audit_filters_leads.sql")),
     (4, include_str!("../migrations/0004_transparency_log.sql")),
+    (5, include_str!("../migrations/0005_leads.sql")),
 ];
 
 pub struct SqliteStore {

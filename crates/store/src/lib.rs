@@ -27,7 +27,10 @@ pub use certificates::{
     StoredEvent, classify_insert, decode_certificate, decode_event, encode_certificate, encode_event, status_condition,
 };
 pub use error::{StoreError, StoreResult};
-pub use leads::{LeadCandidate, LeadSighting, LeadStore};
+pub use leads::{
+    LEAD_COLUMNS, LeadBatch, LeadDetail, LeadHistoryEntry, LeadParam, LeadQuery, LeadStep, LeadStore, RawLead,
+    Upserted, decode_lead, encode_lead_json, lead_filter,
+};
 pub use log::{LogBatch, LogLeaf, LogStore, PendingLogEvent, credential_sha256, log_columns};
 
 /// Every capability's storage in one object: what the edges wire (`Arc<dyn Store>`). A backend implements each

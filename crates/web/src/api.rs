@@ -20,7 +20,7 @@ use certguard_types::{IdentityDoc, IdentityKind, Sex};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::Ordering;
 
-fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+pub(crate) fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     payload.map(|Json(v)| v).map_err(|e| match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(e.status(), "too_large", e.body_text()),
         _ => ApiError::bad_request(e.body_text()),

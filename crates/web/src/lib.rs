@@ -47,6 +47,10 @@ pub struct WebConfig {
     pub forwarded_hops: u32,
     /// Bearer token that `/metrics` requires; `None` turns `/metrics` off.
     pub metrics_token: Option<String>,
+    /// The exporting authority named in lead exports (STIX identity, MISP organisation).
+    pub exporter_name: String,
+    /// A short stable code for it (keeps export identifiers apart between exporters).
+    pub exporter_code: String,
 }
 
 impl Default for WebConfig {
@@ -58,6 +62,8 @@ impl Default for WebConfig {
             secure_cookies: false,
             forwarded_hops: 0,
             metrics_token: None,
+            exporter_name: "安证卫士 certguard".into(),
+            exporter_code: "certguard".into(),
         }
     }
 }
@@ -137,6 +143,7 @@ pub fn router(state: SharedState) -> Router {
         .merge(pages::certificates::routes())
         .merge(pages::import::routes(max_upload))
         .merge(pages::audit::routes())
+        .merge(pages::leads::routes())
         .merge(api::routes())
         .merge(openapi::routes())
         .merge(metrics::routes())

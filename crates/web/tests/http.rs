@@ -535,9 +535,16 @@ async fn a_qr_that_is_a_link_is_called_out_and_kept_as_a_lead() {
         let v = verify(&app, bad).await;
         assert_ne!(v["verdict"], "valid", "{bad:.20}");
     }
-    let leads = app.registry.store().lead_candidates(10).await.unwrap();
-    let lead = leads.iter().find(|l| l.domain == "cx.mem.gov.cn.zscx-query.top").expect("kept as a lead");
-    assert_eq!((lead.verdict.as_str(), lead.url.as_str()), ("look_alike", "https://cx.mem.gov.cn.zscx-query.top/cert"));
+    // Kept as an address lead without its query (it may carry a victim's data), linked to its domain's lead.
+    let leads =
+        app.registry.store().leads(&certguard_store::LeadQuery { limit: 10, ..Default::default() }).await.unwrap();
+    let lead = leads.iter().find(|l| l.key == "https://cx.mem.gov.cn.zscx-query.top/cert").expect("kept as a lead");
+    assert_eq!(lead.source, "qr_scan");
+    assert!(lead.reasons.iter().any(|r| r.zh.contains("look_alike")), "{:?}", lead.reasons);
+    let detail = app.registry.store().lead(lead.id).await.unwrap().unwrap();
+    assert_eq!(detail.linked.len(), 1);
+    assert_eq!(detail.linked[0].1.key, "zscx-query.top");
+    assert!(!leads.iter().any(|l| l.key.contains("T440524") || l.value.contains("T440524")));
     // Anonymous scans leave the audit log to what people did.
     let log = app.registry.store().audit_log(&certguard_store::AuditQuery::latest(50)).await.unwrap();
     assert!(!log.iter().any(|a| a.action == "lead.candidate"));

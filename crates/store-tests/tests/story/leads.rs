@@ -1,22 +1,127 @@
-//! Lead candidates from scanned QR codes.
+//! Leads: deduplicated by key, linked, listed with filters, moved through the workflow with history and audit.
 
-use crate::fixtures::t;
+use crate::fixtures::{audit, t};
+use certguard_leads::{Detection, Evidence, LeadKind, LeadStatus, Reason, Relation};
 use certguard_store::*;
 
+fn detection(kind: LeadKind, key: &str, h: u32, score: i32) -> Detection {
+    Detection {
+        kind,
+        key: key.into(),
+        value: key.into(),
+        source: "feed:test".into(),
+        seen_at: t(h),
+        score,
+        reasons: vec![Reason { code: "r".into(), zh: "理由".into(), en: "reason".into(), points: score }],
+        evidence: Evidence::default(),
+        region: None,
+    }
+}
+
 pub async fn story(store: &dyn Store) {
-    // Lead candidates: one row per domain, sightings counted, the latest seen first.
-    let sighting = |domain: &str, h: u32| certguard_store::LeadSighting {
-        domain: domain.into(),
-        url: format!("https://{domain}/q"),
-        verdict: "look_alike".into(),
-        score: 80,
-        at: t(h),
+    // An ad with two contacts, and the same contact in a second ad: three contacts would be a bug.
+    let mut ad1 = detection(LeadKind::Ad, "ad1", 2, 90);
+    ad1.evidence = Evidence::default().with_text("电工证免考包过 微信 abc123 电话 13800138000");
+    ad1.region = Some("32".into());
+    let batch = LeadBatch {
+        detections: vec![
+            ad1,
+            detection(LeadKind::Contact, "wechat:abc123", 2, 90),
+            detection(LeadKind::Contact, "mobile:13800138000", 2, 90),
+        ],
+        links: vec![(0, 1, Relation::Contact), (0, 2, Relation::Contact), (0, 1, Relation::Contact)],
     };
-    store.record_lead_sighting(&sighting("a.example", 1)).await.unwrap();
-    store.record_lead_sighting(&sighting("b.example", 2)).await.unwrap();
-    store.record_lead_sighting(&sighting("a.example", 3)).await.unwrap();
-    let leads = store.lead_candidates(10).await.unwrap();
-    assert_eq!(leads.len(), 2);
-    assert_eq!((leads[0].domain.as_str(), leads[0].sightings), ("a.example", 2));
-    assert_eq!((leads[0].first_seen, leads[0].last_seen), (t(1), t(3)));
+    let first = store.upsert_leads(&batch).await.unwrap();
+    assert!(first.iter().all(|u| u.created));
+    let batch2 = LeadBatch {
+        detections: vec![
+            detection(LeadKind::Ad, "ad2", 3, 70),
+            detection(LeadKind::Contact, "mobile:13800138000", 3, 95),
+        ],
+        links: vec![(0, 1, Relation::Contact)],
+    };
+    let second = store.upsert_leads(&batch2).await.unwrap();
+    assert!(second[0].created && !second[1].created);
+    assert_eq!(second[1].id, first[2].id, "the same contact is the same lead");
+
+    let contacts =
+        store.leads(&LeadQuery { kind: Some(LeadKind::Contact), limit: 10, ..LeadQuery::default() }).await.unwrap();
+    assert_eq!(contacts.len(), 2);
+    let mobile = contacts.iter().find(|l| l.key == "mobile:13800138000").unwrap();
+    assert_eq!((mobile.sightings, mobile.score, mobile.first_seen, mobile.last_seen), (2, 95, t(2), t(3)));
+
+    // A re-detection without evidence keeps the evidence; an older sighting does not move last_seen back.
+    store
+        .upsert_leads(&LeadBatch { detections: vec![detection(LeadKind::Ad, "ad1", 1, 80)], links: vec![] })
+        .await
+        .unwrap();
+    let detail = store.lead(first[0].id).await.unwrap().unwrap();
+    assert_eq!((detail.lead.first_seen, detail.lead.last_seen, detail.lead.sightings), (t(1), t(2), 2));
+    assert!(detail.lead.evidence.text_extract.as_deref().unwrap().contains("13800138000"));
+    assert_eq!(detail.lead.region.as_deref(), Some("32"), "a detection without a region keeps the known one");
+    let mut linked: Vec<_> = detail.linked.iter().map(|(r, l)| (*r, l.key.clone())).collect();
+    linked.sort();
+    assert_eq!(linked, [(Relation::Contact, "mobile:13800138000".into()), (Relation::Contact, "wechat:abc123".into())]);
+    // The contact sees both ads.
+    let contact = store.lead(first[2].id).await.unwrap().unwrap();
+    assert_eq!(contact.linked.len(), 2);
+    assert!(store.lead(999_999).await.unwrap().is_none());
+
+    // Filters.
+    let q = |f: fn(&mut LeadQuery)| {
+        let mut q = LeadQuery { limit: 50, ..LeadQuery::default() };
+        f(&mut q);
+        q
+    };
+    let count = |q: LeadQuery| async move { store.leads(&q).await.unwrap().len() };
+    assert_eq!(count(q(|_| ())).await, 4);
+    assert_eq!(count(q(|q| q.min_score = Some(90))).await, 3, "an older sighting does not change the score");
+    assert_eq!(count(q(|q| q.region = Some("32".into()))).await, 1);
+    assert_eq!(count(q(|q| q.source_prefix = Some("feed:".into()))).await, 4);
+    assert_eq!(count(q(|q| q.source_prefix = Some("ct:".into()))).await, 0);
+    assert_eq!(count(q(|q| q.seen_since = Some(t(3)))).await, 2);
+    assert_eq!(count(q(|q| q.seen_until = Some(t(3)))).await, 2);
+    assert_eq!(count(q(|q| q.text = Some("abc1".into()))).await, 1);
+    assert_eq!(count(q(|q| q.text = Some("%".into()))).await, 0, "wildcards are literal");
+    let page = store.leads(&LeadQuery { limit: 3, offset: 3, ..LeadQuery::default() }).await.unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(store.links_among(&[first[0].id, first[1].id]).await.unwrap().len(), 1);
+    assert_eq!(store.links_among(&[first[0].id, first[1].id, first[2].id, second[0].id]).await.unwrap().len(), 3);
+
+    // The workflow: two leads confirmed in one call, with history and audit.
+    let step = |id, from, to| LeadStep { id, from, to, actor: "analyst1".into(), note: "核实".into(), at: t(5) };
+    let ids = [first[0].id, first[2].id];
+    let audits: Vec<AuditRecord> = ids.iter().map(|_| audit("lead.confirmed")).collect();
+    let steps: Vec<LeadStep> = ids.iter().map(|id| step(*id, LeadStatus::New, LeadStatus::Confirmed)).collect();
+    store.move_leads(&steps, &audits).await.unwrap();
+    let counts = store.lead_counts().await.unwrap();
+    assert_eq!(counts, [(LeadStatus::New, 2), (LeadStatus::Confirmed, 2)]);
+    // A stale step (it is no longer new) fails and takes its companions with it.
+    let stale = [
+        step(second[0].id, LeadStatus::New, LeadStatus::Dismissed),
+        step(first[0].id, LeadStatus::New, LeadStatus::Dismissed),
+    ];
+    assert!(matches!(store.move_leads(&stale, &[audit("lead.dismissed")]).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.lead_counts().await.unwrap(), counts, "nothing of a failed call is written");
+    let detail = store.lead(first[0].id).await.unwrap().unwrap();
+    assert_eq!(detail.lead.status, LeadStatus::Confirmed);
+    assert_eq!(detail.lead.status_changed_at, Some(t(5)));
+    assert_eq!(detail.history.len(), 1);
+    assert_eq!((detail.history[0].actor.as_str(), detail.history[0].note.as_str()), ("analyst1", "核实"));
+    let logged =
+        store.audit_log(&AuditQuery { action_prefix: Some("lead.".into()), ..AuditQuery::latest(10) }).await.unwrap();
+    assert_eq!(logged.len(), 2);
+    // A confirmed lead seen again stays confirmed.
+    store
+        .upsert_leads(&LeadBatch { detections: vec![detection(LeadKind::Ad, "ad1", 6, 99)], links: vec![] })
+        .await
+        .unwrap();
+    assert_eq!(store.lead(first[0].id).await.unwrap().unwrap().lead.status, LeadStatus::Confirmed);
+    // A batch that links outside itself is refused whole.
+    let bad = LeadBatch {
+        detections: vec![detection(LeadKind::Domain, "x.cn", 1, 1)],
+        links: vec![(0, 1, Relation::SamePage)],
+    };
+    assert!(store.upsert_leads(&bad).await.is_err());
+    assert_eq!(count(q(|q| q.kind = Some(LeadKind::Domain))).await, 0);
 }

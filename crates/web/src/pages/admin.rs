@@ -46,7 +46,7 @@ pub(crate) fn admin_nav(l: Lang, p: &Principal) -> Markup {
                 a.button.secondary href="/admin/export?format=csv" { (l.t("导出 CSV", "Export CSV")) }
             }
             @if matches!(p.role, Role::Admin | Role::Analyst) {
-                a.button.secondary href="/admin/leads" { (l.t("扫码线索", "QR leads")) }
+                a.button.secondary href="/admin/leads" { (l.t("线索研判", "Leads")) }
             }
             @if p.role == Role::Admin { a.button.secondary href="/admin/audit" { (l.t("操作日志", "Audit log")) } }
         }

@@ -1,5 +1,4 @@
-//! The audit log for administrators (paged, filtered by actor and action) and the lead candidates that
-//! scanned QR codes turned up, for analysts.
+//! The audit log for administrators (paged, filtered by actor and action).
 
 use crate::SharedState;
 use crate::pages::admin::{admin_nav, app_error_page, forbidden};
@@ -9,7 +8,6 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use certguard_access::Role;
 use certguard_store::AuditQuery;
 use maud::html;
 use serde::Deserialize;
@@ -81,37 +79,6 @@ pub async fn audit(State(state): State<SharedState>, cx: AdminPage, Query(filter
     .into_response()
 }
 
-/// Domains seen in scanned QR codes (a QR that is a link is how fake query sites are reached).
-pub async fn lead_candidates(State(state): State<SharedState>, cx: AdminPage) -> Response {
-    let user = &cx.user;
-    let l = cx.lang;
-    let f = cx.frame("/admin/leads");
-    if !matches!(user.role, Role::Admin | Role::Analyst) {
-        return forbidden(
-            &f,
-            l.t("只有线索分析人员和管理员可以查看线索。", "Only analysts and administrators read leads."),
-        );
-    }
-    let leads = match state.registry.store().lead_candidates(500).await {
-        Ok(leads) => leads,
-        Err(e) => return app_error_page(&f, e.into()),
-    };
-    page(&f, l.t("扫码发现的网址", "Addresses found in scanned QR codes"), html! {
-        h1 { (l.t("扫码发现的网址（线索候选）", "Addresses found in scanned QR codes (lead candidates)")) }
-        (admin_nav(l, user))
-        p { (l.t("公众核验时扫到的二维码若是网址而非证书，会在此记录（按域名合并），供研判是否为假冒查询网站。",
-                 "When a scanned QR is a web address instead of a certificate, its domain is kept here for analysts to judge whether it is a fake query site.")) }
-        div.table-wrap { table {
-            thead { tr { th { (l.t("域名", "Domain")) } th { (l.t("判断", "Judged")) } th { (l.t("分数", "Score")) } th { (l.t("次数", "Seen")) } th { (l.t("首次", "First")) } th { (l.t("最近", "Last")) } th { (l.t("网址", "Address")) } } }
-            tbody { @for x in &leads { tr {
-                td { code { (x.domain) } } td { (x.verdict) } td { (x.score) } td { (x.sightings) }
-                td { (x.first_seen.format("%Y-%m-%d %H:%M")) } td { (x.last_seen.format("%Y-%m-%d %H:%M")) } td { code { (x.url) } }
-            } } }
-        } }
-    })
-    .into_response()
-}
-
 pub fn routes() -> Router<SharedState> {
-    Router::new().route("/admin/audit", get(audit)).route("/admin/leads", get(lead_candidates))
+    Router::new().route("/admin/audit", get(audit))
 }

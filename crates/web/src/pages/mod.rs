@@ -6,6 +6,7 @@ pub mod certificates;
 pub mod context;
 pub mod import;
 pub mod layout;
+pub mod leads;
 pub mod log;
 pub mod public;
 pub mod verify;

@@ -1,0 +1,260 @@
+//! `certguard leads ...`: exports for the police and other teams, and the file feeds (newly registered
+//! domains, ads as JSON lines) that turn what they flag into leads.
+
+use crate::{Config, StoreFlags, apply_store_flags, progress_count, services};
+use anyhow::{Context, Result, bail};
+use certguard_app::leads::export::{Format, Selection};
+use certguard_app::leads::{self, detect};
+use certguard_leads::stix::Producer;
+use certguard_leads::{LeadKind, LeadStatus};
+use certguard_store::LeadBatch;
+use clap::{Subcommand, ValueEnum};
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Stix,
+    Misp,
+    Csv,
+}
+
+#[derive(Subcommand)]
+pub enum LeadsCommand {
+    /// Export leads as a STIX 2.1 bundle, a MISP event or CSV (audited).
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Only leads in this status (new, confirmed, dismissed, reported, taken_down).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only leads of this kind (domain, url, ad, contact).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Write here instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreFlags,
+    },
+    /// Domain feed: score names (one per line: newly registered domains, a zone diff) and keep the flagged ones
+    /// as leads. `-` reads standard input.
+    Domains {
+        file: PathBuf,
+        /// The source the leads are recorded under (`feed:<name>`).
+        #[arg(long, default_value = "file")]
+        feed: String,
+        #[command(flatten)]
+        store: StoreFlags,
+    },
+    /// Ad feed: JSON lines {text, source, url, seen_at, region}; flagged ads become leads with their contacts.
+    /// `-` reads standard input.
+    Ads {
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreFlags,
+    },
+}
+
+/// Longest line a feed may have, bytes; a longer one is reported and skipped.
+const MAX_LINE: usize = 64 * 1024;
+/// Detections stored per transaction.
+const BATCH: usize = 1_000;
+/// Errors listed in the summary (all are counted, and each is printed to standard error).
+const LISTED_ERRORS: usize = 100;
+
+#[derive(Serialize, Default)]
+struct FeedSummary {
+    lines: u64,
+    flagged: u64,
+    created: u64,
+    updated: u64,
+    errors: u64,
+    first_errors: Vec<LineError>,
+}
+
+#[derive(Serialize)]
+struct LineError {
+    line: u64,
+    error: String,
+}
+
+impl FeedSummary {
+    fn error(&mut self, line: u64, error: String) {
+        eprintln!("line {line}: {error}");
+        self.errors += 1;
+        if self.first_errors.len() < LISTED_ERRORS {
+            self.first_errors.push(LineError { line, error });
+        }
+    }
+}
+
+fn open_input(file: &Path) -> Result<Box<dyn BufRead>> {
+    if file == Path::new("-") {
+        return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
+    }
+    let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+    Ok(Box::new(std::io::BufReader::new(f)))
+}
+
+/// Reads the next line (without its end) into `buf`, at most [`MAX_LINE`] bytes kept; `None` at the end.
+/// `Some(Err)` for a line that is too long or not UTF-8: the caller reports it and goes on.
+fn next_line(mut input: &mut dyn BufRead, buf: &mut Vec<u8>) -> Result<Option<std::result::Result<String, String>>> {
+    buf.clear();
+    let n = (&mut input).take(MAX_LINE as u64 + 1).read_until(b'\n', buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.len() > MAX_LINE && buf.last() != Some(&b'\n') {
+        // Skip the rest of the long line.
+        let mut rest = Vec::new();
+        loop {
+            rest.clear();
+            let m = (&mut input).take(MAX_LINE as u64).read_until(b'\n', &mut rest)?;
+            if m == 0 || rest.last() == Some(&b'\n') {
+                break;
+            }
+        }
+        return Ok(Some(Err(format!("line longer than {MAX_LINE} bytes"))));
+    }
+    while matches!(buf.last(), Some(b'\n' | b'\r')) {
+        buf.pop();
+    }
+    Ok(Some(match std::str::from_utf8(buf) {
+        Ok(s) if !s.contains('\0') => Ok(s.to_string()),
+        _ => Err("not UTF-8 text".to_string()),
+    }))
+}
+
+async fn flush(registry: &certguard_app::Registry, batch: &mut LeadBatch, summary: &mut FeedSummary) -> Result<()> {
+    if batch.detections.is_empty() {
+        return Ok(());
+    }
+    for u in leads::record(registry, batch).await? {
+        if u.created {
+            summary.created += 1;
+        } else {
+            summary.updated += 1;
+        }
+    }
+    *batch = LeadBatch::default();
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct AdLine {
+    text: String,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    seen_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    region: Option<String>,
+}
+
+async fn feed(c: &Config, file: &Path, ads: bool, feed_name: &str) -> Result<i32> {
+    let s = services(c).await?;
+    let registry = &s.registry;
+    let mut input = open_input(file)?;
+    let pb = progress_count(if ads { "ads" } else { "domains" });
+    let mut summary = FeedSummary::default();
+    let mut batch = LeadBatch::default();
+    let mut buf = Vec::new();
+    let source = format!("feed:{}", feed_name.chars().take(64).collect::<String>());
+    while let Some(line) = next_line(&mut *input, &mut buf)? {
+        summary.lines += 1;
+        pb.inc(1);
+        let n = summary.lines;
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                summary.error(n, e);
+                continue;
+            }
+        };
+        let text = line.trim();
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        let now = registry.clock().now();
+        let found = if ads {
+            match serde_json::from_str::<AdLine>(text) {
+                Ok(ad) => {
+                    let src = match ad.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                        Some(s) => format!("{source}:{}", s.chars().take(64).collect::<String>()),
+                        None => source.clone(),
+                    };
+                    let region = ad.region.filter(|r| r.len() <= 6 && r.bytes().all(|b| b.is_ascii_digit()));
+                    detect::ad(&ad.text, &src, ad.url.as_deref(), ad.seen_at.unwrap_or(now).min(now), region)
+                }
+                Err(e) => Err(format!("not a JSON ad line ({{\"text\": ...}}): {e}")),
+            }
+        } else {
+            let name = text.split_whitespace().next().unwrap_or("");
+            detect::domain(name, &source, now).map(|d| d.map(|d| LeadBatch { detections: vec![d], links: Vec::new() }))
+        };
+        match found {
+            Err(e) => summary.error(n, e),
+            Ok(None) => {}
+            Ok(Some(part)) => {
+                summary.flagged += 1;
+                batch.append(part);
+                if batch.detections.len() >= BATCH {
+                    flush(registry, &mut batch, &mut summary).await?;
+                }
+            }
+        }
+    }
+    flush(registry, &mut batch, &mut summary).await?;
+    pb.finish_and_clear();
+    println!("{}", serde_json::to_string(&summary)?);
+    eprintln!(
+        "{} lines: {} flagged ({} new leads, {} updated), {} errors",
+        summary.lines, summary.flagged, summary.created, summary.updated, summary.errors
+    );
+    Ok(0)
+}
+
+pub async fn run(mut c: Config, command: LeadsCommand) -> Result<i32> {
+    match command {
+        LeadsCommand::Export { format, status, kind, output, store } => {
+            apply_store_flags(&mut c, store.data_dir, store.database_url);
+            let status = status
+                .map(|s| LeadStatus::parse(&s).with_context(|| format!("--status: unknown status {s}")))
+                .transpose()?;
+            let kind =
+                kind.map(|k| LeadKind::parse(&k).with_context(|| format!("--kind: unknown kind {k}"))).transpose()?;
+            let format = match format {
+                ExportFormat::Stix => Format::Stix,
+                ExportFormat::Misp => Format::Misp,
+                ExportFormat::Csv => Format::Csv,
+            };
+            let s = services(&c).await?;
+            let analyst = certguard_access::local_analyst("leads-export");
+            let producer = Producer { name: c.exporter_name.clone(), code: c.exporter_code.clone() };
+            let (body, n) =
+                leads::export::export(&s.registry, &analyst, format, &Selection { status, kind }, &producer, None)
+                    .await?;
+            match output {
+                Some(path) => std::fs::write(&path, &body).with_context(|| format!("writing {}", path.display()))?,
+                None => std::io::stdout().write_all(&body)?,
+            }
+            eprintln!("exported {n} leads");
+            Ok(0)
+        }
+        LeadsCommand::Domains { file, feed: name, store } => {
+            apply_store_flags(&mut c, store.data_dir, store.database_url);
+            feed(&c, &file, false, &name).await
+        }
+        LeadsCommand::Ads { file, store } => {
+            apply_store_flags(&mut c, store.data_dir, store.database_url);
+            if file.as_os_str().is_empty() {
+                bail!("no file");
+            }
+            feed(&c, &file, true, "ads").await
+        }
+    }
+}
