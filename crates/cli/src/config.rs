@@ -53,6 +53,11 @@ pub struct Config {
     pub exporter_name: String,
     /// A short stable code for the exporter: export identifiers stay the same across exports.
     pub exporter_code: String,
+    /// Certificate Transparency logs (static-ct-api) this server follows for look-alike domains, each
+    /// "URL KEY [ORIGIN]" (KEY: the log's public key, base64 DER).
+    pub ct_logs: Vec<String>,
+    /// Seconds between two reads of each CT log.
+    pub ct_poll_seconds: u64,
 }
 
 impl Default for Config {
@@ -79,6 +84,8 @@ impl Default for Config {
             witness_logs: Vec::new(),
             exporter_name: "安证卫士 certguard".into(),
             exporter_code: "certguard".into(),
+            ct_logs: Vec::new(),
+            ct_poll_seconds: 10,
         }
     }
 }
@@ -106,6 +113,8 @@ impl fmt::Debug for Config {
             .field("witness_name", &self.witness_name)
             .field("exporter_name", &self.exporter_name)
             .field("exporter_code", &self.exporter_code)
+            .field("ct_logs", &self.ct_logs)
+            .field("ct_poll_seconds", &self.ct_poll_seconds)
             .field("witness_logs", &self.witness_logs)
             .finish()
     }
@@ -177,6 +186,13 @@ witness_logs = []
 # stable across exports (a platform that loads two exports updates its objects instead of duplicating them).
 exporter_name = "安证卫士 certguard"
 exporter_code = "certguard"
+
+# Certificate Transparency logs (C2SP static-ct-api: Sunlight, Tessera) to follow for look-alike domains of the
+# official sites, each "URL KEY [ORIGIN]": the monitoring prefix, the log's public key (base64 DER, as the log
+# lists publish it) and the checkpoint origin if it is not the URL without its scheme. Flagged names become
+# leads; each log's place is kept in the database, so a restart resumes.
+ct_logs = []
+ct_poll_seconds = 10
 "#;
 
 fn env_var(key: &str) -> Result<Option<String>> {
@@ -293,6 +309,12 @@ impl Config {
         }
         for k in &self.witness_logs {
             certguard_tlog::note::VerifierKey::parse(k).map_err(|e| anyhow::anyhow!("witness_logs: {k:?}: {e}"))?;
+        }
+        for spec in &self.ct_logs {
+            certguard_app::leads::ct::parse_source(spec).map_err(|e| anyhow::anyhow!("ct_logs: {e}"))?;
+        }
+        if self.ct_poll_seconds == 0 {
+            bail!("ct_poll_seconds must be at least 1");
         }
         if !self.witness_logs.is_empty() && self.witness_key.is_empty() {
             bail!("witness_logs needs witness_key (the file of this witness's cosigning key)");

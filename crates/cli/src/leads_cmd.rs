@@ -194,7 +194,7 @@ async fn feed(c: &Config, file: &Path, ads: bool, feed_name: &str) -> Result<i32
             }
         } else {
             let name = text.split_whitespace().next().unwrap_or("");
-            detect::domain(name, &source, now).map(|d| d.map(|d| LeadBatch { detections: vec![d], links: Vec::new() }))
+            detect::domain(name, &source, now).map(|d| d.map(LeadBatch::single))
         };
         match found {
             Err(e) => summary.error(n, e),
@@ -256,5 +256,81 @@ pub async fn run(mut c: Config, command: LeadsCommand) -> Result<i32> {
             }
             feed(&c, &file, true, "ads").await
         }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum WatchCommand {
+    /// Follow a Certificate Transparency log (C2SP static-ct-api: Sunlight, Tessera): verify its checkpoint
+    /// and tiles, score every certificate's names and keep the flagged ones as leads. Resumes where the last
+    /// run stopped; `--from N` starts a new follower at entry N.
+    Ct {
+        /// The log's monitoring prefix, e.g. https://rome2026h1.fly.storage.tigris.dev
+        url: String,
+        /// The log's public key: base64 DER (as log lists give it), PEM, or @FILE.
+        #[arg(long)]
+        key: String,
+        /// The checkpoint origin (default: the URL without its scheme).
+        #[arg(long)]
+        origin: Option<String>,
+        /// Start at this entry (a new follower only).
+        #[arg(long)]
+        from: Option<u64>,
+        /// One step, then exit (default: keep following).
+        #[arg(long)]
+        once: bool,
+        /// Seconds between steps.
+        #[arg(long, default_value_t = 10)]
+        interval: u64,
+        /// Only check the log (fetch, hash, verify against the checkpoint): no certificate parsed, no lead.
+        #[arg(long)]
+        verify_only: bool,
+        #[command(flatten)]
+        store: StoreFlags,
+    },
+}
+
+pub async fn watch(mut c: Config, command: WatchCommand) -> Result<i32> {
+    let WatchCommand::Ct { url, key, origin, from, once, interval, verify_only, store } = command;
+    apply_store_flags(&mut c, store.data_dir, store.database_url);
+    let key = match key.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?,
+        None => key,
+    };
+    let source = std::sync::Arc::new(
+        certguard_app::leads::ct::new_source(&url, &key, origin.as_deref()).map_err(anyhow::Error::msg)?,
+    );
+    let s = services(&c).await?;
+    let fetch: std::sync::Arc<dyn certguard_app::leads::ct::Fetcher> =
+        std::sync::Arc::new(certguard_app::leads::ct::HttpFetcher::default());
+    let mut first = true;
+    loop {
+        let pb = progress_count("CT entries");
+        let shown = pb.clone();
+        let report = certguard_app::leads::ct::step(
+            &s.registry,
+            source.clone(),
+            fetch.clone(),
+            certguard_app::leads::ct::StepOptions { from: if first { from } else { None }, score: !verify_only },
+            move |n| shown.set_position(n),
+        )
+        .await;
+        pb.finish_and_clear();
+        first = false;
+        match report {
+            Ok(r) => {
+                println!("{}", serde_json::to_string(&r)?);
+                if let Some(reason) = &r.halted {
+                    eprintln!("ALARM: {reason}; following stopped (both checkpoints are kept in the source's state)");
+                    return Ok(2);
+                }
+            }
+            Err(e) if once => return Err(e.into()),
+            Err(e) => eprintln!("step failed, retrying: {e}"),
+        }
+        if once {
+            return Ok(0);
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(interval.max(1))).await;
     }
 }

@@ -136,6 +136,9 @@ enum Command {
     /// Leads for analysts: exports (STIX 2.1, MISP, CSV) and file feeds of domains and ads.
     #[command(subcommand)]
     Leads(leads_cmd::LeadsCommand),
+    /// Follow live sources into leads (Certificate Transparency logs).
+    #[command(subcommand)]
+    Watch(leads_cmd::WatchCommand),
 }
 
 #[derive(Subcommand)]
@@ -378,6 +381,13 @@ async fn serve(c: &Config, s: Services) -> Result<()> {
         let state_dir = c.data_dir.join("witness");
         Some(Arc::new(certguard_app::translog::witness::Witness::new(cosigner, logs, &state_dir)))
     };
+    // Certificate Transparency logs followed for look-alike domains.
+    for spec in &c.ct_logs {
+        let source = certguard_app::leads::ct::parse_source(spec).map_err(anyhow::Error::msg)?;
+        tracing::info!(log = %source.url, "following a CT log");
+        let interval = std::time::Duration::from_secs(c.ct_poll_seconds);
+        tokio::spawn(certguard_app::leads::ct::follow(s.registry.clone(), source, interval));
+    }
     let state = certguard_web::AppState::with_options(s.registry, s.accounts, web, shared, witness);
     let listener =
         tokio::net::TcpListener::bind(&c.listen).await.with_context(|| format!("listening on {}", c.listen))?;
@@ -649,6 +659,7 @@ fn init_tracing() {
 async fn run_async(mut c: Config, command: Command) -> Result<i32> {
     match command {
         Command::Leads(cmd) => return leads_cmd::run(c, cmd).await,
+        Command::Watch(cmd) => return leads_cmd::watch(c, cmd).await,
         Command::Serve(f) => {
             apply_store_flags(&mut c, f.data_dir, f.database_url);
             if let Some(l) = f.listen {

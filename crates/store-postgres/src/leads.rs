@@ -97,6 +97,15 @@ impl LeadStore for PgStore {
                 .map_err(pg)?;
             }
         }
+        if let Some((name, state)) = &batch.state {
+            tx.execute(
+                "INSERT INTO source_state (name, state) VALUES ($1, $2) \
+                 ON CONFLICT (name) DO UPDATE SET state = excluded.state",
+                &[name, state],
+            )
+            .await
+            .map_err(pg)?;
+        }
         tx.commit().await.map_err(pg)?;
         Ok(ids)
     }
@@ -188,6 +197,16 @@ impl LeadStore for PgStore {
             .await
             .map_err(pg)?;
         rows.iter().map(|r| Ok(LeadLink { from: r.get(0), to: r.get(1), relation: relation(r.get(2))? })).collect()
+    }
+
+    async fn source_state(&self, name: &str) -> StoreResult<Option<String>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt("SELECT state FROM source_state WHERE name = $1", &[&name])
+            .await
+            .map_err(pg)?;
+        Ok(row.map(|r| r.get(0)))
     }
 
     async fn move_leads(&self, steps: &[LeadStep], audit: &[AuditRecord]) -> StoreResult<()> {

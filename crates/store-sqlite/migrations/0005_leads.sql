@@ -40,6 +40,12 @@ CREATE TABLE lead_history (
 );
 CREATE INDEX lead_history_lead ON lead_history (lead_id, id);
 
+-- Each source's resumable state (a CT log follower's frontier and checkpoint), written with its leads.
+CREATE TABLE source_state (
+    name        TEXT PRIMARY KEY,
+    state       TEXT NOT NULL
+);
+
 INSERT INTO leads (kind, key, value, source, status, score, reasons, evidence, first_seen, last_seen, sightings)
 SELECT 'url', url, url, 'qr_scan', 'new', score, '[]', '{}', first_seen, last_seen, sightings FROM lead_candidates WHERE true
 ON CONFLICT (kind, key) DO NOTHING;

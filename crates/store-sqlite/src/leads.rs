@@ -7,7 +7,7 @@ use certguard_store::{
     AuditRecord, LEAD_COLUMNS, LeadBatch, LeadDetail, LeadHistoryEntry, LeadParam, LeadQuery, LeadStep, LeadStore,
     RawLead, StoreError, StoreResult, Upserted, decode_lead, encode_lead_json, lead_filter,
 };
-use rusqlite::{Connection, Row, ToSql, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params, params_from_iter};
 
 /// A lead read from `r`, its columns ([`LEAD_COLUMNS`]) starting at column `o`; times still as text.
 fn raw_lead_at(r: &Row<'_>, o: usize) -> rusqlite::Result<(RawLead, [String; 2], Option<String>)> {
@@ -100,6 +100,14 @@ impl LeadStore for SqliteStore {
                         link.execute(params![ids[*a].id, ids[*b].id, rel.code()]).map_err(backend)?;
                     }
                 }
+            }
+            if let Some((name, state)) = &batch.state {
+                tx.prepare_cached(
+                    "INSERT INTO source_state (name, state) VALUES (?1, ?2) \
+                     ON CONFLICT (name) DO UPDATE SET state = excluded.state",
+                )
+                .and_then(|mut st| st.execute(params![name, state]))
+                .map_err(backend)?;
             }
             tx.commit().map_err(backend)?;
             Ok(ids)
@@ -216,6 +224,14 @@ impl LeadStore for SqliteStore {
                 }
             }
             Ok(links)
+        })
+    }
+
+    async fn source_state(&self, name: &str) -> StoreResult<Option<String>> {
+        self.read(|c| {
+            c.prepare_cached("SELECT state FROM source_state WHERE name = ?1")
+                .and_then(|mut st| st.query_row([name], |r| r.get(0)).optional())
+                .map_err(backend)
         })
     }
 

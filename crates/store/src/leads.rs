@@ -12,14 +12,25 @@ use serde::{Deserialize, Serialize};
 pub struct LeadBatch {
     pub detections: Vec<Detection>,
     pub links: Vec<(usize, usize, Relation)>,
+    /// A source's state to write with these leads (name, JSON): a follower that resumes from it after a crash
+    /// neither misses nor repeats what the batch stored.
+    pub state: Option<(String, String)>,
 }
 
 impl LeadBatch {
+    /// A batch of one detection.
+    pub fn single(detection: Detection) -> Self {
+        LeadBatch { detections: vec![detection], ..LeadBatch::default() }
+    }
+
     /// Adds `other`'s detections and links (its link indexes shifted past this batch's detections).
     pub fn append(&mut self, other: LeadBatch) {
         let base = self.detections.len();
         self.detections.extend(other.detections);
         self.links.extend(other.links.into_iter().map(|(a, b, r)| (a + base, b + base, r)));
+        if other.state.is_some() {
+            self.state = other.state;
+        }
     }
 }
 
@@ -99,6 +110,8 @@ pub trait LeadStore: Send + Sync {
     /// The links whose both ends are among `ids`.
     async fn links_among(&self, ids: &[i64]) -> StoreResult<Vec<LeadLink>>;
     async fn move_leads(&self, steps: &[LeadStep], audit: &[AuditRecord]) -> StoreResult<()>;
+    /// A source's state as the last batch that carried one wrote it.
+    async fn source_state(&self, name: &str) -> StoreResult<Option<String>>;
 }
 
 /// The columns every backend reads a lead from, in [`RawLead`]'s order.

@@ -53,7 +53,7 @@ pub async fn seed(registry: &Registry) -> Result<usize, AppError> {
                 }
                 .with_text(PAGE_TEXT);
             }
-            batch.append(LeadBatch { detections: vec![found], links: Vec::new() });
+            batch.append(LeadBatch::single(found));
         }
     }
     if batch.detections.len() >= 2 {

@@ -2,6 +2,7 @@
 //! read and move them through the workflow ([`move_leads`]), and export them for the police and other teams'
 //! platforms ([`export`]).
 
+pub mod ct;
 pub mod demo;
 pub mod detect;
 pub mod export;

@@ -30,6 +30,7 @@ pub async fn story(store: &dyn Store) {
             detection(LeadKind::Contact, "mobile:13800138000", 2, 90),
         ],
         links: vec![(0, 1, Relation::Contact), (0, 2, Relation::Contact), (0, 1, Relation::Contact)],
+        state: None,
     };
     let first = store.upsert_leads(&batch).await.unwrap();
     assert!(first.iter().all(|u| u.created));
@@ -39,9 +40,13 @@ pub async fn story(store: &dyn Store) {
             detection(LeadKind::Contact, "mobile:13800138000", 3, 95),
         ],
         links: vec![(0, 1, Relation::Contact)],
+        state: Some(("feed:test".into(), "{\"at\":2}".into())),
     };
     let second = store.upsert_leads(&batch2).await.unwrap();
     assert!(second[0].created && !second[1].created);
+    // The source's state is written with its leads.
+    assert_eq!(store.source_state("feed:test").await.unwrap().as_deref(), Some("{\"at\":2}"));
+    assert_eq!(store.source_state("feed:other").await.unwrap(), None);
     assert_eq!(second[1].id, first[2].id, "the same contact is the same lead");
 
     let contacts =
@@ -52,7 +57,7 @@ pub async fn story(store: &dyn Store) {
 
     // A re-detection without evidence keeps the evidence; an older sighting does not move last_seen back.
     store
-        .upsert_leads(&LeadBatch { detections: vec![detection(LeadKind::Ad, "ad1", 1, 80)], links: vec![] })
+        .upsert_leads(&LeadBatch { detections: vec![detection(LeadKind::Ad, "ad1", 1, 80)], ..LeadBatch::default() })
         .await
         .unwrap();
     let detail = store.lead(first[0].id).await.unwrap().unwrap();
@@ -113,7 +118,7 @@ pub async fn story(store: &dyn Store) {
     assert_eq!(logged.len(), 2);
     // A confirmed lead seen again stays confirmed.
     store
-        .upsert_leads(&LeadBatch { detections: vec![detection(LeadKind::Ad, "ad1", 6, 99)], links: vec![] })
+        .upsert_leads(&LeadBatch { detections: vec![detection(LeadKind::Ad, "ad1", 6, 99)], ..LeadBatch::default() })
         .await
         .unwrap();
     assert_eq!(store.lead(first[0].id).await.unwrap().unwrap().lead.status, LeadStatus::Confirmed);
@@ -121,7 +126,9 @@ pub async fn story(store: &dyn Store) {
     let bad = LeadBatch {
         detections: vec![detection(LeadKind::Domain, "x.cn", 1, 1)],
         links: vec![(0, 1, Relation::SamePage)],
+        state: Some(("feed:bad".into(), "{}".into())),
     };
     assert!(store.upsert_leads(&bad).await.is_err());
+    assert_eq!(store.source_state("feed:bad").await.unwrap(), None, "nor its state");
     assert_eq!(count(q(|q| q.kind = Some(LeadKind::Domain))).await, 0);
 }

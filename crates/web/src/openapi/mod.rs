@@ -1,8 +1,9 @@
 //! The OpenAPI 3.1 document of /api/v1, written by hand as data (a derive macro would tie the core types to
 //! an HTTP library; the web tests check that every route is documented and every documented route exists).//!
-//! Each capability writes its own part (its operations, schemas and paths: [`registry`], [`verification`], [`translog`]);
+//! Each capability writes its own part (its operations, schemas and paths: [`registry`], [`verification`], [`translog`], [`leads`]);
 //! [`spec`] puts the shared frame (info, security schemes, the `Error` schema) around them.
 
+mod leads;
 mod registry;
 mod translog;
 mod verification;
@@ -23,7 +24,7 @@ struct Part {
     paths: fn() -> Value,
 }
 
-const PARTS: &[Part] = &[registry::PART, verification::PART, translog::PART];
+const PARTS: &[Part] = &[registry::PART, verification::PART, translog::PART, leads::PART];
 
 const OPERATION_COUNT: usize = {
     let mut n = 0;
