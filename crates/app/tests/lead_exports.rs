@@ -49,7 +49,7 @@ fn fixture() -> (Vec<Lead>, Vec<LeadLink>) {
     domain.evidence = Evidence {
         snapshot_sha256: Some("9f2c4e0b8d1a7e6f5c3b2a190817263544536271809a8b7c6d5e4f3021ab1c2d".into()),
         redirect_chain: vec!["http://yjgl-zscx.top/".into(), "https://www.yjgl-zscx.top/query".into()],
-        page_verdict: Some("phishing".into()),
+        page_verdict: Some("impersonates".into()),
         ..Evidence::default()
     };
     let leads = vec![

@@ -58,6 +58,27 @@ pub struct Config {
     pub ct_logs: Vec<String>,
     /// Seconds between two reads of each CT log.
     pub ct_poll_seconds: u64,
+    /// Feeds the server follows, each "domains|ads NAME PATH-OR-URL": a file is watched for appended lines, a
+    /// URL read again whenever its body changes.
+    pub feeds: Vec<String>,
+    /// Seconds between two looks at each feed.
+    pub feed_poll_seconds: u64,
+    /// Fetch and judge the page of every flagged domain and address in the background (safe fetcher).
+    pub page_worker: bool,
+    /// Most page fetches at once.
+    pub page_concurrency: usize,
+    /// Least seconds between two fetches of one registrable domain.
+    pub page_host_interval_seconds: u64,
+    /// Time limit of one page fetch, seconds.
+    pub page_timeout_seconds: u64,
+    /// Attempts before a page fetch or a notification is given up (retries back off: 1, 2, 4 ... minutes).
+    pub job_max_attempts: i32,
+    /// Where new high-scoring leads are posted (JSON, signed); empty: no notifications.
+    pub lead_webhook_url: String,
+    /// The HMAC-SHA256 key deliveries are signed with (at least 16 characters). Secret.
+    pub lead_webhook_secret: String,
+    /// Leads scoring at least this are notified.
+    pub lead_webhook_min_score: i32,
 }
 
 impl Default for Config {
@@ -86,6 +107,16 @@ impl Default for Config {
             exporter_code: "certguard".into(),
             ct_logs: Vec::new(),
             ct_poll_seconds: 1,
+            feeds: Vec::new(),
+            feed_poll_seconds: 60,
+            page_worker: false,
+            page_concurrency: 4,
+            page_host_interval_seconds: 10,
+            page_timeout_seconds: 10,
+            job_max_attempts: 5,
+            lead_webhook_url: String::new(),
+            lead_webhook_secret: String::new(),
+            lead_webhook_min_score: 100,
         }
     }
 }
@@ -116,6 +147,16 @@ impl fmt::Debug for Config {
             .field("ct_logs", &self.ct_logs)
             .field("ct_poll_seconds", &self.ct_poll_seconds)
             .field("witness_logs", &self.witness_logs)
+            .field("feeds", &self.feeds)
+            .field("feed_poll_seconds", &self.feed_poll_seconds)
+            .field("page_worker", &self.page_worker)
+            .field("page_concurrency", &self.page_concurrency)
+            .field("page_host_interval_seconds", &self.page_host_interval_seconds)
+            .field("page_timeout_seconds", &self.page_timeout_seconds)
+            .field("job_max_attempts", &self.job_max_attempts)
+            .field("lead_webhook_url", &self.lead_webhook_url)
+            .field("lead_webhook_secret", &if self.lead_webhook_secret.is_empty() { "" } else { "<redacted>" })
+            .field("lead_webhook_min_score", &self.lead_webhook_min_score)
             .finish()
     }
 }
@@ -195,6 +236,32 @@ ct_logs = []
 # Seconds between two reads of each log's checkpoint (a few hundred bytes; logs publish one about every second):
 # with 1, a new entry becomes a lead within about 1 s.
 ct_poll_seconds = 1
+
+# Feeds followed for leads, each "domains|ads NAME PATH-OR-URL": newly registered domains or zone diffs (one name
+# per line), ads as JSON lines {text, source, url, seen_at, region}. A file is watched for appended lines (a
+# truncated or replaced file is read again from its start); a URL is read again whenever its body changes. Each
+# feed's place is kept in the database with its leads, so a restart neither skips nor repeats a line.
+feeds = []
+feed_poll_seconds = 60
+
+# The page worker: fetches the page of every flagged domain and address through the safe fetcher (public
+# addresses only, each redirect checked, size and time capped), judges it against the official query sites and
+# keeps the verdict and evidence on the lead. Off by default: it makes outgoing requests to suspect sites.
+page_worker = false
+page_concurrency = 4
+# Least seconds between two fetches of one registrable domain (politeness, and less notice taken).
+page_host_interval_seconds = 10
+page_timeout_seconds = 10
+# Attempts before a page fetch or a notification is given up; retries wait 1, 2, 4, 8 ... minutes.
+job_max_attempts = 5
+
+# A webhook told of each lead scoring at least lead_webhook_min_score (a flagged domain scores 60 and more; a
+# page that impersonates the query site adds its own points). The JSON body is signed: the header
+# X-Certguard-Signature is "sha256=" and the hex HMAC-SHA256 of "<X-Certguard-Timestamp>.<body>" under the
+# secret (set it as CERTGUARD_LEAD_WEBHOOK_SECRET or _FILE rather than here).
+lead_webhook_url = ""
+lead_webhook_secret = ""
+lead_webhook_min_score = 100
 "#;
 
 fn env_var(key: &str) -> Result<Option<String>> {
@@ -277,6 +344,14 @@ impl Config {
         parse_env("log_origin", &mut c.log_origin)?;
         parse_env("exporter_name", &mut c.exporter_name)?;
         parse_env("exporter_code", &mut c.exporter_code)?;
+        parse_env("page_worker", &mut c.page_worker)?;
+        parse_env("page_concurrency", &mut c.page_concurrency)?;
+        parse_env("page_host_interval_seconds", &mut c.page_host_interval_seconds)?;
+        parse_env("page_timeout_seconds", &mut c.page_timeout_seconds)?;
+        parse_env("job_max_attempts", &mut c.job_max_attempts)?;
+        parse_env("lead_webhook_url", &mut c.lead_webhook_url)?;
+        parse_env("lead_webhook_secret", &mut c.lead_webhook_secret)?;
+        parse_env("lead_webhook_min_score", &mut c.lead_webhook_min_score)?;
         c.validate()?;
         Ok(c)
     }
@@ -318,6 +393,33 @@ impl Config {
         if self.ct_poll_seconds == 0 {
             bail!("ct_poll_seconds must be at least 1");
         }
+        let mut names = std::collections::HashSet::new();
+        for spec in &self.feeds {
+            let f = certguard_app::leads::feeds::parse_feed(spec).map_err(|e| anyhow::anyhow!("feeds: {e}"))?;
+            if !names.insert(f.name.clone()) {
+                bail!("feeds: two feeds named {:?} (the name keeps the feed's place)", f.name);
+            }
+        }
+        if self.feed_poll_seconds == 0 {
+            bail!("feed_poll_seconds must be at least 1");
+        }
+        if self.page_concurrency == 0 || self.page_concurrency > 64 {
+            bail!("page_concurrency must be between 1 and 64");
+        }
+        if self.page_timeout_seconds == 0 || self.page_timeout_seconds > 120 {
+            bail!("page_timeout_seconds must be between 1 and 120");
+        }
+        if !(1..=20).contains(&self.job_max_attempts) {
+            bail!("job_max_attempts must be between 1 and 20");
+        }
+        if !self.lead_webhook_url.is_empty() {
+            if !self.lead_webhook_url.starts_with("http://") && !self.lead_webhook_url.starts_with("https://") {
+                bail!("lead_webhook_url must start with http:// or https:// (or be empty)");
+            }
+            if self.lead_webhook_secret.len() < 16 {
+                bail!("lead_webhook_url needs lead_webhook_secret of at least 16 characters (to sign the deliveries)");
+            }
+        }
         if !self.witness_logs.is_empty() && self.witness_key.is_empty() {
             bail!("witness_logs needs witness_key (the file of this witness's cosigning key)");
         }
@@ -341,8 +443,21 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted_and_unknown_keys_refused() {
-        let c = Config { database_url: "postgres://u:secret@h/db".into(), ..Config::default() };
-        assert!(!format!("{c:?}").contains("secret"));
+        let c = Config {
+            database_url: "postgres://u:hunter2@h/db".into(),
+            lead_webhook_secret: "hunter2-hunter2-hunter2".into(),
+            metrics_token: "hunter2-metrics-token".into(),
+            ..Config::default()
+        };
+        assert!(!format!("{c:?}").contains("hunter2"));
+        let short = Config {
+            lead_webhook_url: "https://soc.example/hook".into(),
+            lead_webhook_secret: "short".into(),
+            ..Config::default()
+        };
+        assert!(short.validate().unwrap_err().to_string().contains("lead_webhook_secret"));
+        let feeds = Config { feeds: vec!["domains a /x".into(), "ads a /y".into()], ..Config::default() };
+        assert!(feeds.validate().unwrap_err().to_string().contains("two feeds named"));
         assert!(toml::from_str::<Config>("listn = \"x\"").is_err());
         let bad = Config { database_url: "mysql://x".into(), ..Config::default() };
         assert!(bad.validate().is_err());

@@ -3,14 +3,15 @@
 
 use crate::{Config, StoreFlags, apply_store_flags, progress_count, services};
 use anyhow::{Context, Result, bail};
+use certguard_app::leads;
 use certguard_app::leads::export::{Format, Selection};
-use certguard_app::leads::{self, detect};
+use certguard_app::leads::feeds::{self, FeedKind};
 use certguard_leads::stix::Producer;
 use certguard_leads::{LeadKind, LeadStatus};
 use certguard_store::LeadBatch;
 use clap::{Subcommand, ValueEnum};
-use serde::{Deserialize, Serialize};
-use std::io::{BufRead, Read, Write};
+use serde::Serialize;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -57,10 +58,6 @@ pub enum LeadsCommand {
     },
 }
 
-/// Longest line a feed may have, bytes; a longer one is reported and skipped.
-const MAX_LINE: usize = 64 * 1024;
-/// Detections stored per transaction.
-const BATCH: usize = 1_000;
 /// Errors listed in the summary (all are counted, and each is printed to standard error).
 const LISTED_ERRORS: usize = 100;
 
@@ -98,35 +95,6 @@ fn open_input(file: &Path) -> Result<Box<dyn BufRead>> {
     Ok(Box::new(std::io::BufReader::new(f)))
 }
 
-/// Reads the next line (without its end) into `buf`, at most [`MAX_LINE`] bytes kept; `None` at the end.
-/// `Some(Err)` for a line that is too long or not UTF-8: the caller reports it and goes on.
-fn next_line(mut input: &mut dyn BufRead, buf: &mut Vec<u8>) -> Result<Option<std::result::Result<String, String>>> {
-    buf.clear();
-    let n = (&mut input).take(MAX_LINE as u64 + 1).read_until(b'\n', buf)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    if buf.len() > MAX_LINE && buf.last() != Some(&b'\n') {
-        // Skip the rest of the long line.
-        let mut rest = Vec::new();
-        loop {
-            rest.clear();
-            let m = (&mut input).take(MAX_LINE as u64).read_until(b'\n', &mut rest)?;
-            if m == 0 || rest.last() == Some(&b'\n') {
-                break;
-            }
-        }
-        return Ok(Some(Err(format!("line longer than {MAX_LINE} bytes"))));
-    }
-    while matches!(buf.last(), Some(b'\n' | b'\r')) {
-        buf.pop();
-    }
-    Ok(Some(match std::str::from_utf8(buf) {
-        Ok(s) if !s.contains('\0') => Ok(s.to_string()),
-        _ => Err("not UTF-8 text".to_string()),
-    }))
-}
-
 async fn flush(registry: &certguard_app::Registry, batch: &mut LeadBatch, summary: &mut FeedSummary) -> Result<()> {
     if batch.detections.is_empty() {
         return Ok(());
@@ -142,19 +110,6 @@ async fn flush(registry: &certguard_app::Registry, batch: &mut LeadBatch, summar
     Ok(())
 }
 
-#[derive(Deserialize)]
-struct AdLine {
-    text: String,
-    #[serde(default)]
-    source: Option<String>,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    seen_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default)]
-    region: Option<String>,
-}
-
 async fn feed(c: &Config, file: &Path, ads: bool, feed_name: &str) -> Result<i32> {
     let s = services(c).await?;
     let registry = &s.registry;
@@ -164,45 +119,19 @@ async fn feed(c: &Config, file: &Path, ads: bool, feed_name: &str) -> Result<i32
     let mut batch = LeadBatch::default();
     let mut buf = Vec::new();
     let source = format!("feed:{}", feed_name.chars().take(64).collect::<String>());
-    while let Some(line) = next_line(&mut *input, &mut buf)? {
+    let kind = if ads { FeedKind::Ads } else { FeedKind::Domains };
+    while let Some(line) = feeds::next_line(&mut *input, &mut buf)? {
         summary.lines += 1;
         pb.inc(1);
         let n = summary.lines;
-        let line = match line {
-            Ok(l) => l,
-            Err(e) => {
-                summary.error(n, e);
-                continue;
-            }
-        };
-        let text = line.trim();
-        if text.is_empty() || text.starts_with('#') {
-            continue;
-        }
-        let now = registry.clock().now();
-        let found = if ads {
-            match serde_json::from_str::<AdLine>(text) {
-                Ok(ad) => {
-                    let src = match ad.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                        Some(s) => format!("{source}:{}", s.chars().take(64).collect::<String>()),
-                        None => source.clone(),
-                    };
-                    let region = ad.region.filter(|r| r.len() <= 6 && r.bytes().all(|b| b.is_ascii_digit()));
-                    detect::ad(&ad.text, &src, ad.url.as_deref(), ad.seen_at.unwrap_or(now).min(now), region)
-                }
-                Err(e) => Err(format!("not a JSON ad line ({{\"text\": ...}}): {e}")),
-            }
-        } else {
-            let name = text.split_whitespace().next().unwrap_or("");
-            detect::domain(name, &source, now).map(|d| d.map(LeadBatch::single))
-        };
+        let found = line.text.and_then(|t| feeds::detect_line(kind, &t, &source, registry.clock().now()));
         match found {
             Err(e) => summary.error(n, e),
             Ok(None) => {}
             Ok(Some(part)) => {
                 summary.flagged += 1;
                 batch.append(part);
-                if batch.detections.len() >= BATCH {
+                if batch.detections.len() >= feeds::BATCH {
                     flush(registry, &mut batch, &mut summary).await?;
                 }
             }

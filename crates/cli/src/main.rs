@@ -329,7 +329,12 @@ async fn services(c: &Config) -> Result<Services> {
     let registry = Registry::new(store.clone(), Catalogue::builtin(), clock.clone())
         .await?
         .with_credentials(credentials)
-        .with_log(log);
+        .with_log(log)
+        // Leads stored by any process (the server, a feed on the command line) queue the jobs the server works.
+        .with_lead_jobs(certguard_app::leads::JobSettings {
+            pages: c.page_worker,
+            notify_at_score: (!c.lead_webhook_url.is_empty()).then_some(c.lead_webhook_min_score),
+        });
     // A new trust list takes effect at start-up: log the keys it added or removed.
     let key_events = registry.log_trust_list().await?;
     if key_events > 0 {
@@ -387,6 +392,42 @@ async fn serve(c: &Config, s: Services) -> Result<()> {
         tracing::info!(log = %source.url, "following a CT log");
         let interval = std::time::Duration::from_secs(c.ct_poll_seconds);
         tokio::spawn(certguard_app::leads::ct::follow(s.registry.clone(), source, interval));
+    }
+    // Domain and ad feeds.
+    for spec in &c.feeds {
+        let feed = certguard_app::leads::feeds::parse_feed(spec).map_err(anyhow::Error::msg)?;
+        tracing::info!(feed = %feed.name, "following a feed");
+        let interval = std::time::Duration::from_secs(c.feed_poll_seconds);
+        tokio::spawn(certguard_app::leads::feeds::follow(s.registry.clone(), feed, interval));
+    }
+    let queue = certguard_app::leads::worker::QueueOptions {
+        max_attempts: c.job_max_attempts,
+        ..certguard_app::leads::worker::QueueOptions::default()
+    };
+    if c.page_worker {
+        let timeout = std::time::Duration::from_secs(c.page_timeout_seconds);
+        let opts = certguard_app::leads::worker::PageOptions {
+            queue: queue.clone(),
+            fetch: certguard_sentinel::fetch::FetchOptions {
+                timeout,
+                connect_timeout: timeout.min(std::time::Duration::from_secs(5)),
+                ..certguard_sentinel::fetch::FetchOptions::default()
+            },
+            concurrency: c.page_concurrency,
+            host_interval: std::time::Duration::from_secs(c.page_host_interval_seconds),
+        };
+        tracing::info!(concurrency = c.page_concurrency, "page worker on");
+        tokio::spawn(certguard_app::leads::worker::run_pages(s.registry.clone(), opts));
+    }
+    if !c.lead_webhook_url.is_empty() {
+        let opts = certguard_app::leads::worker::NotifyOptions {
+            queue,
+            url: c.lead_webhook_url.clone(),
+            secret: c.lead_webhook_secret.as_bytes().to_vec(),
+            timeout: std::time::Duration::from_secs(10),
+        };
+        tracing::info!(min_score = c.lead_webhook_min_score, "lead notifications on");
+        tokio::spawn(certguard_app::leads::worker::run_notifier(s.registry.clone(), opts));
     }
     let state = certguard_web::AppState::with_options(s.registry, s.accounts, web, shared, witness);
     let listener =

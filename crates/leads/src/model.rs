@@ -222,7 +222,7 @@ pub struct Evidence {
     /// What matched, inside `text_extract`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub spans: Vec<Span>,
-    /// The page judge's verdict (`phishing`, `suspicious`, `benign`), where a page was judged.
+    /// The page judge's verdict (`impersonates`, `suspicious`, `unrelated`), where a page was judged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_verdict: Option<String>,
 }

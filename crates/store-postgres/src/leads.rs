@@ -2,11 +2,13 @@
 
 use crate::{PgStore, insert_audit, pg};
 use async_trait::async_trait;
-use certguard_leads::{Lead, LeadLink, LeadStatus, Relation};
+use certguard_leads::{Lead, LeadKind, LeadLink, LeadStatus, Relation};
 use certguard_store::{
-    AuditRecord, LEAD_COLUMNS, LeadBatch, LeadDetail, LeadHistoryEntry, LeadParam, LeadQuery, LeadStep, LeadStore,
-    RawLead, StoreError, StoreResult, Upserted, decode_lead, encode_lead_json, lead_filter,
+    AuditRecord, JobOutcome, LEAD_COLUMNS, LeadBatch, LeadDetail, LeadHistoryEntry, LeadJob, LeadJobInfo, LeadJobKind,
+    LeadParam, LeadQuery, LeadStep, LeadStore, RawLead, StoreError, StoreResult, Upserted, decode_lead,
+    encode_lead_json, lead_filter,
 };
+use chrono::{DateTime, Utc};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
@@ -33,6 +35,10 @@ fn lead_at(r: &Row, o: usize) -> StoreResult<Lead> {
 
 fn status(s: &str) -> StoreResult<LeadStatus> {
     LeadStatus::parse(s).ok_or_else(|| StoreError::Backend(format!("unknown lead status {s}")))
+}
+
+fn job_kind(s: &str) -> StoreResult<LeadJobKind> {
+    LeadJobKind::parse(s).ok_or_else(|| StoreError::Backend(format!("unknown job kind {s}")))
 }
 
 fn relation(s: &str) -> StoreResult<Relation> {
@@ -95,6 +101,31 @@ impl LeadStore for PgStore {
                 )
                 .await
                 .map_err(pg)?;
+            }
+        }
+        for l in &batch.stored_links {
+            if l.from != l.to {
+                tx.execute(
+                    "INSERT INTO lead_links (from_id, to_id, relation) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    &[&l.from, &l.to, &l.relation.code()],
+                )
+                .await
+                .map_err(pg)?;
+            }
+        }
+        let job = tx
+            .prepare_cached(
+                "INSERT INTO lead_jobs (lead_id, kind, state, next_at, updated_at) VALUES ($1, $2, 'pending', $3, $3) \
+                 ON CONFLICT (lead_id, kind) DO NOTHING",
+            )
+            .await
+            .map_err(pg)?;
+        for (d, u) in batch.detections.iter().zip(&ids) {
+            if batch.page_jobs && matches!(d.kind, LeadKind::Domain | LeadKind::Url) {
+                tx.execute(&job, &[&u.id, &LeadJobKind::Page.code(), &d.seen_at]).await.map_err(pg)?;
+            }
+            if batch.notify_at_score.is_some_and(|min| d.score >= min) {
+                tx.execute(&job, &[&u.id, &LeadJobKind::Notify.code(), &d.seen_at]).await.map_err(pg)?;
             }
         }
         if let Some((name, state)) = &batch.state {
@@ -183,7 +214,27 @@ impl LeadStore for PgStore {
                 })
             })
             .collect::<StoreResult<_>>()?;
-        Ok(Some(LeadDetail { lead, linked, history }))
+        let jobs = c
+            .query(
+                "SELECT kind, state, attempts, last_error, result, updated_at FROM lead_jobs \
+                 WHERE lead_id = $1 ORDER BY id",
+                &[&id],
+            )
+            .await
+            .map_err(pg)?
+            .iter()
+            .map(|r| {
+                Ok(LeadJobInfo {
+                    kind: job_kind(r.get(0))?,
+                    state: r.get(1),
+                    attempts: r.get(2),
+                    last_error: r.get(3),
+                    result: r.get(4),
+                    updated_at: r.get(5),
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+        Ok(Some(LeadDetail { lead, linked, history, jobs }))
     }
 
     async fn links_among(&self, ids: &[i64]) -> StoreResult<Vec<LeadLink>> {
@@ -207,6 +258,63 @@ impl LeadStore for PgStore {
             .await
             .map_err(pg)?;
         Ok(row.map(|r| r.get(0)))
+    }
+
+    async fn claim_lead_jobs(
+        &self,
+        kind: LeadJobKind,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<LeadJob>> {
+        // SKIP LOCKED: several servers on one database share the queue without taking the same job.
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "UPDATE lead_jobs SET attempts = attempts + 1, next_at = $3, updated_at = $2 WHERE id IN \
+                 (SELECT id FROM lead_jobs WHERE kind = $1 AND state = 'pending' AND next_at <= $2 \
+                 ORDER BY next_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id, lead_id, attempts",
+                &[&kind.code(), &now, &lease_until, &i64::from(limit)],
+            )
+            .await
+            .map_err(pg)?;
+        let mut jobs: Vec<LeadJob> =
+            rows.iter().map(|r| LeadJob { id: r.get(0), lead_id: r.get(1), kind, attempts: r.get(2) }).collect();
+        jobs.sort_by_key(|j| j.id);
+        Ok(jobs)
+    }
+
+    async fn finish_lead_job(&self, id: i64, outcome: &JobOutcome, at: DateTime<Utc>) -> StoreResult<()> {
+        let (state, next_at, error, result) = match outcome {
+            JobOutcome::Done(r) => ("done", at, None, Some(r.as_str())),
+            JobOutcome::Retry { at: next, error } => ("pending", *next, Some(error.as_str()), None),
+            JobOutcome::Failed(e) => ("failed", at, Some(e.as_str()), None),
+        };
+        self.client()
+            .await?
+            .execute(
+                "UPDATE lead_jobs SET state = $2, next_at = $3, last_error = $4, result = COALESCE($5, result), \
+                 updated_at = $6 WHERE id = $1",
+                &[&id, &state, &next_at, &error, &result, &at],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(())
+    }
+
+    async fn leads_with_job_result(&self, kind: LeadJobKind, result: &str, limit: u32) -> StoreResult<Vec<i64>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT lead_id FROM lead_jobs WHERE kind = $1 AND result = $2 AND state = 'done' \
+                 ORDER BY lead_id LIMIT $3",
+                &[&kind.code(), &result, &i64::from(limit)],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
     async fn move_leads(&self, steps: &[LeadStep], audit: &[AuditRecord]) -> StoreResult<()> {

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_audit_filters_leads.sql")),
     (4, include_str!("../migrations/0004_transparency_log.sql")),
     (5, include_str!("../migrations/0005_leads.sql")),
+    (6, include_str!("../migrations/0006_lead_jobs.sql")),
 ];
 /// Advisory lock key for migrations ("certguard" folded into an i64).
 const MIGRATION_LOCK: i64 = 0x6365_7274_6775_6172;

@@ -2,11 +2,13 @@
 
 use crate::{SqliteStore, backend, insert_audit, parse_ts, ts};
 use async_trait::async_trait;
-use certguard_leads::{Lead, LeadLink, LeadStatus, Relation};
+use certguard_leads::{Lead, LeadKind, LeadLink, LeadStatus, Relation};
 use certguard_store::{
-    AuditRecord, LEAD_COLUMNS, LeadBatch, LeadDetail, LeadHistoryEntry, LeadParam, LeadQuery, LeadStep, LeadStore,
-    RawLead, StoreError, StoreResult, Upserted, decode_lead, encode_lead_json, lead_filter,
+    AuditRecord, JobOutcome, LEAD_COLUMNS, LeadBatch, LeadDetail, LeadHistoryEntry, LeadJob, LeadJobInfo, LeadJobKind,
+    LeadParam, LeadQuery, LeadStep, LeadStore, RawLead, StoreError, StoreResult, Upserted, decode_lead,
+    encode_lead_json, lead_filter,
 };
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params, params_from_iter};
 
 /// A lead read from `r`, its columns ([`LEAD_COLUMNS`]) starting at column `o`; times still as text.
@@ -45,6 +47,10 @@ fn finish(row: (RawLead, [String; 2], Option<String>)) -> StoreResult<Lead> {
     raw.last_seen = parse_ts(&last)?;
     raw.status_changed_at = changed.as_deref().map(parse_ts).transpose()?;
     decode_lead(raw)
+}
+
+fn job_kind(s: &str) -> StoreResult<LeadJobKind> {
+    LeadJobKind::parse(s).ok_or_else(|| StoreError::Backend(format!("unknown job kind {s}")))
 }
 
 fn query_leads(c: &Connection, sql: &str, params: &[&dyn ToSql]) -> StoreResult<Vec<Lead>> {
@@ -98,6 +104,28 @@ impl LeadStore for SqliteStore {
                 for (a, b, rel) in &batch.links {
                     if ids[*a].id != ids[*b].id {
                         link.execute(params![ids[*a].id, ids[*b].id, rel.code()]).map_err(backend)?;
+                    }
+                }
+                for l in &batch.stored_links {
+                    if l.from != l.to {
+                        link.execute(params![l.from, l.to, l.relation.code()]).map_err(backend)?;
+                    }
+                }
+            }
+            {
+                let mut job = tx
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO lead_jobs (lead_id, kind, state, next_at, updated_at) \
+                         VALUES (?1, ?2, 'pending', ?3, ?3)",
+                    )
+                    .map_err(backend)?;
+                for (d, u) in batch.detections.iter().zip(&ids) {
+                    let at = ts(&d.seen_at);
+                    if batch.page_jobs && matches!(d.kind, LeadKind::Domain | LeadKind::Url) {
+                        job.execute(params![u.id, LeadJobKind::Page.code(), at]).map_err(backend)?;
+                    }
+                    if batch.notify_at_score.is_some_and(|min| d.score >= min) {
+                        job.execute(params![u.id, LeadJobKind::Notify.code(), at]).map_err(backend)?;
                     }
                 }
             }
@@ -203,7 +231,37 @@ impl LeadStore for SqliteStore {
                     note,
                 });
             }
-            Ok(Some(LeadDetail { lead, linked, history }))
+            let mut st = c
+                .prepare_cached(
+                    "SELECT kind, state, attempts, last_error, result, updated_at FROM lead_jobs \
+                     WHERE lead_id = ?1 ORDER BY id",
+                )
+                .map_err(backend)?;
+            let rows = st
+                .query_map([id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i32>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, String>(5)?,
+                    ))
+                })
+                .map_err(backend)?;
+            let mut jobs = Vec::new();
+            for row in rows {
+                let (kind, state, attempts, last_error, result, updated_at) = row.map_err(backend)?;
+                jobs.push(LeadJobInfo {
+                    kind: job_kind(&kind)?,
+                    state,
+                    attempts,
+                    last_error,
+                    result,
+                    updated_at: parse_ts(&updated_at)?,
+                });
+            }
+            Ok(Some(LeadDetail { lead, linked, history, jobs }))
         })
     }
 
@@ -232,6 +290,69 @@ impl LeadStore for SqliteStore {
             c.prepare_cached("SELECT state FROM source_state WHERE name = ?1")
                 .and_then(|mut st| st.query_row([name], |r| r.get(0)).optional())
                 .map_err(backend)
+        })
+    }
+
+    async fn claim_lead_jobs(
+        &self,
+        kind: LeadJobKind,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<LeadJob>> {
+        let (now, lease) = (ts(&now), ts(&lease_until));
+        self.write(move |c| {
+            let tx = c.transaction().map_err(backend)?;
+            let claimed = {
+                let mut st = tx
+                    .prepare_cached(
+                        "UPDATE lead_jobs SET attempts = attempts + 1, next_at = ?3, updated_at = ?2 WHERE id IN \
+                         (SELECT id FROM lead_jobs WHERE kind = ?1 AND state = 'pending' AND next_at <= ?2 \
+                         ORDER BY next_at, id LIMIT ?4) RETURNING id, lead_id, attempts",
+                    )
+                    .map_err(backend)?;
+                let rows = st
+                    .query_map(params![kind.code(), now, lease, limit], |r| {
+                        Ok(LeadJob { id: r.get(0)?, lead_id: r.get(1)?, kind, attempts: r.get(2)? })
+                    })
+                    .map_err(backend)?;
+                rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)?
+            };
+            tx.commit().map_err(backend)?;
+            Ok(claimed)
+        })
+        .await
+    }
+
+    async fn finish_lead_job(&self, id: i64, outcome: &JobOutcome, at: DateTime<Utc>) -> StoreResult<()> {
+        let at = ts(&at);
+        let (state, next_at, error, result) = match outcome {
+            JobOutcome::Done(r) => ("done", at.clone(), None, Some(r.clone())),
+            JobOutcome::Retry { at: next, error } => ("pending", ts(next), Some(error.clone()), None),
+            JobOutcome::Failed(e) => ("failed", at.clone(), Some(e.clone()), None),
+        };
+        self.write(move |c| {
+            c.prepare_cached(
+                "UPDATE lead_jobs SET state = ?2, next_at = ?3, last_error = ?4, result = COALESCE(?5, result), \
+                 updated_at = ?6 WHERE id = ?1",
+            )
+            .and_then(|mut st| st.execute(params![id, state, next_at, error, result, at]))
+            .map_err(backend)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn leads_with_job_result(&self, kind: LeadJobKind, result: &str, limit: u32) -> StoreResult<Vec<i64>> {
+        self.read(|c| {
+            let mut st = c
+                .prepare_cached(
+                    "SELECT lead_id FROM lead_jobs WHERE kind = ?1 AND result = ?2 AND state = 'done' \
+                     ORDER BY lead_id LIMIT ?3",
+                )
+                .map_err(backend)?;
+            let rows = st.query_map(params![kind.code(), result, limit], |r| r.get(0)).map_err(backend)?;
+            rows.collect::<rusqlite::Result<Vec<i64>>>().map_err(backend)
         })
     }
 

@@ -15,6 +15,12 @@ pub struct LeadBatch {
     /// A source's state to write with these leads (name, JSON): a follower that resumes from it after a crash
     /// neither misses nor repeats what the batch stored.
     pub state: Option<(String, String)>,
+    /// Links between leads already stored (by id).
+    pub stored_links: Vec<LeadLink>,
+    /// Queue a page fetch for each domain and address lead of the batch that has none yet.
+    pub page_jobs: bool,
+    /// Queue a notification for each lead of the batch scoring at least this that has had none.
+    pub notify_at_score: Option<i32>,
 }
 
 impl LeadBatch {
@@ -28,6 +34,7 @@ impl LeadBatch {
         let base = self.detections.len();
         self.detections.extend(other.detections);
         self.links.extend(other.links.into_iter().map(|(a, b, r)| (a + base, b + base, r)));
+        self.stored_links.extend(other.stored_links);
         if other.state.is_some() {
             self.state = other.state;
         }
@@ -88,6 +95,64 @@ pub struct LeadDetail {
     pub lead: Lead,
     pub linked: Vec<(Relation, Lead)>,
     pub history: Vec<LeadHistoryEntry>,
+    /// The background work done (or still to do) for it: page fetches, notifications.
+    pub jobs: Vec<LeadJobInfo>,
+}
+
+/// Background work a lead asks for, queued in the transaction that stores the lead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadJobKind {
+    /// Fetch the domain's or address's page and judge it.
+    Page,
+    /// Tell the configured webhook about a high-scoring lead.
+    Notify,
+}
+
+impl LeadJobKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            LeadJobKind::Page => "page",
+            LeadJobKind::Notify => "notify",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LeadJobKind> {
+        [LeadJobKind::Page, LeadJobKind::Notify].into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// A job claimed by a worker: nobody else gets it until its lease ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeadJob {
+    pub id: i64,
+    pub lead_id: i64,
+    pub kind: LeadJobKind,
+    /// Attempts including this one.
+    pub attempts: i32,
+}
+
+/// How a job ended this time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// Done, with what it produced (a page's body hash, a webhook's HTTP status).
+    Done(String),
+    /// Failed this time; try again at `at`.
+    Retry { at: DateTime<Utc>, error: String },
+    /// Failed for good.
+    Failed(String),
+}
+
+/// A job as a lead's detail shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadJobInfo {
+    pub kind: LeadJobKind,
+    /// `pending`, `done` or `failed`.
+    pub state: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub result: Option<String>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// The lead store.
@@ -96,7 +161,7 @@ pub struct LeadDetail {
 ///   if it has one, and, unless it is older than the lead's last sighting, value, score, reasons and the
 ///   evidence (unless its evidence is empty). The first source stays, and so does the analyst's status (a
 ///   dismissed lead seen again stays dismissed until an analyst reopens it).
-/// - A batch is one transaction: its leads and links are all stored or none.
+/// - A batch is one transaction: its leads, links and the jobs it queues are all stored or none.
 /// - A workflow step is optimistic: if a lead is no longer in the step's `from` status, no step of the call is
 ///   written and the call fails with `Conflict`. Each step writes its history entry and its audit record in the
 ///   same transaction.
@@ -112,6 +177,18 @@ pub trait LeadStore: Send + Sync {
     async fn move_leads(&self, steps: &[LeadStep], audit: &[AuditRecord]) -> StoreResult<()>;
     /// A source's state as the last batch that carried one wrote it.
     async fn source_state(&self, name: &str) -> StoreResult<Option<String>>;
+    /// Claims up to `limit` pending jobs of `kind` due at `now`, oldest due first: each gets one more attempt
+    /// and is not due again before `lease_until` (a worker that dies mid-job leaves it to be claimed again).
+    async fn claim_lead_jobs(
+        &self,
+        kind: LeadJobKind,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<LeadJob>>;
+    async fn finish_lead_job(&self, id: i64, outcome: &JobOutcome, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Leads whose finished job of `kind` produced `result` (the domains that served the same page).
+    async fn leads_with_job_result(&self, kind: LeadJobKind, result: &str, limit: u32) -> StoreResult<Vec<i64>>;
 }
 
 /// The columns every backend reads a lead from, in [`RawLead`]'s order.

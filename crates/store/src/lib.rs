@@ -28,8 +28,8 @@ pub use certificates::{
 };
 pub use error::{StoreError, StoreResult};
 pub use leads::{
-    LEAD_COLUMNS, LeadBatch, LeadDetail, LeadHistoryEntry, LeadParam, LeadQuery, LeadStep, LeadStore, RawLead,
-    Upserted, decode_lead, encode_lead_json, lead_filter,
+    JobOutcome, LEAD_COLUMNS, LeadBatch, LeadDetail, LeadHistoryEntry, LeadJob, LeadJobInfo, LeadJobKind, LeadParam,
+    LeadQuery, LeadStep, LeadStore, RawLead, Upserted, decode_lead, encode_lead_json, lead_filter,
 };
 pub use log::{LogBatch, LogLeaf, LogStore, PendingLogEvent, credential_sha256, log_columns};
 

@@ -308,7 +308,7 @@ pub async fn step(
     // A check-only step leaves the follower where it was: it read nothing for the leads.
     if options.score {
         batch.state = Some((key, serde_json::to_string(&next).map_err(|e| AppError::Internal(e.to_string()))?));
-        registry.store().upsert_leads(&batch).await?;
+        crate::leads::record(registry, &batch).await?;
     }
     Ok(report)
 }

@@ -4,7 +4,7 @@
 //! real detectors, so their scores and reasons are the detectors' own.
 
 use crate::error::AppError;
-use crate::leads::{detect, move_leads, record};
+use crate::leads::{detect, move_leads};
 use crate::registry::Registry;
 use certguard_access::local_analyst;
 use certguard_leads::{Evidence, LeadKind, LeadStatus, Relation};
@@ -48,7 +48,7 @@ pub async fn seed(registry: &Registry) -> Result<usize, AppError> {
                 found.evidence = Evidence {
                     snapshot_sha256: Some("9f2c4e0b8d1a7e6f5c3b2a190817263544536271809a8b7c6d5e4f3021ab1c2d".into()),
                     redirect_chain: vec![format!("http://{d}/"), format!("https://www.{d}/query")],
-                    page_verdict: Some("phishing".into()),
+                    page_verdict: Some("impersonates".into()),
                     ..Evidence::default()
                 }
                 .with_text(PAGE_TEXT);
@@ -68,7 +68,8 @@ pub async fn seed(registry: &Registry) -> Result<usize, AppError> {
     if let Some(found) = detect::qr_address("https://tzzy-czz-cx.com/cert/verify?no=T000", 60, "look_alike", now) {
         batch.append(found);
     }
-    let stored = record(registry, &batch).await?;
+    // Straight to the store: demo leads queue no page fetches (their domains are made up) and no notifications.
+    let stored = registry.store().upsert_leads(&batch).await?;
     // Walk some leads through the workflow so every status shows.
     let analyst = local_analyst("demo");
     let id_of = |kind: LeadKind, n: usize| {

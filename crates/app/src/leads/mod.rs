@@ -6,6 +6,8 @@ pub mod ct;
 pub mod demo;
 pub mod detect;
 pub mod export;
+pub mod feeds;
+pub mod worker;
 
 use crate::error::AppError;
 use crate::registry::Registry;
@@ -18,12 +20,29 @@ pub const MAX_MOVE: usize = 500;
 /// Longest note on a workflow step, in characters.
 pub const MAX_NOTE: usize = 2000;
 
-/// Stores a batch of detections (one transaction).
+/// Which background jobs a stored lead queues: set from the configuration at start-up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct JobSettings {
+    /// The page worker runs: each domain and address lead gets its page fetched and judged.
+    pub pages: bool,
+    /// A webhook is configured: each lead scoring at least this is notified (once).
+    pub notify_at_score: Option<i32>,
+}
+
+/// Stores a batch of detections (one transaction) with the source's state if it carries one, and queues the
+/// background jobs the configuration asks for in the same transaction.
 pub async fn record(registry: &Registry, batch: &LeadBatch) -> Result<Vec<Upserted>, AppError> {
-    if batch.detections.is_empty() {
+    if batch.detections.is_empty() && batch.state.is_none() && batch.stored_links.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(registry.store().upsert_leads(batch).await?)
+    let jobs = registry.lead_jobs();
+    if jobs == JobSettings::default() {
+        return Ok(registry.store().upsert_leads(batch).await?);
+    }
+    let mut batch = batch.clone();
+    batch.page_jobs |= jobs.pages;
+    batch.notify_at_score = batch.notify_at_score.or(jobs.notify_at_score);
+    Ok(registry.store().upsert_leads(&batch).await?)
 }
 
 pub async fn list(registry: &Registry, _analyst: &AnalystGrant, query: &LeadQuery) -> Result<Vec<Lead>, AppError> {

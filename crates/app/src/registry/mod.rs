@@ -28,6 +28,7 @@ pub struct Registry {
     authority_names: Arc<RwLock<HashMap<AuthorityCode, (String, String)>>>,
     credentials: Option<Arc<Credentials>>,
     log: Option<Arc<TransLog>>,
+    lead_jobs: crate::leads::JobSettings,
 }
 
 /// A fresh random serial (the credential's cti): never derived from the holder.
@@ -53,6 +54,7 @@ impl Registry {
             authority_names: Arc::new(RwLock::new(HashMap::new())),
             credentials: None,
             log: None,
+            lead_jobs: crate::leads::JobSettings::default(),
         };
         r.reload_authorities().await?;
         Ok(r)
@@ -68,6 +70,16 @@ impl Registry {
     pub fn with_log(mut self, log: Arc<TransLog>) -> Self {
         self.log = Some(log);
         self
+    }
+
+    /// Which background jobs the leads stored from now on queue (page fetches, notifications).
+    pub fn with_lead_jobs(mut self, settings: crate::leads::JobSettings) -> Self {
+        self.lead_jobs = settings;
+        self
+    }
+
+    pub fn lead_jobs(&self) -> crate::leads::JobSettings {
+        self.lead_jobs
     }
 
     pub fn log(&self) -> Option<&Arc<TransLog>> {

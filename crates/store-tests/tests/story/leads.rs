@@ -30,7 +30,7 @@ pub async fn story(store: &dyn Store) {
             detection(LeadKind::Contact, "mobile:13800138000", 2, 90),
         ],
         links: vec![(0, 1, Relation::Contact), (0, 2, Relation::Contact), (0, 1, Relation::Contact)],
-        state: None,
+        ..LeadBatch::default()
     };
     let first = store.upsert_leads(&batch).await.unwrap();
     assert!(first.iter().all(|u| u.created));
@@ -41,6 +41,7 @@ pub async fn story(store: &dyn Store) {
         ],
         links: vec![(0, 1, Relation::Contact)],
         state: Some(("feed:test".into(), "{\"at\":2}".into())),
+        ..LeadBatch::default()
     };
     let second = store.upsert_leads(&batch2).await.unwrap();
     assert!(second[0].created && !second[1].created);
@@ -127,8 +128,64 @@ pub async fn story(store: &dyn Store) {
         detections: vec![detection(LeadKind::Domain, "x.cn", 1, 1)],
         links: vec![(0, 1, Relation::SamePage)],
         state: Some(("feed:bad".into(), "{}".into())),
+        page_jobs: true,
+        ..LeadBatch::default()
     };
     assert!(store.upsert_leads(&bad).await.is_err());
     assert_eq!(store.source_state("feed:bad").await.unwrap(), None, "nor its state");
     assert_eq!(count(q(|q| q.kind = Some(LeadKind::Domain))).await, 0);
+}
+
+/// The jobs leads ask for: queued with the lead, once per lead and kind, claimed with a lease, retried, finished.
+pub async fn jobs(store: &dyn Store) {
+    let claim = |now: u32, lease: u32| store.claim_lead_jobs(LeadJobKind::Page, t(now), t(lease), 10);
+    let batch = LeadBatch {
+        detections: vec![
+            detection(LeadKind::Domain, "jobs-a.cn", 1, 90),
+            detection(LeadKind::Ad, "jobs-ad", 1, 90),
+            detection(LeadKind::Url, "http://jobs-b.cn/q", 2, 50),
+        ],
+        page_jobs: true,
+        notify_at_score: Some(80),
+        ..LeadBatch::default()
+    };
+    let ids = store.upsert_leads(&batch).await.unwrap();
+    // Seen again: no second job of either kind.
+    store.upsert_leads(&batch).await.unwrap();
+    // Pages for the domain and the address, not the ad; due from when they were seen.
+    assert!(claim(0, 5).await.unwrap().is_empty(), "not due before it was seen");
+    let got = claim(1, 5).await.unwrap();
+    assert_eq!(got.iter().map(|j| (j.lead_id, j.attempts)).collect::<Vec<_>>(), [(ids[0].id, 1)]);
+    let got = claim(2, 5).await.unwrap();
+    assert_eq!(got.iter().map(|j| j.lead_id).collect::<Vec<_>>(), [ids[2].id], "the claimed one is leased");
+    // Notifications for the two leads at or above the score, not the third.
+    let notes = store.claim_lead_jobs(LeadJobKind::Notify, t(3), t(4), 10).await.unwrap();
+    assert_eq!(notes.iter().map(|j| j.lead_id).collect::<Vec<_>>(), [ids[0].id, ids[1].id]);
+    // A lease that ran out (the worker died) gives the job back, one attempt more.
+    let again = claim(5, 8).await.unwrap();
+    assert_eq!(again.iter().map(|j| (j.lead_id, j.attempts)).collect::<Vec<_>>(), [(ids[0].id, 2), (ids[2].id, 2)]);
+    // Retry later, done, failed.
+    let (a, b) = (&again[0], &again[1]);
+    store.finish_lead_job(a.id, &JobOutcome::Retry { at: t(10), error: "HTTP 503".into() }, t(6)).await.unwrap();
+    store.finish_lead_job(b.id, &JobOutcome::Done("abc".into()), t(6)).await.unwrap();
+    assert!(claim(9, 12).await.unwrap().is_empty(), "the retry waits for its time");
+    let third = claim(10, 12).await.unwrap();
+    assert_eq!(third.iter().map(|j| (j.lead_id, j.attempts)).collect::<Vec<_>>(), [(ids[0].id, 3)]);
+    store.finish_lead_job(third[0].id, &JobOutcome::Failed("gave up".into()), t(11)).await.unwrap();
+    assert!(claim(20, 21).await.unwrap().is_empty(), "done and failed jobs are not claimed again");
+    // The detail shows each job; finished results are searchable.
+    let detail = store.lead(ids[0].id).await.unwrap().unwrap();
+    let page = detail.jobs.iter().find(|j| j.kind == LeadJobKind::Page).unwrap();
+    assert_eq!((page.state.as_str(), page.attempts, page.last_error.as_deref()), ("failed", 3, Some("gave up")));
+    assert_eq!(detail.jobs.len(), 2);
+    assert_eq!(store.leads_with_job_result(LeadJobKind::Page, "abc", 10).await.unwrap(), [ids[2].id]);
+    // A lead without the page flag queues no page; a link between stored leads, twice, is stored once.
+    let c = detection(LeadKind::Domain, "jobs-c.cn", 12, 70);
+    let c_id = store.upsert_leads(&LeadBatch::single(c)).await.unwrap()[0].id;
+    assert!(store.claim_lead_jobs(LeadJobKind::Page, t(23), t(23), 10).await.unwrap().is_empty(), "no page flag");
+    let link = certguard_leads::LeadLink { from: ids[0].id, to: c_id, relation: Relation::SamePage };
+    let batch = LeadBatch { stored_links: vec![link.clone(), link], ..LeadBatch::default() };
+    store.upsert_leads(&batch).await.unwrap();
+    let linked = store.lead(ids[0].id).await.unwrap().unwrap().linked;
+    assert_eq!(linked.iter().filter(|(r, l)| *r == Relation::SamePage && l.id == c_id).count(), 1, "{linked:?}");
 }

@@ -18,6 +18,7 @@ async fn story(store: Arc<dyn Store>) {
     accounts::story(&*store).await;
     audit::story(&*store).await;
     leads::story(&*store).await;
+    leads::jobs(&*store).await;
     log::story(&*store).await;
 }
 

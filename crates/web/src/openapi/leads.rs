@@ -57,13 +57,21 @@ fn schemas() -> Value {
         "LeadList": {"type": "object", "required": ["items", "counts"], "properties": {
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Lead"}},
             "counts": {"type": "object", "description": "leads per status", "additionalProperties": {"type": "integer"}}}},
-        "LeadDetail": {"type": "object", "required": ["lead", "linked", "history"], "properties": {
+        "LeadDetail": {"type": "object", "required": ["lead", "linked", "history", "jobs"], "properties": {
             "lead": {"$ref": "#/components/schemas/Lead"},
             "linked": {"type": "array", "description": "[relation, lead] pairs; relation is contact, hosted_on or same_page",
                 "items": {"type": "array", "prefixItems": [{"type": "string", "enum": ["contact", "hosted_on", "same_page"]}, {"$ref": "#/components/schemas/Lead"}]}},
             "history": {"type": "array", "items": {"type": "object", "required": ["at", "actor", "from", "to", "note"], "properties": {
                 "at": {"type": "string", "format": "date-time"}, "actor": {"type": "string"},
-                "from": {"type": "string", "enum": STATUSES}, "to": {"type": "string", "enum": STATUSES}, "note": {"type": "string"}}}}}},
+                "from": {"type": "string", "enum": STATUSES}, "to": {"type": "string", "enum": STATUSES}, "note": {"type": "string"}}}},
+            "jobs": {"type": "array", "description": "background work for the lead: its page fetched and judged, a webhook notified",
+                "items": {"type": "object", "required": ["kind", "state", "attempts", "updated_at"], "properties": {
+                    "kind": {"type": "string", "enum": ["page", "notify"]},
+                    "state": {"type": "string", "enum": ["pending", "done", "failed"]},
+                    "attempts": {"type": "integer"},
+                    "last_error": {"type": ["string", "null"]},
+                    "result": {"type": ["string", "null"], "description": "page: the body's SHA-256; notify: the HTTP status"},
+                    "updated_at": {"type": "string", "format": "date-time"}}}}}},
         "LeadMove": {"type": "object", "required": ["ids", "to"], "properties": {
             "ids": {"type": "array", "maxItems": 500, "items": {"type": "integer"}},
             "to": {"type": "string", "enum": STATUSES},

@@ -272,6 +272,21 @@ pub async fn list(State(state): State<SharedState>, cx: AdminPage, Query(filter)
     .into_response()
 }
 
+fn job_label(l: crate::i18n::Lang, kind: certguard_store::LeadJobKind) -> &'static str {
+    match kind {
+        certguard_store::LeadJobKind::Page => l.t("抓取并研判页面", "Fetch and judge the page"),
+        certguard_store::LeadJobKind::Notify => l.t("推送通知", "Notify the webhook"),
+    }
+}
+
+fn job_state_label(l: crate::i18n::Lang, state: &str) -> &'static str {
+    match state {
+        "done" => l.t("已完成", "done"),
+        "failed" => l.t("已放弃", "given up"),
+        _ => l.t("排队中", "queued"),
+    }
+}
+
 /// The evidence text with its matched spans marked.
 fn marked(text: &str, spans: &[certguard_leads::Span]) -> Markup {
     let mut pieces: Vec<(bool, &str, &str)> = Vec::new();
@@ -333,6 +348,19 @@ pub async fn detail(State(state): State<SharedState>, cx: AdminPage, Path(id): P
             }
             @if let Some(t) = &lead.evidence.text_extract { (marked(t, &lead.evidence.spans)) }
             @if lead.evidence.is_empty() { p { (l.t("暂无证据。", "No evidence yet.")) } }
+        }
+        @if !d.jobs.is_empty() {
+            h2 { (l.t("后台任务", "Background work")) }
+            div.table-wrap { table {
+                thead { tr { th { (l.t("任务", "Job")) } th { (l.t("状态", "State")) } th { (l.t("尝试次数", "Attempts")) } th { (l.t("结果或错误", "Result or error")) } th { (l.t("更新时间", "Updated")) } } }
+                tbody { @for j in &d.jobs { tr {
+                    td { (job_label(l, j.kind)) }
+                    td { (job_state_label(l, &j.state)) }
+                    td { (j.attempts) }
+                    td { @if let Some(e) = &j.last_error { (shorten(e, 200)) } @else if let Some(r) = &j.result { code { (shorten(r, 80)) } } }
+                    td { (j.updated_at.format("%Y-%m-%d %H:%M")) }
+                } } }
+            } }
         }
         h2 { (l.t("关联线索", "Linked leads")) " (" (d.linked.len()) ")" }
         @if !d.linked.is_empty() { div.table-wrap { table {
