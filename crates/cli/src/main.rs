@@ -2,6 +2,7 @@
 //! The only place that reads configuration and picks a storage backend.
 
 mod config;
+mod exam_cmd;
 mod leads_cmd;
 mod log_cmd;
 
@@ -139,6 +140,9 @@ enum Command {
     /// Follow live sources into leads (Certificate Transparency logs).
     #[command(subcommand)]
     Watch(leads_cmd::WatchCommand),
+    /// Exam integrity: simulate an exam with known cheaters, analyse exam-room event streams.
+    #[command(subcommand)]
+    Exam(exam_cmd::ExamCommand),
 }
 
 #[derive(Subcommand)]
@@ -700,6 +704,7 @@ fn init_tracing() {
 async fn run_async(mut c: Config, command: Command) -> Result<i32> {
     match command {
         Command::Leads(cmd) => return leads_cmd::run(c, cmd).await,
+        Command::Exam(cmd) => return exam_cmd::run(cmd),
         Command::Watch(cmd) => return leads_cmd::watch(c, cmd).await,
         Command::Serve(f) => {
             apply_store_flags(&mut c, f.data_dir, f.database_url);

@@ -1,0 +1,583 @@
+//! The detectors, run per exam over its collected sessions. Each finding says what it saw, in Chinese and
+//! English, and how strong the evidence is (`score`: 10 for what a terminal saw directly, -log10 of the p-value
+//! for a statistical one). The statistical thresholds are family-wise: with `alpha` = 0.01 and N sessions (or
+//! N(N-1)/2 pairs), the chance that any honest session of the exam is flagged by that test is at most 1%
+//! under the fitted model.
+
+use crate::model::{IrtFit, RtFit, fit_irt, fit_rt};
+use crate::session::{Collector, ExamShape, Session};
+use crate::stats::{binomial_upper_tail, normal_cdf, normal_upper_quantile, poisson_binomial_upper_tail};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// What kind of cheating a finding points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Remote-control or screen-sharing software.
+    Software,
+    /// A device or display that lets someone else take over.
+    Hardware,
+    /// One person answering for several candidates.
+    Operator,
+    /// Answers known in advance.
+    Leak,
+}
+
+impl Kind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Software => "software",
+            Kind::Hardware => "hardware",
+            Kind::Operator => "operator",
+            Kind::Leak => "leak",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Kind::Software => "远程控制软件",
+            Kind::Hardware => "硬件接管",
+            Kind::Operator => "一人代答多人",
+            Kind::Leak => "答案泄露",
+        }
+    }
+}
+
+/// One piece of evidence against a session.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub kind: Kind,
+    pub score: f64,
+    pub zh: String,
+    pub en: String,
+    /// Other sessions involved (a lockstep group, a pair that agrees).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub peers: Vec<String>,
+}
+
+/// The verdict on one session.
+#[derive(Clone, Debug, Serialize)]
+pub struct SessionReport {
+    pub session: String,
+    pub candidate: String,
+    pub exam: String,
+    pub centre: String,
+    pub room: String,
+    pub flagged: bool,
+    pub kinds: Vec<Kind>,
+    pub score: f64,
+    pub answered: usize,
+    /// Right answers, where the exam's key is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correct: Option<usize>,
+    pub findings: Vec<Finding>,
+}
+
+/// Thresholds.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Family-wise false-positive rate of each statistical test per exam.
+    pub alpha: f64,
+    /// Answers without local input before that counts (and at least this share of the answers).
+    pub no_input_answers: usize,
+    pub no_input_share: f64,
+    /// A pair moves in lockstep when its answer-time offsets change by less than this share of its answer
+    /// times, on average, over at least `lockstep_items` common questions.
+    pub lockstep_ratio: f64,
+    pub lockstep_items: usize,
+    /// A response is "fast" below this standardised log-time residual.
+    pub fast_z: f64,
+    /// Fast responses before the fast-and-right test applies, and the share of them that must be right.
+    pub fast_min: usize,
+    pub fast_accuracy: f64,
+    /// A device attached this long after the start counts as a takeover unless it replaces one removed within
+    /// `replace_window_ms` before.
+    pub device_grace_ms: i64,
+    pub replace_window_ms: i64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            alpha: 0.01,
+            no_input_answers: 5,
+            no_input_share: 0.2,
+            lockstep_ratio: 0.2,
+            lockstep_items: 20,
+            fast_z: -2.5,
+            fast_min: 5,
+            fast_accuracy: 0.8,
+            device_grace_ms: 60_000,
+            replace_window_ms: 300_000,
+        }
+    }
+}
+
+/// The whole analysis.
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    pub sessions: Vec<SessionReport>,
+    /// Sessions with events but no `session_start` (not analysed), and how many events each had.
+    pub without_start: Vec<(String, u64)>,
+    pub duplicates: u64,
+}
+
+const DIRECT: f64 = 10.0;
+
+/// Runs every detector on every exam's sessions.
+pub fn analyze(collector: Collector, opts: &Options) -> Analysis {
+    let Collector { exams, sessions, duplicates, .. } = collector;
+    let mut without_start = Vec::new();
+    let mut by_exam: BTreeMap<String, Vec<Session>> = BTreeMap::new();
+    for (_, mut s) in sessions {
+        match &s.seat {
+            Some(seat) => {
+                s.answers.sort_by_key(|a| a.0);
+                s.input.sort_by_key(|x| x.1);
+                s.devices.sort_by_key(|d| d.at);
+                s.displays.sort_by_key(|d| d.0);
+                by_exam.entry(seat.exam.clone()).or_default().push(s);
+            }
+            None => without_start.push((s.id.clone(), s.events)),
+        }
+    }
+    without_start.sort();
+    let mut reports = Vec::new();
+    for (name, mut group) in by_exam {
+        group.sort_by(|a, b| a.id.cmp(&b.id));
+        reports.extend(analyze_exam(exams.get(&name), &name, &group, opts));
+    }
+    Analysis { sessions: reports, without_start, duplicates }
+}
+
+/// One candidate's answers laid out by item.
+struct Answers {
+    /// Final choice per item.
+    choice: Vec<Option<String>>,
+    /// Time of the first answer per item (ms).
+    first_at: Vec<Option<i64>>,
+    /// Seconds spent reaching the first answer of each item.
+    secs: Vec<Option<f64>>,
+}
+
+fn layout(s: &Session, index: &HashMap<&str, usize>, items: usize) -> Answers {
+    let mut a = Answers { choice: vec![None; items], first_at: vec![None; items], secs: vec![None; items] };
+    let mut prev = s.start.unwrap_or_else(|| s.answers.first().map_or(0, |x| x.0));
+    for (at, q, choice) in &s.answers {
+        let Some(&i) = index.get(q.as_str()) else { continue };
+        if a.first_at[i].is_none() {
+            a.first_at[i] = Some(*at);
+            a.secs[i] = Some(((at - prev) as f64 / 1000.0).max(0.1));
+        }
+        a.choice[i] = Some(choice.clone());
+        prev = *at;
+    }
+    a
+}
+
+fn analyze_exam(shape: Option<&ExamShape>, name: &str, sessions: &[Session], opts: &Options) -> Vec<SessionReport> {
+    // The items: from the exam's shape, or (without one) every question answered, keyed by the modal answer.
+    let (ids, keys, options): (Vec<String>, Vec<String>, Vec<u32>) = match shape {
+        Some(s) => (
+            s.questions.iter().map(|q| q.id.clone()).collect(),
+            s.questions.iter().map(|q| q.key.clone()).collect(),
+            s.questions.iter().map(|q| q.options).collect(),
+        ),
+        None => modal_key(sessions),
+    };
+    let index: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, q)| (q.as_str(), i)).collect();
+    let answers: Vec<Answers> = sessions.iter().map(|s| layout(s, &index, ids.len())).collect();
+    let resp: Vec<Vec<Option<bool>>> =
+        answers.iter().map(|a| a.choice.iter().zip(&keys).map(|(c, k)| c.as_ref().map(|c| c == k)).collect()).collect();
+    let irt = fit_irt(&resp, &options);
+    let log_t: Vec<Vec<Option<f64>>> =
+        answers.iter().map(|a| a.secs.iter().map(|s| s.map(f64::ln)).collect()).collect();
+    let rt = fit_rt(&log_t, ids.len());
+    let n = sessions.len();
+
+    let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); n];
+    for (j, s) in sessions.iter().enumerate() {
+        software(s, opts, &mut findings[j]);
+        hardware(s, opts, &mut findings[j]);
+        fast_and_right(j, &resp[j], &log_t[j], &rt, &options, n, opts, &mut findings[j]);
+    }
+    pairs(sessions, &answers, &resp, &irt, &keys, &options, opts, &mut findings);
+
+    sessions
+        .iter()
+        .zip(findings)
+        .zip(&resp)
+        .map(|((s, f), r)| {
+            let seat = s.seat.clone().unwrap_or_default();
+            let mut kinds: Vec<Kind> = f.iter().map(|x| x.kind).collect();
+            kinds.sort();
+            kinds.dedup();
+            SessionReport {
+                session: s.id.clone(),
+                candidate: seat.candidate,
+                exam: name.to_string(),
+                centre: seat.centre,
+                room: seat.room,
+                flagged: !f.is_empty(),
+                kinds,
+                score: (f.iter().map(|x| x.score).sum::<f64>() * 10.0).round() / 10.0 + 0.0,
+                answered: r.iter().flatten().count(),
+                correct: shape.map(|_| r.iter().flatten().filter(|x| **x).count()),
+                findings: f,
+            }
+        })
+        .collect()
+}
+
+/// Items and a key from the answers alone: each question's most common final choice.
+fn modal_key(sessions: &[Session]) -> (Vec<String>, Vec<String>, Vec<u32>) {
+    let mut counts: BTreeMap<&str, HashMap<&str, usize>> = BTreeMap::new();
+    for s in sessions {
+        let mut last: HashMap<&str, &str> = HashMap::new();
+        for (_, q, c) in &s.answers {
+            last.insert(q, c);
+        }
+        for (q, c) in last {
+            *counts.entry(q).or_default().entry(c).or_default() += 1;
+        }
+    }
+    let mut out = (Vec::new(), Vec::new(), Vec::new());
+    for (q, cs) in counts {
+        let key = cs.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map_or("", |(c, _)| *c);
+        out.0.push(q.to_string());
+        out.1.push(key.to_string());
+        out.2.push(u32::try_from(cs.len().max(2)).unwrap_or(4));
+    }
+    out
+}
+
+fn software(s: &Session, opts: &Options, out: &mut Vec<Finding>) {
+    for (_, m) in &s.tools {
+        out.push(Finding {
+            code: "remote_software",
+            kind: Kind::Software,
+            score: DIRECT,
+            zh: format!("考试终端运行或连接远程控制软件“{}”（{}：{}）", m.tool, by_zh(m.by), m.what),
+            en: format!("the terminal ran or connected to remote-control software {} ({}: {})", m.tool, m.by, m.what),
+            peers: Vec::new(),
+        });
+    }
+    // Answers given while the terminal's own keyboard and mouse did nothing.
+    let mut silent = 0;
+    let mut covered = 0;
+    for (at, _, _) in &s.answers {
+        let window = (at - 5_000, at + 1_000);
+        let around: Vec<u32> =
+            s.input.iter().filter(|(from, to, _)| *to >= window.0 && *from <= window.1).map(|x| x.2).collect();
+        if !around.is_empty() {
+            covered += 1;
+            if around.iter().all(|&n| n == 0) {
+                silent += 1;
+            }
+        }
+    }
+    if silent >= opts.no_input_answers && silent as f64 >= opts.no_input_share * covered.max(1) as f64 {
+        out.push(Finding {
+            code: "answers_without_local_input",
+            kind: Kind::Software,
+            score: DIRECT,
+            zh: format!("{silent} 次作答时本机键盘鼠标无任何操作（共 {covered} 次有输入记录）：作答来自远程"),
+            en: format!("{silent} answers came while the terminal's keyboard and mouse did nothing (of {covered} with input records): answered remotely"),
+            peers: Vec::new(),
+        });
+    }
+}
+
+fn by_zh(by: &str) -> &'static str {
+    match by {
+        "process name" => "进程名",
+        "path" => "路径",
+        "signer" => "签名",
+        "port" => "端口",
+        _ => "主机",
+    }
+}
+
+fn hardware(s: &Session, opts: &Options, out: &mut Vec<Finding>) {
+    for (_, what) in &s.hardware {
+        out.push(Finding {
+            code: "takeover_hardware",
+            kind: Kind::Hardware,
+            score: DIRECT,
+            zh: format!("连接了可代替键鼠操作的硬件：{what}"),
+            en: format!("hardware that types and clicks for someone else was connected: {what}"),
+            peers: Vec::new(),
+        });
+    }
+    let start = s.start.unwrap_or(i64::MIN / 2);
+    for d in &s.devices {
+        if d.action != crate::event::DeviceAction::Attached || !d.hid || d.at < start + opts.device_grace_ms {
+            continue;
+        }
+        // A keyboard or mouse replaced (one removed shortly before) is ordinary.
+        let replaced = s.devices.iter().any(|r| {
+            r.action == crate::event::DeviceAction::Removed
+                && r.hid
+                && r.at <= d.at
+                && d.at - r.at <= opts.replace_window_ms
+        });
+        if !replaced {
+            let minute = (d.at - start) / 60_000;
+            out.push(Finding {
+                code: "input_device_attached",
+                kind: Kind::Hardware,
+                score: DIRECT,
+                zh: format!("考试开始 {minute} 分钟后接入输入设备“{}”，且无设备被替换", d.name),
+                en: format!(
+                    "an input device \"{}\" was attached {minute} minutes into the exam, replacing none",
+                    d.name
+                ),
+                peers: Vec::new(),
+            });
+            break;
+        }
+    }
+    if let Some((_, n, mirrored)) = s.displays.iter().find(|(_, n, m)| *n >= 2 || *m) {
+        out.push(Finding {
+            code: "display_added",
+            kind: Kind::Hardware,
+            score: DIRECT,
+            zh: if *mirrored { "屏幕被镜像输出".to_string() } else { format!("连接了 {n} 个显示器") },
+            en: if *mirrored { "the screen was mirrored".to_string() } else { format!("{n} displays were connected") },
+            peers: Vec::new(),
+        });
+    }
+}
+
+/// Fast and right: many responses far faster than this candidate's own speed predicts for the item, nearly
+/// all of them right. Fast alone is not enough (an able, quick candidate is fast everywhere, which the speed
+/// parameter absorbs); fast and wrong is rapid guessing at the end, not cheating.
+#[allow(clippy::too_many_arguments)]
+fn fast_and_right(
+    j: usize,
+    resp: &[Option<bool>],
+    log_t: &[Option<f64>],
+    rt: &RtFit,
+    options: &[u32],
+    n: usize,
+    opts: &Options,
+    out: &mut Vec<Finding>,
+) {
+    let answered: Vec<usize> = (0..resp.len()).filter(|&i| resp[i].is_some() && log_t[i].is_some()).collect();
+    let fast: Vec<usize> =
+        answered.iter().copied().filter(|&i| rt.z(j, i, log_t[i].unwrap_or(0.0)) < opts.fast_z).collect();
+    if fast.len() < opts.fast_min {
+        return;
+    }
+    let right = fast.iter().filter(|&&i| resp[i] == Some(true)).count();
+    if (right as f64) < opts.fast_accuracy * fast.len() as f64 {
+        return;
+    }
+    // How unlikely so many fast responses are, then how unlikely so many of them are right by guessing.
+    let p_fast = binomial_upper_tail(answered.len(), normal_cdf(opts.fast_z), fast.len());
+    let guess: Vec<f64> = fast.iter().map(|&i| 1.0 / f64::from(options[i].max(2))).collect();
+    let p_right = poisson_binomial_upper_tail(&guess, right);
+    let p = p_fast.max(p_right);
+    if p < opts.alpha / n.max(1) as f64 {
+        out.push(Finding {
+            code: "fast_and_right",
+            kind: Kind::Leak,
+            score: (-p.max(1e-30).log10() * 10.0).round() / 10.0,
+            zh: format!(
+                "{} 道题的作答远快于本人速度的预期（预期约 {:.1} 道），其中 {right} 道答对：事先知道答案",
+                fast.len(),
+                normal_cdf(opts.fast_z) * answered.len() as f64
+            ),
+            en: format!(
+                "{} answers far faster than this candidate's own speed predicts (about {:.1} expected), {right} of them right: the answers were known in advance",
+                fast.len(),
+                normal_cdf(opts.fast_z) * answered.len() as f64
+            ),
+            peers: Vec::new(),
+        });
+    }
+}
+
+/// Pairs within the exam: answer agreement beyond chance (leaks, copying) and answer timings in lockstep (one
+/// operator for several terminals).
+#[allow(clippy::too_many_arguments)]
+fn pairs(
+    sessions: &[Session],
+    answers: &[Answers],
+    resp: &[Vec<Option<bool>>],
+    irt: &IrtFit,
+    keys: &[String],
+    options: &[u32],
+    opts: &Options,
+    findings: &mut [Vec<Finding>],
+) {
+    let n = sessions.len();
+    let items = keys.len();
+    if n < 2 {
+        return;
+    }
+    let n_pairs = (n * (n - 1) / 2) as f64;
+    let p_pair = opts.alpha / n_pairs;
+    let z_screen = (normal_upper_quantile(p_pair) - 1.5).max(2.0);
+    // Each wrong choice's share among the wrong answers of its item: how likely two wrong answers coincide.
+    let coincide: Vec<f64> = (0..items)
+        .map(|i| {
+            let mut counts: HashMap<&str, f64> = HashMap::new();
+            let mut wrong = 0.0;
+            for a in answers {
+                if let Some(c) = &a.choice[i]
+                    && *c != keys[i]
+                {
+                    *counts.entry(c.as_str()).or_default() += 1.0;
+                    wrong += 1.0;
+                }
+            }
+            let distractors = f64::from(options[i].max(2) - 1);
+            // Smoothed towards uniform over the distractors.
+            let total = wrong + distractors;
+            let known: f64 = counts.values().map(|k| ((k + 1.0) / total).powi(2)).sum();
+            let unseen = (distractors - counts.len() as f64).max(0.0);
+            known + unseen * (1.0 / total).powi(2)
+        })
+        .collect();
+    let probs: Vec<Vec<f64>> = (0..n).map(|j| (0..items).map(|i| irt.p(j, i)).collect()).collect();
+    let mut lockstep_edges: Vec<(usize, usize, f64)> = Vec::new();
+    let mut agree: Vec<(usize, usize, usize, usize, f64)> = Vec::new();
+    let mut ps = Vec::with_capacity(items);
+    for j in 0..n {
+        for k in j + 1..n {
+            // Agreement.
+            let (mut m, mut mu, mut var, mut both, mut same_wrong) = (0usize, 0.0, 0.0, 0usize, 0usize);
+            ps.clear();
+            for i in 0..items {
+                let (Some(a), Some(b)) = (&answers[j].choice[i], &answers[k].choice[i]) else { continue };
+                let (pj, pk) = (probs[j][i], probs[k][i]);
+                let p = pj * pk + (1.0 - pj) * (1.0 - pk) * coincide[i];
+                ps.push(p);
+                both += 1;
+                mu += p;
+                var += p * (1.0 - p);
+                if a == b {
+                    m += 1;
+                    if resp[j][i] == Some(false) {
+                        same_wrong += 1;
+                    }
+                }
+            }
+            if both > 0 && var > 0.0 && (m as f64 - mu) / var.sqrt() > z_screen {
+                let p = poisson_binomial_upper_tail(&ps, m);
+                if p < p_pair {
+                    agree.push((j, k, m, same_wrong, p));
+                }
+            }
+            // Lockstep: the offset between the two answer clocks barely changes from question to question.
+            let mut common: Vec<(i64, i64, f64)> = (0..items)
+                .filter_map(|i| {
+                    let (a, b) = (answers[j].first_at[i]?, answers[k].first_at[i]?);
+                    let d = (answers[j].secs[i]? + answers[k].secs[i]?) / 2.0;
+                    Some((a, b, d))
+                })
+                .collect();
+            if common.len() >= opts.lockstep_items {
+                common.sort_by_key(|c| c.0);
+                let mut drift = 0.0;
+                let mut spent = 0.0;
+                for w in common.windows(2) {
+                    let d0 = (w[0].0 - w[0].1) as f64 / 1000.0;
+                    let d1 = (w[1].0 - w[1].1) as f64 / 1000.0;
+                    drift += (d1 - d0).abs();
+                    spent += w[1].2;
+                }
+                let ratio = drift / spent.max(1e-9);
+                if ratio < opts.lockstep_ratio {
+                    lockstep_edges.push((j, k, ratio));
+                }
+            }
+        }
+    }
+    // Lockstep groups: connected sessions.
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for &(j, k, _) in &lockstep_edges {
+        let (a, b) = (root(&mut parent, j), root(&mut parent, k));
+        if a != b {
+            parent[a] = b;
+        }
+    }
+    let in_group: Vec<bool> = {
+        let mut v = vec![false; n];
+        for &(j, k, _) in &lockstep_edges {
+            v[j] = true;
+            v[k] = true;
+        }
+        v
+    };
+    for (j, k, m, same_wrong, p) in agree {
+        let score = (-p.max(1e-30).log10() * 10.0).round() / 10.0;
+        // Two terminals of one lockstep group agree because one person answered both.
+        let same_group = in_group[j] && in_group[k] && root(&mut parent, j) == root(&mut parent, k);
+        for (a, b) in [(j, k), (k, j)] {
+            findings[a].push(Finding {
+                code: "answers_agree",
+                kind: if same_group { Kind::Operator } else { Kind::Leak },
+                score,
+                zh: format!(
+                    "与考生会话 {} 的答案高度一致：{m} 题相同（其中 {same_wrong} 道错得一样），按各自水平偶然如此的概率为 {p:.1e}",
+                    sessions[b].id
+                ),
+                en: format!(
+                    "answers agree with session {}: {m} the same ({same_wrong} of them the same wrong choice); by chance, given both candidates' ability: p = {p:.1e}",
+                    sessions[b].id
+                ),
+                peers: vec![sessions[b].id.clone()],
+            });
+        }
+    }
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &(j, k, _) in &lockstep_edges {
+        for x in [j, k] {
+            let r = root(&mut parent, x);
+            let g = groups.entry(r).or_default();
+            if !g.contains(&x) {
+                g.push(x);
+            }
+        }
+    }
+    for members in groups.values() {
+        let mut rooms: Vec<&str> =
+            members.iter().filter_map(|&x| sessions[x].seat.as_ref().map(|s| s.room.as_str())).collect();
+        rooms.sort_unstable();
+        rooms.dedup();
+        for &x in members {
+            let best =
+                lockstep_edges.iter().filter(|e| e.0 == x || e.1 == x).map(|e| e.2).fold(f64::INFINITY, f64::min);
+            let peers: Vec<String> = members.iter().filter(|&&y| y != x).map(|&y| sessions[y].id.clone()).collect();
+            findings[x].push(Finding {
+                code: "lockstep_answers",
+                kind: Kind::Operator,
+                score: DIRECT,
+                zh: format!(
+                    "与另外 {} 个会话（{} 个考场）逐题同步作答：答题时间差几乎不变（漂移仅为答题用时的 {:.0}%），一人代答多人",
+                    peers.len(),
+                    rooms.len(),
+                    best * 100.0
+                ),
+                en: format!(
+                    "answers in lockstep with {} other sessions ({} rooms): the gap between their answers barely changes (drift {:.0}% of the time per question): one operator answering for several",
+                    peers.len(),
+                    rooms.len(),
+                    best * 100.0
+                ),
+                peers,
+            });
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The event format exam-room terminals send (JSON lines, version 1).
+//!
+//! Every line is one object with `v` (1), `id` (unique per event: a resent event is counted once), `at`
+//! (RFC 3339), `kind`, and, for all but `exam`, `session`. The kinds:
+//!
+//! | kind | fields |
+//! |---|---|
+//! | `exam` | `exam`, `questions` `[{id, key, options}]`, `pass_mark`, `minutes` — the exam's shape and key, sent once by the centre |
+//! | `session_start` | `candidate`, `exam`, `centre`, `room`, `seat`, `terminal` |
+//! | `session_end` | — |
+//! | `processes` | `processes` `[{name, path, signer}]`: what runs, sent periodically |
+//! | `connections` | `connections` `[{remote, port, process}]`: open network connections (`remote` an address or host name) |
+//! | `input` | `interval_ms`, `keys`, `pointer`: counts of local key and pointer events in the interval ending at `at` (never key contents) |
+//! | `device` | `action` (`attached`, `removed`, `present`), `class` (`hid`, `storage`, `other`), `name`, `vid`, `pid` |
+//! | `display` | `displays`, `mirrored`, `resolution` |
+//! | `answer` | `question`, `choice` |
+//!
+//! Candidates are pseudonymous identifiers chosen by the centre, never ID numbers.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The format version this code reads and writes.
+pub const VERSION: u32 = 1;
+/// Longest event line accepted, bytes.
+pub const MAX_LINE: usize = 256 * 1024;
+/// Most entries in one process or connection list.
+pub const MAX_LIST: usize = 2_000;
+/// Longest identifier or name field, characters.
+pub const MAX_FIELD: usize = 512;
+
+/// One event as sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub v: u32,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    pub at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub body: Body,
+}
+
+/// What an event says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Body {
+    Exam {
+        exam: String,
+        questions: Vec<Question>,
+        pass_mark: u32,
+        minutes: u32,
+    },
+    SessionStart {
+        candidate: String,
+        exam: String,
+        centre: String,
+        room: String,
+        seat: String,
+        terminal: String,
+    },
+    SessionEnd {},
+    Processes {
+        processes: Vec<Process>,
+    },
+    Connections {
+        connections: Vec<Connection>,
+    },
+    Input {
+        interval_ms: u32,
+        keys: u32,
+        pointer: u32,
+    },
+    Device {
+        action: DeviceAction,
+        class: String,
+        name: String,
+        #[serde(default)]
+        vid: String,
+        #[serde(default)]
+        pid: String,
+    },
+    Display {
+        displays: u32,
+        #[serde(default)]
+        mirrored: bool,
+        #[serde(default)]
+        resolution: String,
+    },
+    Answer {
+        question: String,
+        choice: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: String,
+    /// The right choice.
+    pub key: String,
+    /// How many choices (2 for true/false, 4 for single choice).
+    pub options: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Process {
+    pub name: String,
+    #[serde(default)]
+    pub path: String,
+    #[serde(default)]
+    pub signer: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Connection {
+    pub remote: String,
+    pub port: u16,
+    #[serde(default)]
+    pub process: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceAction {
+    Attached,
+    Removed,
+    /// Present when the session started.
+    Present,
+}
+
+/// Why a line is not an event.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LineError {
+    #[error("line longer than {MAX_LINE} bytes")]
+    TooLong,
+    #[error("not UTF-8 text")]
+    NotText,
+    #[error("not an event: {0}")]
+    Invalid(String),
+    #[error("unsupported format version {0} (this reads {VERSION})")]
+    Version(u32),
+    #[error("{0}")]
+    Field(String),
+}
+
+fn long(s: &str) -> bool {
+    s.chars().count() > MAX_FIELD
+}
+
+/// Parses and checks one line.
+pub fn parse_line(line: &[u8]) -> Result<Event, LineError> {
+    if line.len() > MAX_LINE {
+        return Err(LineError::TooLong);
+    }
+    let text = std::str::from_utf8(line).map_err(|_| LineError::NotText)?;
+    // The version first, so that a newer format gets a clear answer rather than a field error.
+    #[derive(Deserialize)]
+    struct Head {
+        v: Option<u32>,
+    }
+    match serde_json::from_str::<Head>(text) {
+        Ok(Head { v: Some(v) }) if v != VERSION => return Err(LineError::Version(v)),
+        Ok(Head { v: None }) => return Err(LineError::Field("missing v (the format version)".into())),
+        _ => {}
+    }
+    let e: Event = serde_json::from_str(text).map_err(|e| LineError::Invalid(e.to_string()))?;
+    check(&e)?;
+    Ok(e)
+}
+
+fn check(e: &Event) -> Result<(), LineError> {
+    let bad = |m: &str| Err(LineError::Field(m.to_string()));
+    if e.id.is_empty() || long(&e.id) {
+        return bad("id must be 1 to 512 characters");
+    }
+    match (&e.body, &e.session) {
+        (Body::Exam { .. }, _) => {}
+        (_, None) => return bad("session is required"),
+        (_, Some(s)) if s.is_empty() || long(s) => return bad("session must be 1 to 512 characters"),
+        _ => {}
+    }
+    match &e.body {
+        Body::Exam { exam, questions, .. } => {
+            if exam.is_empty() || questions.is_empty() || questions.len() > 1_000 {
+                return bad("an exam needs a name and 1 to 1,000 questions");
+            }
+            if questions.iter().any(|q| q.options < 2 || q.options > 10 || q.id.is_empty() || long(&q.id)) {
+                return bad("each question needs an id and 2 to 10 options");
+            }
+        }
+        Body::SessionStart { candidate, exam, centre, room, seat, terminal }
+            if [candidate, exam, centre, room, seat, terminal].iter().any(|f| long(f)) || candidate.is_empty() =>
+        {
+            return bad("session_start needs a candidate; fields up to 512 characters");
+        }
+        Body::Processes { processes } if processes.len() > MAX_LIST => return bad("more than 2,000 processes"),
+        Body::Connections { connections } if connections.len() > MAX_LIST => {
+            return bad("more than 2,000 connections");
+        }
+        Body::Answer { question, choice } if question.is_empty() || long(question) || long(choice) => {
+            return bad("an answer needs a question");
+        }
+        Body::Input { interval_ms, .. } if *interval_ms == 0 || *interval_ms > 3_600_000 => {
+            return bad("interval_ms must be 1 to 3,600,000");
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_round_trip_and_bad_lines_say_why() {
+        let line = br#"{"v":1,"id":"e1","session":"s1","at":"2026-12-01T09:00:00Z","kind":"answer","question":"Q1","choice":"A"}"#;
+        let e = parse_line(line).unwrap();
+        assert_eq!(e.body, Body::Answer { question: "Q1".into(), choice: "A".into() });
+        let again = serde_json::to_vec(&e).unwrap();
+        assert_eq!(parse_line(&again).unwrap(), e);
+        let err = |l: &[u8]| parse_line(l).unwrap_err().to_string();
+        assert!(err(br#"{"v":2,"id":"e1"}"#).contains("version 2"));
+        assert!(err(br#"{"id":"e1"}"#).contains("missing v"));
+        assert!(
+            err(br#"{"v":1,"id":"e1","session":"s","at":"2026-12-01T09:00:00Z","kind":"teleport"}"#)
+                .contains("teleport")
+        );
+        assert!(err(br#"{"v":1,"id":"e1","at":"2026-12-01T09:00:00Z","kind":"session_end"}"#).contains("session"));
+        assert!(err(b"\xff\xfe").contains("UTF-8"));
+        assert!(err(b"not json").contains("not an event"));
+        assert!(err(&vec![b' '; MAX_LINE + 1]).contains("longer"));
+    }
+}

@@ -1,0 +1,145 @@
+//! Collecting events into sessions: duplicates (the same event id resent) counted once, events in any order
+//! (sorted by time when analysed), events of a session that never started kept apart and reported.
+
+use crate::event::{Body, DeviceAction, Event, Question};
+use crate::signatures::{Signatures, ToolMatch};
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// An exam's shape and key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExamShape {
+    pub name: String,
+    pub questions: Vec<Question>,
+    pub pass_mark: u32,
+    pub minutes: u32,
+}
+
+/// Who sat where.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Seat {
+    pub candidate: String,
+    pub exam: String,
+    pub centre: String,
+    pub room: String,
+    pub seat: String,
+    pub terminal: String,
+}
+
+/// A device event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceEvent {
+    pub at: i64,
+    pub action: DeviceAction,
+    pub hid: bool,
+    pub name: String,
+}
+
+/// Everything kept of one session (times in milliseconds since the epoch, terminal clock).
+#[derive(Clone, Debug, Default)]
+pub struct Session {
+    pub id: String,
+    pub seat: Option<Seat>,
+    pub start: Option<i64>,
+    pub end: Option<i64>,
+    /// Remote-control software seen (process or connection), first sighting of each.
+    pub tools: Vec<(i64, ToolMatch)>,
+    /// Takeover hardware seen (device name or id matched).
+    pub hardware: Vec<(i64, String)>,
+    pub devices: Vec<DeviceEvent>,
+    /// (time, displays, mirrored)
+    pub displays: Vec<(i64, u32, bool)>,
+    /// (interval start, interval end, key + pointer events)
+    pub input: Vec<(i64, i64, u32)>,
+    /// (time, question, choice)
+    pub answers: Vec<(i64, String, String)>,
+    pub events: u64,
+}
+
+/// Most software matches and device events kept per session (evidence enough; memory bounded).
+const MAX_KEPT: usize = 100;
+
+/// Sessions being collected.
+pub struct Collector {
+    signatures: Signatures,
+    pub exams: HashMap<String, ExamShape>,
+    pub sessions: HashMap<String, Session>,
+    seen: HashSet<u64>,
+    /// Events received again (same id), ignored.
+    pub duplicates: u64,
+}
+
+fn id_hash(id: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
+
+impl Collector {
+    pub fn new(signatures: Signatures) -> Self {
+        Collector { signatures, exams: HashMap::new(), sessions: HashMap::new(), seen: HashSet::new(), duplicates: 0 }
+    }
+
+    /// Adds an event; false if it was a duplicate.
+    pub fn add(&mut self, e: Event) -> bool {
+        if !self.seen.insert(id_hash(&e.id)) {
+            self.duplicates += 1;
+            return false;
+        }
+        let at = e.at.timestamp_millis();
+        if let Body::Exam { exam, questions, pass_mark, minutes } = e.body {
+            self.exams.insert(exam.clone(), ExamShape { name: exam, questions, pass_mark, minutes });
+            return true;
+        }
+        let id = e.session.unwrap_or_default();
+        let s = self.sessions.entry(id.clone()).or_insert_with(|| Session { id, ..Session::default() });
+        s.events += 1;
+        match e.body {
+            Body::Exam { .. } => {}
+            Body::SessionStart { candidate, exam, centre, room, seat, terminal } => {
+                s.seat = Some(Seat { candidate, exam, centre, room, seat, terminal });
+                s.start = Some(s.start.map_or(at, |t| t.min(at)));
+            }
+            Body::SessionEnd {} => s.end = Some(s.end.map_or(at, |t| t.max(at))),
+            Body::Processes { processes } => {
+                for p in &processes {
+                    if let Some(m) = self.signatures.match_process(p) {
+                        remember_tool(s, at, m);
+                    }
+                }
+            }
+            Body::Connections { connections } => {
+                for c in &connections {
+                    if let Some(m) = self.signatures.match_connection(c) {
+                        remember_tool(s, at, m);
+                    }
+                }
+            }
+            Body::Input { interval_ms, keys, pointer } => {
+                s.input.push((at - i64::from(interval_ms), at, keys.saturating_add(pointer)))
+            }
+            Body::Device { action, class, name, vid, pid } => {
+                if let Some(m) = self.signatures.match_hardware(&name, &vid, &pid)
+                    && s.hardware.len() < MAX_KEPT
+                    && !s.hardware.iter().any(|(_, x)| *x == m)
+                {
+                    s.hardware.push((at, format!("{name} ({m})")));
+                }
+                if s.devices.len() < MAX_KEPT * 10 {
+                    s.devices.push(DeviceEvent { at, action, hid: class.eq_ignore_ascii_case("hid"), name });
+                }
+            }
+            Body::Display { displays, mirrored, .. } => s.displays.push((at, displays, mirrored)),
+            Body::Answer { question, choice } => s.answers.push((at, question, choice)),
+        }
+        true
+    }
+}
+
+fn remember_tool(s: &mut Session, at: i64, m: ToolMatch) {
+    if let Some(known) = s.tools.iter_mut().find(|(_, x)| *x == m) {
+        known.0 = known.0.min(at);
+    } else if s.tools.len() < MAX_KEPT {
+        s.tools.push((at, m));
+    }
+}

@@ -1,0 +1,138 @@
+//! The remote-control software and takeover hardware list (`data/remote_tools.toml`), and matching against it.
+
+use crate::event::{Connection, Process};
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    #[serde(default)]
+    pub processes: Vec<String>,
+    #[serde(default)]
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub signers: Vec<String>,
+    #[serde(default)]
+    pub ports: Vec<u16>,
+    #[serde(default)]
+    pub hosts: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Hardware {
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// `vid:pid`, lower-case hex.
+    #[serde(default)]
+    pub ids: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Signatures {
+    #[serde(rename = "tool")]
+    pub tools: Vec<Tool>,
+    #[serde(default)]
+    pub hardware: Hardware,
+}
+
+/// What matched, for the finding's evidence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToolMatch {
+    pub tool: String,
+    /// `process name`, `path`, `signer`, `port` or `host`.
+    pub by: &'static str,
+    pub what: String,
+}
+
+impl Signatures {
+    /// The shipped list.
+    pub fn builtin() -> Signatures {
+        Signatures::from_toml(include_str!("../data/remote_tools.toml")).expect("the shipped list parses")
+    }
+
+    pub fn from_toml(text: &str) -> Result<Signatures, String> {
+        let mut s: Signatures = toml::from_str(text).map_err(|e| e.to_string())?;
+        let lower = |v: &mut Vec<String>| v.iter_mut().for_each(|x| *x = x.to_lowercase());
+        for t in &mut s.tools {
+            lower(&mut t.processes);
+            lower(&mut t.paths);
+            lower(&mut t.signers);
+            lower(&mut t.hosts);
+        }
+        lower(&mut s.hardware.names);
+        lower(&mut s.hardware.ids);
+        Ok(s)
+    }
+
+    /// The tool a process belongs to, by executable name, path fragment or signer.
+    pub fn match_process(&self, p: &Process) -> Option<ToolMatch> {
+        let name = p.name.to_lowercase();
+        let path = p.path.to_lowercase().replace('/', "\\");
+        let signer = p.signer.to_lowercase();
+        for t in &self.tools {
+            if t.processes.contains(&name) {
+                return Some(ToolMatch { tool: t.name.clone(), by: "process name", what: p.name.clone() });
+            }
+            if !path.is_empty() && t.paths.iter().any(|x| path.contains(x.as_str())) {
+                return Some(ToolMatch { tool: t.name.clone(), by: "path", what: p.path.clone() });
+            }
+            if !signer.is_empty() && t.signers.iter().any(|x| signer.contains(x.as_str())) {
+                return Some(ToolMatch { tool: t.name.clone(), by: "signer", what: p.signer.clone() });
+            }
+        }
+        None
+    }
+
+    /// The tool a connection goes to, by the host's suffix or the port.
+    pub fn match_connection(&self, c: &Connection) -> Option<ToolMatch> {
+        let host = c.remote.to_lowercase();
+        for t in &self.tools {
+            if t.hosts.iter().any(|h| host == *h || host.ends_with(&format!(".{h}"))) {
+                return Some(ToolMatch { tool: t.name.clone(), by: "host", what: c.remote.clone() });
+            }
+        }
+        for t in &self.tools {
+            if t.ports.contains(&c.port) {
+                return Some(ToolMatch { tool: t.name.clone(), by: "port", what: format!("{}:{}", c.remote, c.port) });
+            }
+        }
+        None
+    }
+
+    /// A device that is takeover hardware, by name fragment or `vid:pid`.
+    pub fn match_hardware(&self, name: &str, vid: &str, pid: &str) -> Option<String> {
+        let n = name.to_lowercase();
+        let id = format!("{}:{}", vid.to_lowercase(), pid.to_lowercase());
+        if self.hardware.ids.contains(&id) {
+            return Some(id);
+        }
+        self.hardware.names.iter().find(|x| n.contains(x.as_str())).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(name: &str, path: &str, signer: &str) -> Process {
+        Process { name: name.into(), path: path.into(), signer: signer.into() }
+    }
+
+    #[test]
+    fn tools_match_by_name_path_signer_port_and_host() {
+        let s = Signatures::builtin();
+        assert_eq!(s.match_process(&p("ToDesk.exe", "", "")).unwrap().tool, "ToDesk");
+        let renamed = p("svch0st.exe", "C:\\Users\\a\\AppData\\Roaming\\Oray\\x.exe", "");
+        assert_eq!(s.match_process(&renamed).unwrap().by, "path");
+        assert_eq!(s.match_process(&p("helper.exe", "", "AnyDesk Software GmbH")).unwrap().tool, "AnyDesk");
+        for ok in [p("explorer.exe", "C:\\Windows\\explorer.exe", "Microsoft Windows"), p("QQ.exe", "", "Tencent")] {
+            assert_eq!(s.match_process(&ok), None, "{ok:?}");
+        }
+        let c = |r: &str, port| Connection { remote: r.into(), port, process: String::new() };
+        assert_eq!(s.match_connection(&c("203.0.113.9", 5938)).unwrap().tool, "TeamViewer");
+        assert_eq!(s.match_connection(&c("relay1.todesk.com", 443)).unwrap().by, "host");
+        assert_eq!(s.match_connection(&c("exam.example.gov.cn", 443)), None);
+        assert!(s.match_hardware("WCH CH9329 HID", "", "").is_some());
+        assert!(s.match_hardware("USB Optical Mouse", "046d", "c077").is_none());
+    }
+}
