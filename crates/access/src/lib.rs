@@ -27,10 +27,13 @@ pub enum Role {
     Analyst,
     /// Verifies its own workers' certificates.
     Employer,
+    /// An exam centre's terminals: sends exam-room events (the account's username names the centre).
+    ExamCentre,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Issuer, Role::Inspector, Role::Analyst, Role::Employer];
+    pub const ALL: [Role; 6] =
+        [Role::Admin, Role::Issuer, Role::Inspector, Role::Analyst, Role::Employer, Role::ExamCentre];
     pub fn code(self) -> &'static str {
         match self {
             Role::Admin => "admin",
@@ -38,6 +41,7 @@ impl Role {
             Role::Inspector => "inspector",
             Role::Analyst => "analyst",
             Role::Employer => "employer",
+            Role::ExamCentre => "exam_centre",
         }
     }
     pub fn from_code(s: &str) -> Option<Role> {
@@ -50,6 +54,7 @@ impl Role {
             Role::Inspector => "执法检查人员",
             Role::Analyst => "线索分析人员",
             Role::Employer => "用人单位",
+            Role::ExamCentre => "考点",
         }
     }
     pub fn en(self) -> &'static str {
@@ -59,6 +64,7 @@ impl Role {
             Role::Inspector => "inspector",
             Role::Analyst => "analyst",
             Role::Employer => "employer",
+            Role::ExamCentre => "exam centre",
         }
     }
 }
@@ -152,7 +158,27 @@ pub fn local_analyst(name: &str) -> AnalystGrant {
     AnalystGrant { actor: format!("cli:{name}") }
 }
 
+/// Permission to send exam-room events as one exam centre.
+#[derive(Debug, Clone)]
+pub struct ExamCentreGrant {
+    centre: String,
+}
+
+impl ExamCentreGrant {
+    /// The centre the events are stored under: the account's username.
+    pub fn centre(&self) -> &str {
+        &self.centre
+    }
+}
+
 impl Principal {
+    pub fn exam_centre(&self) -> Result<ExamCentreGrant, Denied> {
+        match self.role {
+            Role::ExamCentre => Ok(ExamCentreGrant { centre: self.username.clone() }),
+            role => Err(Denied::Role { role, action: "send exam events" }),
+        }
+    }
+
     pub fn analyst(&self) -> Result<AnalystGrant, Denied> {
         match self.role {
             Role::Admin | Role::Analyst => Ok(AnalystGrant { actor: self.username.clone() }),

@@ -17,6 +17,7 @@ pub mod credentials;
 pub mod dates;
 pub mod demo;
 pub mod error;
+pub mod exam;
 pub mod leads;
 pub mod registry;
 pub mod translog;

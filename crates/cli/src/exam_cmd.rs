@@ -30,6 +30,16 @@ pub enum ExamCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Store an event stream (JSON lines; `-` reads standard input) as sent by an exam centre: bad lines
+    /// reported by number, resent events counted once, constant memory.
+    Ingest {
+        file: PathBuf,
+        /// The exam centre that sent the events.
+        #[arg(long)]
+        centre: String,
+        #[command(flatten)]
+        store: crate::StoreFlags,
+    },
     /// Analyse an event stream (JSON lines; `-` reads standard input): one verdict per session.
     Analyze {
         file: PathBuf,
@@ -44,8 +54,26 @@ pub enum ExamCommand {
     },
 }
 
-pub fn run(command: ExamCommand) -> Result<i32> {
+pub async fn run(mut c: crate::Config, command: ExamCommand) -> Result<i32> {
     match command {
+        ExamCommand::Ingest { file, centre, store } => {
+            crate::apply_store_flags(&mut c, store.data_dir, store.database_url);
+            let s = crate::services(&c).await?;
+            let (input, size) = open(&file)?;
+            let pb = progress_bar(size, "ingesting");
+            let pb2 = pb.clone();
+            let report = certguard_app::exam::ingest(&s.registry, &centre, input, move |b| pb2.set_position(b)).await?;
+            pb.finish_and_clear();
+            for (line, reason) in &report.first_errors {
+                eprintln!("line {line}: {reason}");
+            }
+            println!("{}", serde_json::to_string(&report)?);
+            eprintln!(
+                "{} lines: {} events stored, {} already stored, {} bad lines",
+                report.lines, report.stored, report.duplicates, report.errors
+            );
+            Ok(0)
+        }
         ExamCommand::Simulate { candidates, cheat_rate, seed, out } => {
             if candidates == 0 || candidates > 1_000_000 {
                 bail!("--candidates must be 1 to 1,000,000");
@@ -85,22 +113,16 @@ pub fn run(command: ExamCommand) -> Result<i32> {
             Ok(0)
         }
         ExamCommand::Analyze { file, format, truth, parse_only } => {
-            let (input, size): (Box<dyn BufRead>, Option<u64>) = if file.as_os_str() == "-" {
-                (Box::new(std::io::BufReader::new(std::io::stdin())), None)
-            } else {
-                let f = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;
-                let size = f.metadata().ok().map(|m| m.len());
-                (Box::new(std::io::BufReader::with_capacity(1 << 20, f)), size)
-            };
+            let (input, size) = open(&file)?;
             let pb = progress_bar(size, "reading");
             if parse_only {
-                let report = read_events(input, |_| true, |b| pb.set_position(b))?;
+                let report = read_events(input, |_, _| true, |b| pb.set_position(b))?;
                 pb.finish_and_clear();
                 println!("{}", serde_json::to_string(&report)?);
                 return Ok(0);
             }
             let mut collector = Collector::new(Signatures::builtin());
-            let report = read_events(input, |e| collector.add(e), |b| pb.set_position(b))?;
+            let report = read_events(input, |e, _| collector.add(e), |b| pb.set_position(b))?;
             pb.finish_and_clear();
             for (line, reason) in &report.first_errors {
                 eprintln!("line {line}: {reason}");
@@ -165,6 +187,15 @@ pub fn run(command: ExamCommand) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+fn open(file: &std::path::Path) -> Result<(Box<dyn BufRead + Send>, Option<u64>)> {
+    if file.as_os_str() == "-" {
+        return Ok((Box::new(std::io::BufReader::new(std::io::stdin())), None));
+    }
+    let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+    let size = f.metadata().ok().map(|m| m.len());
+    Ok((Box::new(std::io::BufReader::with_capacity(1 << 20, f)), size))
 }
 
 fn write_line(out: &mut impl Write, value: &impl serde::Serialize) -> std::io::Result<()> {

@@ -704,7 +704,7 @@ fn init_tracing() {
 async fn run_async(mut c: Config, command: Command) -> Result<i32> {
     match command {
         Command::Leads(cmd) => return leads_cmd::run(c, cmd).await,
-        Command::Exam(cmd) => return exam_cmd::run(cmd),
+        Command::Exam(cmd) => return exam_cmd::run(c, cmd).await,
         Command::Watch(cmd) => return leads_cmd::watch(c, cmd).await,
         Command::Serve(f) => {
             apply_store_flags(&mut c, f.data_dir, f.database_url);

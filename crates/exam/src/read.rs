@@ -28,11 +28,11 @@ impl ReadReport {
     }
 }
 
-/// Reads every line of `input`, handing each event to `take` (which says whether it was new) and
-/// `progress` the bytes read so far.
+/// Reads every line of `input`, handing each event and its line as sent to `take` (which says whether it was
+/// new) and `progress` the bytes read so far.
 pub fn read_events(
     mut input: impl BufRead,
-    mut take: impl FnMut(Event) -> bool,
+    mut take: impl FnMut(Event, &[u8]) -> bool,
     mut progress: impl FnMut(u64),
 ) -> std::io::Result<ReadReport> {
     let mut report = ReadReport::default();
@@ -69,7 +69,7 @@ pub fn read_events(
         }
         match parse_line(&buf) {
             Ok(e) => {
-                if take(e) {
+                if take(e, &buf) {
                     report.events += 1;
                 } else {
                     report.duplicates += 1;

@@ -18,7 +18,7 @@ fn run(candidates: usize, seed: u64) -> (Figures, u64) {
         |t| truth.push(t.clone()),
     );
     let mut c = Collector::new(Signatures::builtin());
-    let report = read_events(&lines[..], |e| c.add(e), |_| {}).unwrap();
+    let report = read_events(&lines[..], |e, _| c.add(e), |_| {}).unwrap();
     assert_eq!(report.errors, 0, "{:?}", report.first_errors);
     assert!(report.duplicates > 0, "the simulator resends some events");
     let analysis = analyze(c, &Options::default());
@@ -67,7 +67,7 @@ fn bad_lines_are_reported_by_number_and_the_stream_goes_on() {
     input.push(b'\n');
     input.extend(good("d", "session_end").as_bytes());
     let mut c = Collector::new(Signatures::builtin());
-    let r = read_events(&input[..], |e| c.add(e), |_| {}).unwrap();
+    let r = read_events(&input[..], |e, _| c.add(e), |_| {}).unwrap();
     assert_eq!((r.lines, r.events, r.duplicates, r.errors), (8, 3, 1, 4), "{r:?}");
     let lines: Vec<u64> = r.first_errors.iter().map(|e| e.0).collect();
     assert_eq!(lines, [2, 3, 4, 5]);

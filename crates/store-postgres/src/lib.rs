@@ -12,6 +12,7 @@ use tokio_postgres::error::SqlState;
 mod accounts;
 mod audit;
 mod certificates;
+mod exam;
 mod leads;
 mod log;
 
@@ -22,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_transparency_log.sql")),
     (5, include_str!("../migrations/0005_leads.sql")),
     (6, include_str!("../migrations/0006_lead_jobs.sql")),
+    (7, include_str!("../migrations/0007_exam_events.sql")),
 ];
 /// Advisory lock key for migrations ("certguard" folded into an i64).
 const MIGRATION_LOCK: i64 = 0x6365_7274_6775_6172;

@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 mod accounts;
 mod audit;
 mod certificates;
+mod exam;
 mod leads;
 mod log;
 
@@ -26,6 +27,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_transparency_log.sql")),
     (5, include_str!("../migrations/0005_leads.sql")),
     (6, include_str!("../migrations/0006_lead_jobs.sql")),
+    (7, include_str!("../migrations/0007_exam_events.sql")),
 ];
 
 pub struct SqliteStore {

@@ -17,6 +17,7 @@ mod accounts;
 mod audit;
 mod certificates;
 mod error;
+mod exam;
 mod leads;
 mod log;
 
@@ -27,6 +28,7 @@ pub use certificates::{
     StoredEvent, classify_insert, decode_certificate, decode_event, encode_certificate, encode_event, status_condition,
 };
 pub use error::{StoreError, StoreResult};
+pub use exam::{ExamEventRow, ExamStore};
 pub use leads::{
     JobOutcome, LEAD_COLUMNS, LeadBatch, LeadDetail, LeadHistoryEntry, LeadJob, LeadJobInfo, LeadJobKind, LeadParam,
     LeadQuery, LeadStep, LeadStore, RawLead, Upserted, decode_lead, encode_lead_json, lead_filter,
@@ -35,7 +37,9 @@ pub use log::{LogBatch, LogLeaf, LogStore, PendingLogEvent, credential_sha256, l
 
 /// Every capability's storage in one object: what the edges wire (`Arc<dyn Store>`). A backend implements each
 /// capability trait in its own module and this one in its `lib.rs`.
-pub trait Store: CertificateStore + AccountStore + AuditStore + LeadStore + LogStore + Send + Sync + 'static {
+pub trait Store:
+    CertificateStore + AccountStore + AuditStore + LeadStore + LogStore + ExamStore + Send + Sync + 'static
+{
     /// Which backend, for logs and the health route.
     fn backend(&self) -> &'static str;
 }

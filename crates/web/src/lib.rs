@@ -144,6 +144,7 @@ pub fn router(state: SharedState) -> Router {
         .merge(pages::import::routes(max_upload))
         .merge(pages::audit::routes())
         .merge(pages::leads::routes())
+        .merge(pages::exam::routes())
         .merge(api::routes())
         .merge(openapi::routes())
         .merge(metrics::routes())

@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod certificates;
+mod exam;
 mod fixtures;
 mod leads;
 mod log;
@@ -19,6 +20,7 @@ async fn story(store: Arc<dyn Store>) {
     audit::story(&*store).await;
     leads::story(&*store).await;
     leads::jobs(&*store).await;
+    exam::story(&*store).await;
     log::story(&*store).await;
 }
 

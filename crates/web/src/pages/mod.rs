@@ -4,6 +4,7 @@ pub mod admin;
 pub mod audit;
 pub mod certificates;
 pub mod context;
+pub mod exam;
 pub mod import;
 pub mod layout;
 pub mod leads;

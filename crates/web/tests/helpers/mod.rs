@@ -87,6 +87,7 @@ impl TestApp {
             ("inspector", Role::Inspector, None),
             ("employer", Role::Employer, None),
             ("analyst", Role::Analyst, None),
+            ("centre-3201", Role::ExamCentre, None),
         ] {
             accounts
                 .create_user(

@@ -1,0 +1,53 @@
+//! Exam-room events in PostgreSQL.
+
+use crate::{PgStore, pg};
+use async_trait::async_trait;
+use certguard_store::{ExamEventRow, ExamStore, StoreResult};
+use chrono::{DateTime, Utc};
+
+#[async_trait]
+impl ExamStore for PgStore {
+    async fn insert_exam_events(&self, rows: &[ExamEventRow], received_at: DateTime<Utc>) -> StoreResult<u64> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        // One statement per batch: the columns as arrays, unnested.
+        let centre: Vec<&str> = rows.iter().map(|r| r.centre.as_str()).collect();
+        let id: Vec<&str> = rows.iter().map(|r| r.event_id.as_str()).collect();
+        let session: Vec<Option<&str>> = rows.iter().map(|r| r.session.as_deref()).collect();
+        let kind: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
+        let at: Vec<DateTime<Utc>> = rows.iter().map(|r| r.at).collect();
+        let line: Vec<&str> = rows.iter().map(|r| r.line.as_str()).collect();
+        let n = self
+            .client()
+            .await?
+            .execute(
+                "INSERT INTO exam_events (centre, event_id, session, kind, at, line, received_at) \
+                 SELECT c, i, s, k, a, l, $7 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], \
+                 $5::timestamptz[], $6::text[]) AS u(c, i, s, k, a, l) \
+                 ON CONFLICT (centre, event_id) DO NOTHING",
+                &[&centre, &id, &session, &kind, &at, &line, &received_at],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(n)
+    }
+
+    async fn exam_events_page(&self, after: i64, limit: u32) -> StoreResult<Vec<(i64, String, String)>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT seq, centre, line FROM exam_events WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&after, &i64::from(limit)],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    }
+
+    async fn exam_event_count(&self) -> StoreResult<i64> {
+        let row = self.client().await?.query_one("SELECT COUNT(*) FROM exam_events", &[]).await.map_err(pg)?;
+        Ok(row.get(0))
+    }
+}

@@ -1,0 +1,50 @@
+//! Exam-room events in SQLite.
+
+use crate::{SqliteStore, backend, ts};
+use async_trait::async_trait;
+use certguard_store::{ExamEventRow, ExamStore, StoreResult};
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+
+#[async_trait]
+impl ExamStore for SqliteStore {
+    async fn insert_exam_events(&self, rows: &[ExamEventRow], received_at: DateTime<Utc>) -> StoreResult<u64> {
+        let rows = rows.to_vec();
+        let received = ts(&received_at);
+        self.write(move |c| {
+            let tx = c.transaction().map_err(backend)?;
+            let mut new = 0u64;
+            {
+                let mut st = tx
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO exam_events (centre, event_id, session, kind, at, line, received_at) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    )
+                    .map_err(backend)?;
+                for r in &rows {
+                    new += st
+                        .execute(params![r.centre, r.event_id, r.session, r.kind, ts(&r.at), r.line, received])
+                        .map_err(backend)? as u64;
+                }
+            }
+            tx.commit().map_err(backend)?;
+            Ok(new)
+        })
+        .await
+    }
+
+    async fn exam_events_page(&self, after: i64, limit: u32) -> StoreResult<Vec<(i64, String, String)>> {
+        self.read(|c| {
+            let mut st = c
+                .prepare_cached("SELECT seq, centre, line FROM exam_events WHERE seq > ?1 ORDER BY seq LIMIT ?2")
+                .map_err(backend)?;
+            let rows =
+                st.query_map(params![after, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(backend)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
+        })
+    }
+
+    async fn exam_event_count(&self) -> StoreResult<i64> {
+        self.read(|c| c.query_row("SELECT COUNT(*) FROM exam_events", [], |r| r.get(0)).map_err(backend))
+    }
+}

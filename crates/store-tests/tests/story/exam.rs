@@ -1,0 +1,32 @@
+//! Exam events: stored once per (centre, event id), read back in arrival order as sent.
+
+use crate::fixtures::t;
+use certguard_store::*;
+
+fn row(centre: &str, id: &str, h: u32) -> ExamEventRow {
+    ExamEventRow {
+        centre: centre.into(),
+        event_id: id.into(),
+        session: Some("s1".into()),
+        kind: "answer".into(),
+        at: t(h),
+        line: format!(r#"{{"v":1,"id":"{id}"}}"#),
+    }
+}
+
+pub async fn story(store: &dyn Store) {
+    let first = [row("c1", "e1", 1), row("c1", "e2", 2), row("c2", "e1", 1)];
+    assert_eq!(store.insert_exam_events(&first, t(3)).await.unwrap(), 3, "the same id at two centres is two events");
+    // Resent (with one new): only the new one counts.
+    let again = [row("c1", "e2", 2), row("c1", "e3", 3), row("c1", "e3", 3)];
+    assert_eq!(store.insert_exam_events(&again, t(4)).await.unwrap(), 1);
+    assert_eq!(store.insert_exam_events(&[], t(4)).await.unwrap(), 0);
+    assert_eq!(store.exam_event_count().await.unwrap(), 4);
+    let page = store.exam_events_page(0, 2).await.unwrap();
+    assert_eq!(
+        page.iter().map(|p| (p.1.as_str(), p.2.as_str())).collect::<Vec<_>>(),
+        [("c1", r#"{"v":1,"id":"e1"}"#), ("c1", r#"{"v":1,"id":"e2"}"#)]
+    );
+    let rest = store.exam_events_page(page[1].0, 10).await.unwrap();
+    assert_eq!(rest.iter().map(|p| p.2.as_str()).collect::<Vec<_>>(), [r#"{"v":1,"id":"e1"}"#, r#"{"v":1,"id":"e3"}"#]);
+}

@@ -1,0 +1,67 @@
+//! Exam-room events over HTTP: an exam centre's token sends JSON lines, resent events are stored once, bad
+//! lines are refused by number, other roles and anonymous callers are refused, an oversized body is refused,
+//! and each request is in the audit log.
+
+mod helpers;
+
+use certguard_store::AuditQuery;
+use helpers::{TestApp, client};
+use serde_json::Value;
+
+fn line(id: &str, kind: &str, extra: &str) -> String {
+    format!(r#"{{"v":1,"id":"{id}","session":"S1","at":"2024-06-01T09:00:00Z","kind":"{kind}"{extra}}}"#)
+}
+
+async fn post(app: &TestApp, token: Option<&str>, body: String) -> reqwest::Response {
+    let mut r = client().post(app.url("/api/v1/exam/events")).header("content-type", "application/x-ndjson").body(body);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    r.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_exam_centre_sends_events_once_and_bad_lines_are_named() {
+    let app = TestApp::spawn().await;
+    let token = app.token("centre-3201").await;
+    let start = line(
+        "e1",
+        "session_start",
+        r#","candidate":"K1","exam":"E1","centre":"C","room":"R1","seat":"1","terminal":"T1""#,
+    );
+    let answer = line("e2", "answer", r#","question":"Q1","choice":"A""#);
+    let body = format!("{start}\nnot json\n{answer}\n{}\n\n", line("e3", "teleport", ""));
+    let res = post(&app, Some(&token), body).await;
+    assert_eq!(res.status(), 200);
+    let r: Value = res.json().await.unwrap();
+    assert_eq!((r["lines"].as_u64(), r["stored"].as_u64(), r["errors"].as_u64()), (Some(5), Some(2), Some(2)), "{r}");
+    assert_eq!(r["first_errors"][0][0], 2);
+    assert_eq!(r["first_errors"][1][0], 4);
+    assert!(r["first_errors"][1][1].as_str().unwrap().contains("teleport"));
+    // Resent with one more: the two already stored count once.
+    let body = format!("{start}\n{answer}\n{}\n", line("e4", "session_end", ""));
+    let r: Value = post(&app, Some(&token), body).await.json().await.unwrap();
+    assert_eq!((r["stored"].as_u64(), r["duplicates"].as_u64()), (Some(1), Some(2)), "{r}");
+    assert_eq!(app.registry.store().exam_event_count().await.unwrap(), 3);
+    // Stored under the centre that sent them, and audited.
+    let page = app.registry.store().exam_events_page(0, 10).await.unwrap();
+    assert!(page.iter().all(|(_, centre, _)| centre == "centre-3201"));
+    let audit = app
+        .registry
+        .store()
+        .audit_log(&AuditQuery { action_prefix: Some("exam.events".into()), limit: 10, ..AuditQuery::default() })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 2);
+    assert_eq!(audit[0].actor, "centre-3201");
+
+    // Other roles and anonymous callers may not send events; an oversized body is refused unread.
+    for user in ["analyst", "inspector", "employer", "clerk"] {
+        let t = app.token(user).await;
+        assert_eq!(post(&app, Some(&t), answer.clone()).await.status(), 403, "{user}");
+    }
+    assert_eq!(post(&app, None, answer.clone()).await.status(), 401);
+    let huge = format!("{answer}\n").repeat(8 * 1024 * 1024 / answer.len() + 10);
+    assert_eq!(post(&app, Some(&token), huge).await.status(), 413);
+    assert_eq!(app.registry.store().exam_event_count().await.unwrap(), 3, "nothing stored by refused requests");
+}
