@@ -171,7 +171,26 @@ impl ExamCentreGrant {
     }
 }
 
+/// Permission to review exam sessions (flagged sessions, timelines, decisions). Admins and inspectors.
+#[derive(Debug, Clone)]
+pub struct ExamReviewerGrant {
+    actor: String,
+}
+
+impl ExamReviewerGrant {
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+}
+
 impl Principal {
+    pub fn exam_reviewer(&self) -> Result<ExamReviewerGrant, Denied> {
+        match self.role {
+            Role::Admin | Role::Inspector => Ok(ExamReviewerGrant { actor: self.username.clone() }),
+            role => Err(Denied::Role { role, action: "review exam sessions" }),
+        }
+    }
+
     pub fn exam_centre(&self) -> Result<ExamCentreGrant, Denied> {
         match self.role {
             Role::ExamCentre => Ok(ExamCentreGrant { centre: self.username.clone() }),

@@ -38,7 +38,7 @@ fn check_centre(centre: &str) -> Result<(), AppError> {
 }
 
 /// Reads a JSON-lines stream of events sent by `centre` and stores them. Bad lines are reported with their
-/// number and reason and the stream goes on; an event already stored (same centre and id) is counted once.
+/// number and reason and the stream goes on; an event already stored (same centre, session and id) is counted once.
 /// `progress` gets the bytes read so far.
 pub async fn ingest(
     registry: &Registry,
@@ -65,7 +65,8 @@ pub async fn ingest(
                     kind: kind_code(&e.body).to_string(),
                     at: e.at,
                     // Valid UTF-8: parse_line checked it.
-                    line: String::from_utf8_lossy(line).into_owned(),
+                    line: std::str::from_utf8(line)
+                        .map_or_else(|_| String::from_utf8_lossy(line).into_owned(), str::to_owned),
                 });
                 if batch.len() >= BATCH {
                     closed = tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err();
@@ -83,7 +84,7 @@ pub async fn ingest(
     let mut sent = 0;
     while let Some(batch) = rx.recv().await {
         sent += batch.len() as u64;
-        stored += registry.store().insert_exam_events(&batch, registry.clock().now()).await?;
+        stored += registry.store().insert_exam_events(batch, registry.clock().now()).await?;
     }
     let read = reader
         .await
@@ -133,4 +134,169 @@ pub async fn analyze_stored(registry: &Registry, options: &Options) -> Result<An
         }
     }
     Ok(analyze(collector, options))
+}
+
+/// A reviewer's decision on a session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Review {
+    /// `confirmed` or `cleared`.
+    pub decision: String,
+    pub reason: String,
+    pub actor: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Longest review reason, characters.
+pub const MAX_REASON: usize = 2000;
+/// Most events shown on one session's timeline.
+pub const MAX_TIMELINE_EVENTS: u32 = 20_000;
+
+/// Splits `centre:session` (as the stored analysis names sessions).
+pub fn split_session_key(key: &str) -> Result<(&str, &str), AppError> {
+    key.split_once(':').filter(|(c, s)| !c.is_empty() && !s.is_empty()).ok_or_else(|| AppError::invalid("session", "not a session (centre:session)"))
+}
+
+/// Records a reviewer's decision on a session (in the audit log, which keeps every decision and who made it).
+pub async fn review(
+    registry: &Registry,
+    reviewer: &certguard_access::ExamReviewerGrant,
+    session_key: &str,
+    decision: &str,
+    reason: &str,
+    client: Option<&str>,
+) -> Result<(), AppError> {
+    let (centre, session) = split_session_key(session_key)?;
+    if !matches!(decision, "confirmed" | "cleared") {
+        return Err(AppError::invalid("decision", "confirmed or cleared"));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "写明依据 (a reason is required)"));
+    }
+    if reason.chars().count() > MAX_REASON {
+        return Err(AppError::invalid("reason", format!("at most {MAX_REASON} characters")));
+    }
+    if registry.store().exam_session_lines(centre, session, 1).await?.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    registry
+        .store()
+        .append_audit(&certguard_store::AuditRecord {
+            at: registry.clock().now(),
+            actor: reviewer.actor().to_string(),
+            action: format!("exam.review.{decision}"),
+            target: session_key.to_string(),
+            detail: reason.to_string(),
+            client: client.map(str::to_string),
+        })
+        .await?;
+    Ok(())
+}
+
+/// The latest decision on each reviewed session.
+pub async fn reviews(
+    registry: &Registry,
+    _reviewer: &certguard_access::ExamReviewerGrant,
+) -> Result<std::collections::HashMap<String, Review>, AppError> {
+    let records = registry
+        .store()
+        .audit_log(&certguard_store::AuditQuery {
+            action_prefix: Some("exam.review.".into()),
+            limit: 10_000,
+            ..certguard_store::AuditQuery::default()
+        })
+        .await?;
+    let mut out = std::collections::HashMap::new();
+    // Newest first: the first seen for a session is its decision.
+    for r in records {
+        let decision = r.action.trim_start_matches("exam.review.").to_string();
+        out.entry(r.target.clone()).or_insert(Review { decision, reason: r.detail, actor: r.actor, at: r.at });
+    }
+    Ok(out)
+}
+
+/// What a session's timeline chart shows (milliseconds since its start, terminal clock).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Timeline {
+    pub start: i64,
+    pub end: i64,
+    /// (time, question, choice)
+    pub answers: Vec<(i64, String, String)>,
+    /// (interval start, interval end, key + pointer events)
+    pub input: Vec<(i64, i64, u32)>,
+    /// (time, what): software matched, devices, displays.
+    pub marks: Vec<(i64, String)>,
+}
+
+/// A session's events laid out for its timeline.
+pub async fn timeline(
+    registry: &Registry,
+    _reviewer: &certguard_access::ExamReviewerGrant,
+    session_key: &str,
+) -> Result<Timeline, AppError> {
+    use certguard_exam::Body;
+    let (centre, session) = split_session_key(session_key)?;
+    let lines = registry.store().exam_session_lines(centre, session, MAX_TIMELINE_EVENTS).await?;
+    if lines.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let sigs = Signatures::builtin();
+    let mut t = Timeline::default();
+    let mut start = None;
+    let mut seen = std::collections::HashSet::new();
+    for line in &lines {
+        let Ok(e) = parse_line(line.as_bytes()) else { continue };
+        let at = e.at.timestamp_millis();
+        match e.body {
+            Body::SessionStart { .. } => start = Some(start.map_or(at, |s: i64| s.min(at))),
+            Body::Answer { question, choice } => t.answers.push((at, question, choice)),
+            Body::Input { interval_ms, keys, pointer } => {
+                t.input.push((at - i64::from(interval_ms), at, keys.saturating_add(pointer)))
+            }
+            Body::Processes { processes } => {
+                for p in &processes {
+                    if let Some(m) = sigs.match_process(p)
+                        && seen.insert(format!("{}{}", m.tool, m.what))
+                    {
+                        t.marks.push((at, format!("{}（{}）", m.tool, m.what)));
+                    }
+                }
+            }
+            Body::Connections { connections } => {
+                for c in &connections {
+                    if let Some(m) = sigs.match_connection(c)
+                        && seen.insert(format!("{}{}", m.tool, m.what))
+                    {
+                        t.marks.push((at, format!("{} → {}", m.tool, m.what)));
+                    }
+                }
+            }
+            Body::Device { action, name, .. } if action != certguard_exam::event::DeviceAction::Present => {
+                let verb = if action == certguard_exam::event::DeviceAction::Attached { "接入" } else { "拔出" };
+                t.marks.push((at, format!("{verb} {name}")));
+            }
+            Body::Display { displays, mirrored, .. } if displays >= 2 || mirrored => {
+                t.marks.push((at, if mirrored { "屏幕镜像".to_string() } else { format!("{displays} 个显示器") }));
+            }
+            _ => {}
+        }
+    }
+    let first = lines.iter().filter_map(|l| parse_line(l.as_bytes()).ok()).map(|e| e.at.timestamp_millis()).min();
+    let last = lines.iter().filter_map(|l| parse_line(l.as_bytes()).ok()).map(|e| e.at.timestamp_millis()).max();
+    t.start = start.or(first).unwrap_or(0);
+    t.end = last.unwrap_or(t.start).max(t.start + 1);
+    for a in &mut t.answers {
+        a.0 -= t.start;
+    }
+    for i in &mut t.input {
+        i.0 -= t.start;
+        i.1 -= t.start;
+    }
+    for m in &mut t.marks {
+        m.0 -= t.start;
+    }
+    t.answers.sort_by_key(|a| a.0);
+    t.input.sort_by_key(|i| i.1);
+    t.marks.sort_by_key(|m| m.0);
+    Ok(t)
 }

@@ -1,13 +1,14 @@
--- Exam-room events as received, idempotent by (centre, event id); the line as sent.
+-- Exam-room events as received, the line as sent; idempotent by (centre, session, event id): one index, whose
+-- insertion points are the sessions in progress (each appends in time order), so it stays in cache while a
+-- thousand terminals send at once. Events outside a session (an exam's shape) have session ''.
 CREATE TABLE exam_events (
     seq          BIGSERIAL PRIMARY KEY,
     centre       TEXT NOT NULL,
     event_id     TEXT NOT NULL,
-    session      TEXT,
+    session      TEXT NOT NULL,
     kind         TEXT NOT NULL,
     at           TIMESTAMPTZ NOT NULL,
     line         TEXT NOT NULL,
     received_at  TIMESTAMPTZ NOT NULL,
-    UNIQUE (centre, event_id)
+    UNIQUE (centre, session, event_id)
 );
-CREATE INDEX exam_events_session ON exam_events (session, at);

@@ -7,14 +7,14 @@ use chrono::{DateTime, Utc};
 
 #[async_trait]
 impl ExamStore for PgStore {
-    async fn insert_exam_events(&self, rows: &[ExamEventRow], received_at: DateTime<Utc>) -> StoreResult<u64> {
+    async fn insert_exam_events(&self, rows: Vec<ExamEventRow>, received_at: DateTime<Utc>) -> StoreResult<u64> {
         if rows.is_empty() {
             return Ok(0);
         }
         // One statement per batch: the columns as arrays, unnested.
         let centre: Vec<&str> = rows.iter().map(|r| r.centre.as_str()).collect();
         let id: Vec<&str> = rows.iter().map(|r| r.event_id.as_str()).collect();
-        let session: Vec<Option<&str>> = rows.iter().map(|r| r.session.as_deref()).collect();
+        let session: Vec<&str> = rows.iter().map(|r| r.session.as_deref().unwrap_or("")).collect();
         let kind: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
         let at: Vec<DateTime<Utc>> = rows.iter().map(|r| r.at).collect();
         let line: Vec<&str> = rows.iter().map(|r| r.line.as_str()).collect();
@@ -25,7 +25,7 @@ impl ExamStore for PgStore {
                 "INSERT INTO exam_events (centre, event_id, session, kind, at, line, received_at) \
                  SELECT c, i, s, k, a, l, $7 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], \
                  $5::timestamptz[], $6::text[]) AS u(c, i, s, k, a, l) \
-                 ON CONFLICT (centre, event_id) DO NOTHING",
+                 ON CONFLICT (centre, session, event_id) DO NOTHING",
                 &[&centre, &id, &session, &kind, &at, &line, &received_at],
             )
             .await
@@ -44,6 +44,19 @@ impl ExamStore for PgStore {
             .await
             .map_err(pg)?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    }
+
+    async fn exam_session_lines(&self, centre: &str, session: &str, limit: u32) -> StoreResult<Vec<String>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT line FROM exam_events WHERE centre = $1 AND session = $2 ORDER BY at, seq LIMIT $3",
+                &[&centre, &session, &i64::from(limit)],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
     async fn exam_event_count(&self) -> StoreResult<i64> {

@@ -8,8 +8,7 @@ use rusqlite::params;
 
 #[async_trait]
 impl ExamStore for SqliteStore {
-    async fn insert_exam_events(&self, rows: &[ExamEventRow], received_at: DateTime<Utc>) -> StoreResult<u64> {
-        let rows = rows.to_vec();
+    async fn insert_exam_events(&self, rows: Vec<ExamEventRow>, received_at: DateTime<Utc>) -> StoreResult<u64> {
         let received = ts(&received_at);
         self.write(move |c| {
             let tx = c.transaction().map_err(backend)?;
@@ -23,7 +22,15 @@ impl ExamStore for SqliteStore {
                     .map_err(backend)?;
                 for r in &rows {
                     new += st
-                        .execute(params![r.centre, r.event_id, r.session, r.kind, ts(&r.at), r.line, received])
+                        .execute(params![
+                            r.centre,
+                            r.event_id,
+                            r.session.as_deref().unwrap_or(""),
+                            r.kind,
+                            ts(&r.at),
+                            r.line,
+                            received
+                        ])
                         .map_err(backend)? as u64;
                 }
             }
@@ -41,6 +48,18 @@ impl ExamStore for SqliteStore {
             let rows =
                 st.query_map(params![after, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(backend)?;
             rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
+        })
+    }
+
+    async fn exam_session_lines(&self, centre: &str, session: &str, limit: u32) -> StoreResult<Vec<String>> {
+        self.read(|c| {
+            let mut st = c
+                .prepare_cached(
+                    "SELECT line FROM exam_events WHERE centre = ?1 AND session = ?2 ORDER BY at, seq LIMIT ?3",
+                )
+                .map_err(backend)?;
+            let rows = st.query_map(params![centre, session, limit], |r| r.get(0)).map_err(backend)?;
+            rows.collect::<rusqlite::Result<Vec<String>>>().map_err(backend)
         })
     }
 

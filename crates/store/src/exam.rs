@@ -1,5 +1,5 @@
-//! Exam-room events as received: idempotent by (centre, event id), each kept as the line that was sent so that
-//! any analysis can be run again on exactly what arrived.
+//! Exam-room events as received: idempotent by (centre, session, event id), each kept as the line that was sent
+//! so that any analysis can be run again on exactly what arrived.
 
 use crate::StoreResult;
 use async_trait::async_trait;
@@ -20,12 +20,14 @@ pub struct ExamEventRow {
 
 #[async_trait]
 pub trait ExamStore: Send + Sync {
-    /// Stores the events in one transaction; an event already stored (same centre and id) is skipped.
+    /// Stores the events in one transaction; an event already stored (same centre, session and id) is skipped.
     /// Returns how many were new.
-    async fn insert_exam_events(&self, rows: &[ExamEventRow], received_at: DateTime<Utc>) -> StoreResult<u64>;
+    async fn insert_exam_events(&self, rows: Vec<ExamEventRow>, received_at: DateTime<Utc>) -> StoreResult<u64>;
     /// Stored events in arrival order after `after` (a sequence number), at most `limit`: (sequence, centre,
     /// line).
     async fn exam_events_page(&self, after: i64, limit: u32) -> StoreResult<Vec<(i64, String, String)>>;
+    /// One session's stored lines (at most `limit`), oldest first.
+    async fn exam_session_lines(&self, centre: &str, session: &str, limit: u32) -> StoreResult<Vec<String>>;
     /// How many events are stored.
     async fn exam_event_count(&self) -> StoreResult<i64>;
 }
