@@ -153,7 +153,9 @@ pub const MAX_TIMELINE_EVENTS: u32 = 20_000;
 
 /// Splits `centre:session` (as the stored analysis names sessions).
 pub fn split_session_key(key: &str) -> Result<(&str, &str), AppError> {
-    key.split_once(':').filter(|(c, s)| !c.is_empty() && !s.is_empty()).ok_or_else(|| AppError::invalid("session", "not a session (centre:session)"))
+    key.split_once(':')
+        .filter(|(c, s)| !c.is_empty() && !s.is_empty())
+        .ok_or_else(|| AppError::invalid("session", "not a session (centre:session)"))
 }
 
 /// Records a reviewer's decision on a session (in the audit log, which keeps every decision and who made it).

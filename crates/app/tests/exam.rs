@@ -2,7 +2,7 @@
 //! event is already there), with bad lines reported by number; the analysis of what is stored gives the same
 //! verdicts as the analysis of the stream.
 
-use certguard_app::exam::{analyze_stored, ingest};
+use certguard_app::exam::{analyze_stored, ingest, review, reviews, timeline};
 use certguard_app::{FixedClock, Registry};
 use certguard_exam::read::read_events;
 use certguard_exam::simulate::{Plan, simulate};
@@ -54,4 +54,34 @@ async fn a_stream_is_stored_once_and_analysed_like_the_stream() {
     };
     assert_eq!(flagged(&stored, ""), flagged(&direct, "C-3201-01:"));
     assert!(flagged(&direct, "").len() >= 20, "{:?}", flagged(&direct, ""));
+
+    // A reviewer reads a flagged session's timeline and decides, with a reason; the latest decision counts.
+    let reviewer = certguard_access::Principal {
+        user_id: 1,
+        username: "inspector".into(),
+        role: certguard_access::Role::Inspector,
+        authority: None,
+    }
+    .exam_reviewer()
+    .unwrap();
+    let key = flagged(&stored, "")[0].clone();
+    let t = timeline(&registry, &reviewer, &key).await.unwrap();
+    assert!(!t.answers.is_empty() && !t.input.is_empty());
+    assert!(t.answers.iter().all(|a| a.0 >= 0 && a.0 <= t.end - t.start), "times from the session's start");
+    assert!(matches!(timeline(&registry, &reviewer, "C-3201-01:nobody").await, Err(certguard_app::AppError::NotFound)));
+    assert!(review(&registry, &reviewer, &key, "confirmed", "  ", None).await.is_err(), "a reason is required");
+    assert!(review(&registry, &reviewer, &key, "maybe", "x", None).await.is_err());
+    assert!(review(&registry, &reviewer, "C-3201-01:nobody", "cleared", "x", None).await.is_err());
+    review(&registry, &reviewer, &key, "confirmed", "远程控制软件，截图已存档", Some("10.0.0.1")).await.unwrap();
+    review(&registry, &reviewer, &key, "cleared", "考点维护软件，复核无误", None).await.unwrap();
+    let decided = reviews(&registry, &reviewer).await.unwrap();
+    assert_eq!(decided[&key].decision, "cleared");
+    assert_eq!(decided[&key].actor, "inspector");
+    let analyst = certguard_access::Principal {
+        user_id: 2,
+        username: "a".into(),
+        role: certguard_access::Role::Analyst,
+        authority: None,
+    };
+    assert!(analyst.exam_reviewer().is_err(), "analysts do not review exams");
 }

@@ -40,7 +40,8 @@ pub enum ExamCommand {
         #[command(flatten)]
         store: crate::StoreFlags,
     },
-    /// Analyse an event stream (JSON lines; `-` reads standard input): one verdict per session.
+    /// Analyse an event stream (JSON lines, or gzipped JSON lines as FILE.gz; `-` reads standard input): one
+    /// verdict per session.
     Analyze {
         file: PathBuf,
         #[arg(long, value_enum, default_value = "jsonl")]
@@ -195,6 +196,11 @@ fn open(file: &std::path::Path) -> Result<(Box<dyn BufRead + Send>, Option<u64>)
     }
     let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
     let size = f.metadata().ok().map(|m| m.len());
+    if file.extension().is_some_and(|e| e == "gz") {
+        // Progress counts the inflated bytes: no total to show.
+        let inflated = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(f));
+        return Ok((Box::new(std::io::BufReader::with_capacity(1 << 20, inflated)), None));
+    }
     Ok((Box::new(std::io::BufReader::with_capacity(1 << 20, f)), size))
 }
 

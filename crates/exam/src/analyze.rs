@@ -96,6 +96,9 @@ pub struct Options {
     /// `replace_window_ms` before.
     pub device_grace_ms: i64,
     pub replace_window_ms: i64,
+    /// A centre's (or room's) setup: seen in at least this share of its sessions, and at least this many.
+    pub baseline_share: f64,
+    pub baseline_min: usize,
 }
 
 impl Default for Options {
@@ -111,6 +114,8 @@ impl Default for Options {
             fast_accuracy: 0.8,
             device_grace_ms: 60_000,
             replace_window_ms: 300_000,
+            baseline_share: 0.5,
+            baseline_min: 5,
         }
     }
 }
@@ -144,10 +149,11 @@ pub fn analyze(collector: Collector, opts: &Options) -> Analysis {
         }
     }
     without_start.sort();
+    let baseline = Baseline::of(by_exam.values().flatten(), opts);
     let mut reports = Vec::new();
     for (name, mut group) in by_exam {
         group.sort_by(|a, b| a.id.cmp(&b.id));
-        reports.extend(analyze_exam(exams.get(&name), &name, &group, opts));
+        reports.extend(analyze_exam(exams.get(&name), &name, &group, &baseline, opts));
     }
     Analysis { sessions: reports, without_start, duplicates }
 }
@@ -177,7 +183,90 @@ fn layout(s: &Session, index: &HashMap<&str, usize>, items: usize) -> Answers {
     a
 }
 
-fn analyze_exam(shape: Option<&ExamShape>, name: &str, sessions: &[Session], opts: &Options) -> Vec<SessionReport> {
+/// What is ordinary where a session sat: the software on a centre's or a room's own image (remote maintenance
+/// and classroom tools installed on every terminal) and the display setup of a room (a projector, duplicated
+/// screens). A thing seen in at least `baseline_share` of the centre's (or room's) sessions, and in at least
+/// `baseline_min` of them, is the place's setup: its presence is no evidence against one candidate. What is
+/// not in the setup still is, and so is the setup's tool answering while the terminal's own input is idle.
+pub struct Baseline {
+    tools: HashMap<String, std::collections::HashSet<String>>,
+    room_tools: HashMap<(String, String), std::collections::HashSet<String>>,
+    displays: HashMap<(String, String), bool>,
+}
+
+fn tool_key(m: &crate::signatures::ToolMatch) -> String {
+    format!("{}|{}|{}", m.tool, m.by, m.what.to_lowercase())
+}
+
+impl Baseline {
+    fn of<'a>(sessions: impl Iterator<Item = &'a Session>, opts: &Options) -> Baseline {
+        let mut centre_sessions: HashMap<String, usize> = HashMap::new();
+        let mut tool_counts: HashMap<(String, String), usize> = HashMap::new();
+        let mut room_tool_counts: HashMap<((String, String), String), usize> = HashMap::new();
+        let mut room_sessions: HashMap<(String, String), usize> = HashMap::new();
+        let mut room_multi: HashMap<(String, String), usize> = HashMap::new();
+        for s in sessions {
+            let Some(seat) = &s.seat else { continue };
+            *centre_sessions.entry(seat.centre.clone()).or_default() += 1;
+            let mut keys: Vec<String> = s.tools.iter().map(|(_, m)| tool_key(m)).collect();
+            keys.sort();
+            keys.dedup();
+            let room = (seat.centre.clone(), seat.room.clone());
+            for k in keys {
+                *room_tool_counts.entry((room.clone(), k.clone())).or_default() += 1;
+                *tool_counts.entry((seat.centre.clone(), k)).or_default() += 1;
+            }
+            *room_sessions.entry(room.clone()).or_default() += 1;
+            if s.displays.iter().any(|(_, n, m)| *n >= 2 || *m) {
+                *room_multi.entry(room).or_default() += 1;
+            }
+        }
+        let common = |n: usize, of: usize| n >= opts.baseline_min && n as f64 >= opts.baseline_share * of as f64;
+        let mut tools: HashMap<String, std::collections::HashSet<String>> = HashMap::new();
+        for ((centre, key), n) in tool_counts {
+            if common(n, centre_sessions[&centre]) {
+                tools.entry(centre).or_default().insert(key);
+            }
+        }
+        let mut room_tools: HashMap<(String, String), std::collections::HashSet<String>> = HashMap::new();
+        for ((room, key), n) in room_tool_counts {
+            if common(n, room_sessions[&room]) {
+                room_tools.entry(room).or_default().insert(key);
+            }
+        }
+        let displays = room_sessions
+            .into_iter()
+            .map(|(room, n)| {
+                let multi = room_multi.get(&room).copied().unwrap_or(0);
+                (room, common(multi, n))
+            })
+            .collect();
+        Baseline { tools, room_tools, displays }
+    }
+
+    fn ordinary_tool(&self, s: &Session, m: &crate::signatures::ToolMatch) -> bool {
+        let Some(seat) = &s.seat else { return false };
+        let key = tool_key(m);
+        self.tools.get(&seat.centre).is_some_and(|set| set.contains(&key))
+            || self.room_tools.get(&(seat.centre.clone(), seat.room.clone())).is_some_and(|set| set.contains(&key))
+    }
+
+    fn ordinary_display(&self, s: &Session) -> bool {
+        s.seat
+            .as_ref()
+            .and_then(|seat| self.displays.get(&(seat.centre.clone(), seat.room.clone())))
+            .copied()
+            .unwrap_or(false)
+    }
+}
+
+fn analyze_exam(
+    shape: Option<&ExamShape>,
+    name: &str,
+    sessions: &[Session],
+    baseline: &Baseline,
+    opts: &Options,
+) -> Vec<SessionReport> {
     // The items: from the exam's shape, or (without one) every question answered, keyed by the modal answer.
     let (ids, keys, options): (Vec<String>, Vec<String>, Vec<u32>) = match shape {
         Some(s) => (
@@ -199,8 +288,8 @@ fn analyze_exam(shape: Option<&ExamShape>, name: &str, sessions: &[Session], opt
 
     let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); n];
     for (j, s) in sessions.iter().enumerate() {
-        software(s, opts, &mut findings[j]);
-        hardware(s, opts, &mut findings[j]);
+        software(s, baseline, opts, &mut findings[j]);
+        hardware(s, baseline, opts, &mut findings[j]);
         fast_and_right(j, &resp[j], &log_t[j], &rt, &options, n, opts, &mut findings[j]);
     }
     pairs(sessions, &answers, &resp, &irt, &keys, &options, opts, &mut findings);
@@ -253,8 +342,8 @@ fn modal_key(sessions: &[Session]) -> (Vec<String>, Vec<String>, Vec<u32>) {
     out
 }
 
-fn software(s: &Session, opts: &Options, out: &mut Vec<Finding>) {
-    for (_, m) in &s.tools {
+fn software(s: &Session, baseline: &Baseline, opts: &Options, out: &mut Vec<Finding>) {
+    for (_, m) in s.tools.iter().filter(|(_, m)| !baseline.ordinary_tool(s, m)) {
         out.push(Finding {
             code: "remote_software",
             kind: Kind::Software,
@@ -300,7 +389,7 @@ fn by_zh(by: &str) -> &'static str {
     }
 }
 
-fn hardware(s: &Session, opts: &Options, out: &mut Vec<Finding>) {
+fn hardware(s: &Session, baseline: &Baseline, opts: &Options, out: &mut Vec<Finding>) {
     for (_, what) in &s.hardware {
         out.push(Finding {
             code: "takeover_hardware",
@@ -339,7 +428,14 @@ fn hardware(s: &Session, opts: &Options, out: &mut Vec<Finding>) {
             break;
         }
     }
-    if let Some((_, n, mirrored)) = s.displays.iter().find(|(_, n, m)| *n >= 2 || *m) {
+    // A second or mirrored display set up before the exam began is the seat's setup, which the invigilators
+    // see (a projector, a laptop duplicated to a monitor); one that appears during the exam is not. A room set
+    // up that way throughout is ordinary even then.
+    let changed_after = start + opts.device_grace_ms;
+    let ordinary_room = baseline.ordinary_display(s);
+    if let Some((_, n, mirrored)) =
+        s.displays.iter().find(|(at, n, m)| (*n >= 2 || *m) && !ordinary_room && *at >= changed_after)
+    {
         out.push(Finding {
             code: "display_added",
             kind: Kind::Hardware,

@@ -1,0 +1,49 @@
+//! The detectors on sets A and B (`testdata/exam-blind`): 1,208 sessions written by an independent helper from
+//! the label definitions alone. They were blind when they arrived (figures before any change in
+//! bench/RESULTS.md, "Exam integrity"); the centre and room baselines were then added after looking at what
+//! they flagged, so they are tuning data now and fresh blind batches judge the detectors. The floors are the
+//! figures after that change, a little below; they are far from the targets, and say so.
+
+use certguard_exam::evaluate::{Figures, evaluate};
+use certguard_exam::read::read_events;
+use certguard_exam::simulate::Truth;
+use certguard_exam::{Collector, Options, Signatures, analyze};
+use std::io::BufReader;
+
+fn figures(set: &str) -> Figures {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/exam-blind").join(set);
+    let gz = std::fs::File::open(dir.join("events.jsonl.gz")).expect("blind set in the repository");
+    let input = BufReader::new(flate2::read::MultiGzDecoder::new(BufReader::new(gz)));
+    let mut c = Collector::new(Signatures::builtin());
+    let report = read_events(input, |e, _| c.add(e), |_| {}).unwrap();
+    assert_eq!(report.errors, 0, "{:?}", report.first_errors);
+    let truth: Vec<Truth> = std::fs::read_to_string(dir.join("truth.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let kind = ["honest", "software", "hardware", "operator", "leak"]
+                .into_iter()
+                .find(|k| *k == v["kind"])
+                .expect("a known kind");
+            Truth { session: v["session"].as_str().unwrap().to_string(), kind, profile: None }
+        })
+        .collect();
+    let f = evaluate(&analyze(c, &Options::default()).sessions, &truth);
+    eprintln!("{set}: {f:?}");
+    assert_eq!(f.missing, 0);
+    f
+}
+
+#[test]
+fn blind_sets_stay_at_or_above_their_measured_floors() {
+    for set in ["set-a", "set-b"] {
+        let f = figures(set);
+        let recall = |k: &str| f.kinds[k].recall;
+        assert!(recall("software") >= 0.93, "{set}: {f:?}");
+        assert!(recall("hardware") >= 0.55, "{set}: {f:?}");
+        assert!(recall("operator") >= 0.50, "{set}: {f:?}");
+        assert!(recall("leak") >= 0.60, "{set}: {f:?}");
+        assert!(f.false_positive_rate <= 0.09, "{set}: {f:?}");
+    }
+}
