@@ -83,6 +83,8 @@ pub struct AppState {
     pub import_reports: pages::import::ReportCache,
     /// When this server is a witness of other registries' logs (`POST /witness/add-checkpoint`).
     pub witness: Option<Arc<certguard_app::translog::witness::Witness>>,
+    /// The last analysis of the stored exam events, with how many events it saw (redone when more arrive).
+    pub exam_analysis: tokio::sync::Mutex<Option<(i64, Arc<certguard_exam::Analysis>)>>,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -128,6 +130,7 @@ impl AppState {
             metrics: metrics::Metrics::default(),
             import_reports: pages::import::ReportCache::default(),
             witness,
+            exam_analysis: tokio::sync::Mutex::new(None),
         })
     }
 }

@@ -5,7 +5,7 @@
 mod helpers;
 
 use certguard_store::AuditQuery;
-use helpers::{TestApp, client};
+use helpers::{TestApp, client, csrf_of};
 use serde_json::Value;
 
 fn line(id: &str, kind: &str, extra: &str) -> String {
@@ -64,4 +64,62 @@ async fn an_exam_centre_sends_events_once_and_bad_lines_are_named() {
     let huge = format!("{answer}\n").repeat(8 * 1024 * 1024 / answer.len() + 10);
     assert_eq!(post(&app, Some(&token), huge).await.status(), 413);
     assert_eq!(app.registry.store().exam_event_count().await.unwrap(), 3, "nothing stored by refused requests");
+}
+
+#[tokio::test]
+async fn inspectors_review_flagged_sessions_with_their_timeline() {
+    let app = TestApp::spawn().await;
+    let token = app.token("centre-3201").await;
+    let mut stream = Vec::new();
+    certguard_exam::simulate::simulate(
+        &certguard_exam::simulate::Plan::new(60, 0.05, 5),
+        |e| {
+            serde_json::to_writer(&mut stream, e).unwrap();
+            stream.push(b'\n');
+        },
+        |_| {},
+    );
+    assert!(stream.len() < 8 * 1024 * 1024);
+    let r: Value = post(&app, Some(&token), String::from_utf8(stream).unwrap()).await.json().await.unwrap();
+    assert_eq!(r["errors"], 0, "{r}");
+
+    let c = app.login("inspector").await;
+    let page = c.get(app.url("/admin/exam")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("考试监测") && page.contains("疑似作弊的会话") && page.contains("待审查"), "{page}");
+    // The first flagged session's page: findings, the timeline chart, the decision form.
+    let link = page.split("/admin/exam/session?id=").nth(1).expect("a flagged session").split('"').next().unwrap();
+    let id = link.replace("%3A", ":");
+    let page = c.get(app.url(&format!("/admin/exam/session?id={link}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<svg") && page.contains("发现") && page.contains("审查决定"), "{page}");
+    let csrf = csrf_of(&page);
+    let form = |decision: &str, reason: &str, csrf: &str| {
+        vec![("id", id.clone()), ("decision", decision.into()), ("reason", reason.into()), ("csrf", csrf.into())]
+    };
+    // No reason, no decision; no form token, nothing recorded; then a decision with its reason.
+    let res = c.post(app.url("/admin/exam/review")).form(&form("confirmed", " ", &csrf)).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let res = c.post(app.url("/admin/exam/review")).form(&form("confirmed", "远程控制", "bad")).send().await.unwrap();
+    assert_eq!(res.status(), 403);
+    let res = c
+        .post(app.url("/admin/exam/review"))
+        .form(&form("confirmed", "远程控制软件，已核实", &csrf))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
+    let page = c.get(app.url(&format!("/admin/exam/session?id={link}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("已确认作弊") && page.contains("远程控制软件，已核实"), "{page}");
+    let audit = app
+        .registry
+        .store()
+        .audit_log(&AuditQuery { action_prefix: Some("exam.review.".into()), limit: 10, ..AuditQuery::default() })
+        .await
+        .unwrap();
+    assert_eq!((audit.len(), audit[0].actor.as_str(), audit[0].target.as_str()), (1, "inspector", id.as_str()));
+
+    // Analysts and employers do not review exams.
+    for user in ["analyst", "employer"] {
+        let c = app.login(user).await;
+        assert_eq!(c.get(app.url("/admin/exam")).send().await.unwrap().status(), 403, "{user}");
+    }
 }
