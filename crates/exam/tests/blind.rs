@@ -11,7 +11,7 @@ use certguard_exam::{Collector, Options, Signatures, analyze};
 use std::io::BufReader;
 
 fn figures(set: &str) -> Figures {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/exam-blind").join(set);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata").join(set);
     let gz = std::fs::File::open(dir.join("events.jsonl.gz")).expect("blind set in the repository");
     let input = BufReader::new(flate2::read::MultiGzDecoder::new(BufReader::new(gz)));
     let mut c = Collector::new(Signatures::builtin());
@@ -37,7 +37,7 @@ fn figures(set: &str) -> Figures {
 
 #[test]
 fn blind_sets_stay_at_or_above_their_measured_floors() {
-    for set in ["set-a", "set-b"] {
+    for set in ["exam-blind/set-a", "exam-blind/set-b"] {
         let f = figures(set);
         let recall = |k: &str| f.kinds[k].recall;
         assert!(recall("software") >= 0.93, "{set}: {f:?}");
@@ -46,4 +46,18 @@ fn blind_sets_stay_at_or_above_their_measured_floors() {
         assert!(recall("leak") >= 0.60, "{set}: {f:?}");
         assert!(f.false_positive_rate <= 0.09, "{set}: {f:?}");
     }
+}
+
+/// Set C (`testdata/exam-blind-2`): a second helper, a new generator, measured once on arrival with the
+/// detectors as they were (the centre and room baselines already in). Its floors are those figures, a little
+/// below; any change made after looking at it needs a fresh batch to be judged.
+#[test]
+fn blind_set_c_stays_at_or_above_its_measured_floors() {
+    let f = figures("exam-blind-2/set-c");
+    let recall = |k: &str| f.kinds[k].recall;
+    assert!(recall("software") >= 0.80, "{f:?}");
+    assert!(recall("hardware") >= 0.84, "{f:?}");
+    assert!(recall("operator") >= 0.92, "{f:?}");
+    assert!(recall("leak") >= 0.64, "{f:?}");
+    assert!(f.false_positive_rate <= 0.14, "{f:?}");
 }

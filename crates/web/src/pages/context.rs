@@ -66,6 +66,35 @@ impl AdminPage {
     pub fn frame<'a>(&'a self, path: &'a str) -> Frame<'a> {
         Frame { lang: self.lang, user: Some(&self.user), csrf: &self.csrf, path }
     }
+
+    /// A posted form's fields, once its CSRF token is this session's; otherwise the "form expired" page.
+    // A Response is the natural early return of a handler; boxing it would only add noise.
+    #[allow(clippy::result_large_err)]
+    pub fn posted_form(&self, f: &Frame, body: &[u8]) -> Result<PostedForm, Response> {
+        let form = PostedForm(serde_urlencoded::from_bytes(body).unwrap_or_default());
+        if !crate::security::csrf_ok(&self.csrf, form.get("csrf")) {
+            let l = self.lang;
+            let body =
+                crate::pages::layout::page(f, l.t("表单已过期", "Form expired"), crate::pages::public::expired_form(l));
+            return Err((axum::http::StatusCode::FORBIDDEN, body).into_response());
+        }
+        Ok(form)
+    }
+}
+
+/// The fields of a posted form (`application/x-www-form-urlencoded`), in order.
+pub struct PostedForm(Vec<(String, String)>);
+
+impl PostedForm {
+    /// The first value of `name`, or "" when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of `name` (a multi-select, checkboxes).
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
 }
 
 impl FromRequestParts<SharedState> for AdminPage {

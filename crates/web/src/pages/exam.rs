@@ -11,8 +11,7 @@ use crate::error::ApiError;
 use crate::pages::admin::{admin_nav, forbidden};
 use crate::pages::context::AdminPage;
 use crate::pages::layout::{Frame, csrf_input, page};
-use crate::pages::public::expired_form;
-use crate::security::{ClientAddr, csrf_ok};
+use crate::security::ClientAddr;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Extension, Query, State};
 use axum::http::StatusCode;
@@ -326,19 +325,18 @@ pub async fn post_review(
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
     body: Bytes,
 ) -> Response {
-    let l = cx.lang;
     let f = cx.frame("/admin/exam");
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("");
-    if !csrf_ok(&cx.csrf, field("csrf")) {
-        return (StatusCode::FORBIDDEN, page(&f, l.t("表单已过期", "Form expired"), expired_form(l))).into_response();
-    }
+    let form = match cx.posted_form(&f, &body) {
+        Ok(form) => form,
+        Err(r) => return r,
+    };
     let reviewer = match reviewer_or_forbidden(&f, &cx.user) {
         Ok(r) => r,
         Err(r) => return r,
     };
-    let id = field("id");
-    match review(&state.registry, &reviewer, id, field("decision"), field("reason"), Some(&ip.to_string())).await {
+    let id = form.get("id");
+    match review(&state.registry, &reviewer, id, form.get("decision"), form.get("reason"), Some(&ip.to_string())).await
+    {
         Ok(()) => Redirect::to(&format!("/admin/exam/session?id={}", urlencode(id))).into_response(),
         Err(e) => error_page(&f, e),
     }

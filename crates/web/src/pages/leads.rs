@@ -8,8 +8,7 @@ use crate::error::ApiError;
 use crate::pages::admin::{admin_nav, forbidden};
 use crate::pages::context::AdminPage;
 use crate::pages::layout::{Frame, csrf_input, page};
-use crate::pages::public::expired_form;
-use crate::security::{ClientAddr, csrf_ok};
+use crate::security::ClientAddr;
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::rejection::JsonRejection;
@@ -391,25 +390,22 @@ pub async fn move_leads(
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
     body: Bytes,
 ) -> Response {
-    let l = cx.lang;
     let f = cx.frame("/admin/leads");
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("");
-    if !csrf_ok(&cx.csrf, field("csrf")) {
-        return (StatusCode::FORBIDDEN, page(&f, l.t("表单已过期", "Form expired"), expired_form(l))).into_response();
-    }
+    let form = match cx.posted_form(&f, &body) {
+        Ok(form) => form,
+        Err(r) => return r,
+    };
     let analyst = match analyst_or_forbidden(&f, &cx.user) {
         Ok(a) => a,
         Err(r) => return r,
     };
     let outcome = async {
-        let ids = fields
-            .iter()
-            .filter(|(k, _)| k == "ids")
-            .map(|(_, v)| v.parse::<i64>().map_err(|_| AppError::invalid("ids", format!("{v} is not a lead"))))
+        let ids = form
+            .all("ids")
+            .map(|v| v.parse::<i64>().map_err(|_| AppError::invalid("ids", format!("{v} is not a lead"))))
             .collect::<Result<Vec<_>, _>>()?;
-        let to = LeadStatus::parse(field("to")).ok_or_else(|| AppError::invalid("to", "choose a status"))?;
-        leads::move_leads(&state.registry, &analyst, &ids, to, field("note"), Some(&ip.to_string())).await?;
+        let to = LeadStatus::parse(form.get("to")).ok_or_else(|| AppError::invalid("to", "choose a status"))?;
+        leads::move_leads(&state.registry, &analyst, &ids, to, form.get("note"), Some(&ip.to_string())).await?;
         Ok::<_, AppError>(ids)
     }
     .await;
