@@ -73,6 +73,9 @@ pub struct SessionReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correct: Option<usize>,
     pub findings: Vec<Finding>,
+    /// What was seen but is no evidence (the centre's own tools, a tool never seen in use), for the reviewer.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Finding>,
 }
 
 /// Thresholds.
@@ -209,6 +212,7 @@ impl Baseline {
             let Some(seat) = &s.seat else { continue };
             *centre_sessions.entry(seat.centre.clone()).or_default() += 1;
             let mut keys: Vec<String> = s.tools.iter().map(|(_, m)| tool_key(m)).collect();
+            keys.extend(s.hardware.iter().map(|(_, w)| format!("hw|{}", w.to_lowercase())));
             keys.sort();
             keys.dedup();
             let room = (seat.centre.clone(), seat.room.clone());
@@ -251,6 +255,13 @@ impl Baseline {
             || self.room_tools.get(&(seat.centre.clone(), seat.room.clone())).is_some_and(|set| set.contains(&key))
     }
 
+    fn ordinary_hardware(&self, s: &Session, what: &str) -> bool {
+        let Some(seat) = &s.seat else { return false };
+        let key = format!("hw|{}", what.to_lowercase());
+        self.tools.get(&seat.centre).is_some_and(|set| set.contains(&key))
+            || self.room_tools.get(&(seat.centre.clone(), seat.room.clone())).is_some_and(|set| set.contains(&key))
+    }
+
     fn ordinary_display(&self, s: &Session) -> bool {
         s.seat
             .as_ref()
@@ -287,8 +298,9 @@ fn analyze_exam(
     let n = sessions.len();
 
     let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); n];
+    let mut notes: Vec<Vec<Finding>> = vec![Vec::new(); n];
     for (j, s) in sessions.iter().enumerate() {
-        software(s, baseline, opts, &mut findings[j]);
+        software(s, baseline, opts, &mut findings[j], &mut notes[j]);
         hardware(s, baseline, opts, &mut findings[j]);
         fast_and_right(j, &resp[j], &log_t[j], &rt, &options, n, opts, &mut findings[j]);
     }
@@ -297,8 +309,9 @@ fn analyze_exam(
     sessions
         .iter()
         .zip(findings)
+        .zip(notes)
         .zip(&resp)
-        .map(|((s, f), r)| {
+        .map(|(((s, f), notes), r)| {
             let seat = s.seat.clone().unwrap_or_default();
             let mut kinds: Vec<Kind> = f.iter().map(|x| x.kind).collect();
             kinds.sort();
@@ -315,6 +328,7 @@ fn analyze_exam(
                 answered: r.iter().flatten().count(),
                 correct: shape.map(|_| r.iter().flatten().filter(|x| **x).count()),
                 findings: f,
+                notes,
             }
         })
         .collect()
@@ -342,16 +356,54 @@ fn modal_key(sessions: &[Session]) -> (Vec<String>, Vec<String>, Vec<u32>) {
     out
 }
 
-fn software(s: &Session, baseline: &Baseline, opts: &Options, out: &mut Vec<Finding>) {
-    for (_, m) in s.tools.iter().filter(|(_, m)| !baseline.ordinary_tool(s, m)) {
-        out.push(Finding {
+/// Remote software takes over only when it is used. A tool of the centre's or room's own image, or one that is
+/// installed but never seen connected, is noted for the reviewer, not flagged; a tool seen connected (its relay,
+/// its port, or a connection of its process) that is not the place's own, or any answers given while the
+/// terminal's own keyboard and mouse did nothing, are flagged.
+fn software(s: &Session, baseline: &Baseline, opts: &Options, out: &mut Vec<Finding>, notes: &mut Vec<Finding>) {
+    let used = |by: &str| matches!(by, "host" | "port" | "connection process");
+    let own: std::collections::HashSet<&str> =
+        s.tools.iter().filter(|(_, m)| baseline.ordinary_tool(s, m)).map(|(_, m)| m.tool.as_str()).collect();
+    let mut flagged_tools: Vec<&str> = Vec::new();
+    for (_, m) in &s.tools {
+        let ordinary = baseline.ordinary_tool(s, m) || own.contains(m.tool.as_str());
+        let in_use = s.tools.iter().any(|(_, x)| x.tool == m.tool && used(x.by) && !baseline.ordinary_tool(s, x));
+        let finding = Finding {
             code: "remote_software",
             kind: Kind::Software,
             score: DIRECT,
             zh: format!("考试终端运行或连接远程控制软件“{}”（{}：{}）", m.tool, by_zh(m.by), m.what),
             en: format!("the terminal ran or connected to remote-control software {} ({}: {})", m.tool, m.by, m.what),
             peers: Vec::new(),
-        });
+        };
+        if !ordinary && in_use {
+            flagged_tools.push(&m.tool);
+            out.push(finding);
+        } else {
+            notes.push(Finding {
+                code: if ordinary { "remote_software_of_the_centre" } else { "remote_software_unused" },
+                score: 0.0,
+                zh: format!(
+                    "{}（{}）",
+                    finding.zh,
+                    if ordinary {
+                        "考点自装，单凭存在不算证据"
+                    } else {
+                        "未见其连接，单凭存在不算证据"
+                    }
+                ),
+                en: format!(
+                    "{} ({})",
+                    finding.en,
+                    if ordinary {
+                        "the centre's own install: no evidence by its presence"
+                    } else {
+                        "never seen connected: no evidence by its presence"
+                    }
+                ),
+                ..finding
+            });
+        }
     }
     // Answers given while the terminal's own keyboard and mouse did nothing.
     let mut silent = 0;
@@ -385,12 +437,13 @@ fn by_zh(by: &str) -> &'static str {
         "path" => "路径",
         "signer" => "签名",
         "port" => "端口",
+        "connection process" => "连接的进程",
         _ => "主机",
     }
 }
 
 fn hardware(s: &Session, baseline: &Baseline, opts: &Options, out: &mut Vec<Finding>) {
-    for (_, what) in &s.hardware {
+    for (_, what) in s.hardware.iter().filter(|(_, w)| !baseline.ordinary_hardware(s, w)) {
         out.push(Finding {
             code: "takeover_hardware",
             kind: Kind::Hardware,

@@ -83,8 +83,18 @@ impl Signatures {
         None
     }
 
-    /// The tool a connection goes to, by the host's suffix or the port.
+    /// The tool a connection belongs to: by the process that holds it, the host's suffix or the port.
     pub fn match_connection(&self, c: &Connection) -> Option<ToolMatch> {
+        let process = c.process.to_lowercase();
+        if !process.is_empty()
+            && let Some(t) = self.tools.iter().find(|t| t.processes.contains(&process))
+        {
+            return Some(ToolMatch {
+                tool: t.name.clone(),
+                by: "connection process",
+                what: format!("{} → {}:{}", c.process, c.remote, c.port),
+            });
+        }
         let host = c.remote.to_lowercase();
         for t in &self.tools {
             if t.hosts.iter().any(|h| host == *h || host.ends_with(&format!(".{h}"))) {
