@@ -11,9 +11,9 @@ use serde::Serialize;
 use std::io::BufRead;
 
 /// Events stored per transaction.
-pub const BATCH: usize = 5_000;
+pub const BATCH: usize = 50_000;
 /// Batches parsed ahead of the store (memory: at most this many batches in flight).
-const AHEAD: usize = 4;
+const AHEAD: usize = 2;
 /// Longest centre name.
 const MAX_CENTRE: usize = 64;
 
@@ -62,8 +62,6 @@ pub async fn ingest(
                     centre: owner.clone(),
                     event_id: e.id,
                     session: e.session,
-                    kind: kind_code(&e.body).to_string(),
-                    at: e.at,
                     // Valid UTF-8: parse_line checked it.
                     line: std::str::from_utf8(line)
                         .map_or_else(|_| String::from_utf8_lossy(line).into_owned(), str::to_owned),
@@ -84,7 +82,7 @@ pub async fn ingest(
     let mut sent = 0;
     while let Some(batch) = rx.recv().await {
         sent += batch.len() as u64;
-        stored += registry.store().insert_exam_events(batch, registry.clock().now()).await?;
+        stored += registry.store().insert_exam_events(batch).await?;
     }
     let read = reader
         .await
@@ -97,22 +95,6 @@ pub async fn ingest(
         errors: read.errors,
         first_errors: read.first_errors,
     })
-}
-
-/// The `kind` field of an event.
-pub fn kind_code(body: &certguard_exam::Body) -> &'static str {
-    use certguard_exam::Body::*;
-    match body {
-        Exam { .. } => "exam",
-        SessionStart { .. } => "session_start",
-        SessionEnd {} => "session_end",
-        Processes { .. } => "processes",
-        Connections { .. } => "connections",
-        Input { .. } => "input",
-        Device { .. } => "device",
-        Display { .. } => "display",
-        Answer { .. } => "answer",
-    }
 }
 
 /// Analyses every stored event (all centres' sessions, per exam); sessions are named `centre:session`.

@@ -3,11 +3,10 @@
 use crate::{PgStore, pg};
 use async_trait::async_trait;
 use certguard_store::{ExamEventRow, ExamStore, StoreResult};
-use chrono::{DateTime, Utc};
 
 #[async_trait]
 impl ExamStore for PgStore {
-    async fn insert_exam_events(&self, rows: Vec<ExamEventRow>, received_at: DateTime<Utc>) -> StoreResult<u64> {
+    async fn insert_exam_events(&self, rows: Vec<ExamEventRow>) -> StoreResult<u64> {
         if rows.is_empty() {
             return Ok(0);
         }
@@ -15,18 +14,15 @@ impl ExamStore for PgStore {
         let centre: Vec<&str> = rows.iter().map(|r| r.centre.as_str()).collect();
         let id: Vec<&str> = rows.iter().map(|r| r.event_id.as_str()).collect();
         let session: Vec<&str> = rows.iter().map(|r| r.session.as_deref().unwrap_or("")).collect();
-        let kind: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
-        let at: Vec<DateTime<Utc>> = rows.iter().map(|r| r.at).collect();
         let line: Vec<&str> = rows.iter().map(|r| r.line.as_str()).collect();
         let n = self
             .client()
             .await?
             .execute(
-                "INSERT INTO exam_events (centre, event_id, session, kind, at, line, received_at) \
-                 SELECT c, i, s, k, a, l, $7 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], \
-                 $5::timestamptz[], $6::text[]) AS u(c, i, s, k, a, l) \
+                "INSERT INTO exam_events (centre, event_id, session, line) \
+                 SELECT c, i, s, l FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[]) AS u(c, i, s, l) \
                  ON CONFLICT (centre, session, event_id) DO NOTHING",
-                &[&centre, &id, &session, &kind, &at, &line, &received_at],
+                &[&centre, &id, &session, &line],
             )
             .await
             .map_err(pg)?;
@@ -51,7 +47,7 @@ impl ExamStore for PgStore {
             .client()
             .await?
             .query(
-                "SELECT line FROM exam_events WHERE centre = $1 AND session = $2 ORDER BY at, seq LIMIT $3",
+                "SELECT line FROM exam_events WHERE centre = $1 AND session = $2 ORDER BY seq LIMIT $3",
                 &[&centre, &session, &i64::from(limit)],
             )
             .await

@@ -1,36 +1,25 @@
 //! Exam-room events in SQLite.
 
-use crate::{SqliteStore, backend, ts};
+use crate::{SqliteStore, backend};
 use async_trait::async_trait;
 use certguard_store::{ExamEventRow, ExamStore, StoreResult};
-use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 #[async_trait]
 impl ExamStore for SqliteStore {
-    async fn insert_exam_events(&self, rows: Vec<ExamEventRow>, received_at: DateTime<Utc>) -> StoreResult<u64> {
-        let received = ts(&received_at);
+    async fn insert_exam_events(&self, rows: Vec<ExamEventRow>) -> StoreResult<u64> {
         self.write(move |c| {
             let tx = c.transaction().map_err(backend)?;
             let mut new = 0u64;
             {
                 let mut st = tx
                     .prepare_cached(
-                        "INSERT OR IGNORE INTO exam_events (centre, event_id, session, kind, at, line, received_at) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        "INSERT OR IGNORE INTO exam_events (centre, event_id, session, line) VALUES (?1, ?2, ?3, ?4)",
                     )
                     .map_err(backend)?;
                 for r in &rows {
                     new += st
-                        .execute(params![
-                            r.centre,
-                            r.event_id,
-                            r.session.as_deref().unwrap_or(""),
-                            r.kind,
-                            ts(&r.at),
-                            r.line,
-                            received
-                        ])
+                        .execute(params![r.centre, r.event_id, r.session.as_deref().unwrap_or(""), r.line])
                         .map_err(backend)? as u64;
                 }
             }
@@ -54,9 +43,7 @@ impl ExamStore for SqliteStore {
     async fn exam_session_lines(&self, centre: &str, session: &str, limit: u32) -> StoreResult<Vec<String>> {
         self.read(|c| {
             let mut st = c
-                .prepare_cached(
-                    "SELECT line FROM exam_events WHERE centre = ?1 AND session = ?2 ORDER BY at, seq LIMIT ?3",
-                )
+                .prepare_cached("SELECT line FROM exam_events WHERE centre = ?1 AND session = ?2 ORDER BY seq LIMIT ?3")
                 .map_err(backend)?;
             let rows = st.query_map(params![centre, session, limit], |r| r.get(0)).map_err(backend)?;
             rows.collect::<rusqlite::Result<Vec<String>>>().map_err(backend)
