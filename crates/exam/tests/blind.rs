@@ -61,3 +61,16 @@ fn blind_set_c_stays_at_or_above_its_measured_floors() {
     assert!(recall("leak") >= 0.64, "{f:?}");
     assert!(f.false_positive_rate <= 0.14, "{f:?}");
 }
+
+/// Set D (`testdata/exam-blind-3`): a third helper and generator, measured once with the detectors as they
+/// were after the in-use rule for remote software. Floors a little below those figures.
+#[test]
+fn blind_set_d_stays_at_or_above_its_measured_floors() {
+    let f = figures("exam-blind-3/set-d");
+    let recall = |k: &str| f.kinds[k].recall;
+    assert!(recall("software") >= 0.85, "{f:?}");
+    assert!(recall("hardware") >= 0.75, "{f:?}");
+    assert!(recall("operator") >= 0.25, "{f:?}");
+    assert!(recall("leak") >= 0.80, "{f:?}");
+    assert!(f.false_positive_rate <= 0.01, "{f:?}");
+}
