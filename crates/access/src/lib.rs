@@ -171,6 +171,23 @@ impl ExamCentreGrant {
     }
 }
 
+/// Permission to verify a roster of workers' certificates and get a signed receipt: employers (their own
+/// workers), inspectors (a site's workers) and admins.
+#[derive(Debug, Clone)]
+pub struct RosterVerifierGrant {
+    actor: String,
+}
+
+impl RosterVerifierGrant {
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+    /// For the `certguard` CLI run by the operator on the server's own data.
+    pub fn local_operator(name: &str) -> RosterVerifierGrant {
+        RosterVerifierGrant { actor: format!("cli:{name}") }
+    }
+}
+
 /// Permission to review exam sessions (flagged sessions, timelines, decisions). Admins and inspectors.
 #[derive(Debug, Clone)]
 pub struct ExamReviewerGrant {
@@ -184,6 +201,13 @@ impl ExamReviewerGrant {
 }
 
 impl Principal {
+    pub fn roster_verifier(&self) -> Result<RosterVerifierGrant, Denied> {
+        match self.role {
+            Role::Admin | Role::Inspector | Role::Employer => Ok(RosterVerifierGrant { actor: self.username.clone() }),
+            role => Err(Denied::Role { role, action: "verify rosters" }),
+        }
+    }
+
     pub fn exam_reviewer(&self) -> Result<ExamReviewerGrant, Denied> {
         match self.role {
             Role::Admin | Role::Inspector => Ok(ExamReviewerGrant { actor: self.username.clone() }),

@@ -20,6 +20,7 @@ pub mod error;
 pub mod exam;
 pub mod leads;
 pub mod registry;
+pub mod roster;
 pub mod translog;
 pub mod verification;
 

@@ -144,7 +144,7 @@ pub struct RosterOutcome {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub serial: Option<String>,
     /// The certificate's item (special operation) or personnel type (management), as a code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "certificate_item", skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<NaiveDate>,

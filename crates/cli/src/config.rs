@@ -300,6 +300,11 @@ impl Config {
         format!("{host}/certificates/v1")
     }
 
+    /// The name of the key that signs roster verification receipts: "<host of public_url>/roster-receipts/v1".
+    pub fn receipt_key_name(&self) -> String {
+        format!("{}/roster-receipts/v1", self.log_origin_host().unwrap_or("localhost"))
+    }
+
     /// The witness's name: configured, or "<host of public_url>/witness".
     pub fn witness_name(&self) -> String {
         if !self.witness_name.is_empty() {

@@ -5,6 +5,7 @@ mod config;
 mod exam_cmd;
 mod leads_cmd;
 mod log_cmd;
+mod roster_cmd;
 
 // The server allocates many small strings per request (JSON, labels); mimalloc measured faster than the
 // system allocator on the lookup benchmark (bench/RESULTS.md).
@@ -143,6 +144,9 @@ enum Command {
     /// Exam integrity: simulate an exam with known cheaters, analyse exam-room event streams.
     #[command(subcommand)]
     Exam(exam_cmd::ExamCommand),
+    /// Employers: verify a whole roster of workers' certificates and keep the signed receipt; verify a receipt.
+    #[command(subcommand)]
+    Roster(roster_cmd::RosterCommand),
 }
 
 #[derive(Subcommand)]
@@ -333,6 +337,14 @@ async fn services(c: &Config) -> Result<Services> {
     let registry = Registry::new(store.clone(), Catalogue::builtin(), clock.clone())
         .await?
         .with_credentials(credentials)
+        .with_receipt_signer(
+            certguard_app::translog::key::load_or_create_named(
+                &c.data_dir.join("keys"),
+                "receipt",
+                &c.receipt_key_name(),
+            )
+            .context("opening the roster receipt key")?,
+        )
         .with_log(log)
         // Leads stored by any process (the server, a feed on the command line) queue the jobs the server works.
         .with_lead_jobs(certguard_app::leads::JobSettings {
@@ -705,6 +717,7 @@ async fn run_async(mut c: Config, command: Command) -> Result<i32> {
     match command {
         Command::Leads(cmd) => return leads_cmd::run(c, cmd).await,
         Command::Exam(cmd) => return exam_cmd::run(c, cmd).await,
+        Command::Roster(cmd) => return roster_cmd::run(c, cmd).await,
         Command::Watch(cmd) => return leads_cmd::watch(c, cmd).await,
         Command::Serve(f) => {
             apply_store_flags(&mut c, f.data_dir, f.database_url);

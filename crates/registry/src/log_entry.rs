@@ -38,10 +38,13 @@ pub enum LogEventKind {
     KeyAdded = 12,
     /// A signing key left the trust list (same fields as [`LogEventKind::KeyAdded`]).
     KeyRemoved = 13,
+    /// An employer's roster verification receipt: `serial` is the receipt's id, `credential_sha256` the SHA-256
+    /// of the receipt's signed text, `authority` "-". Nothing about the workers.
+    RosterReceipt = 14,
 }
 
 impl LogEventKind {
-    const ALL: [LogEventKind; 13] = [
+    const ALL: [LogEventKind; 14] = [
         Self::Issued,
         Self::Imported,
         Self::Reviewed,
@@ -55,6 +58,7 @@ impl LogEventKind {
         Self::CredentialSigned,
         Self::KeyAdded,
         Self::KeyRemoved,
+        Self::RosterReceipt,
     ];
 
     pub fn of(event: &Event) -> Self {
@@ -89,6 +93,7 @@ impl LogEventKind {
             Self::CredentialSigned => "credential_signed",
             Self::KeyAdded => "key_added",
             Self::KeyRemoved => "key_removed",
+            Self::RosterReceipt => "roster_receipt",
         }
     }
 

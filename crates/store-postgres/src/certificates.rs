@@ -203,6 +203,24 @@ impl CertificateStore for PgStore {
         rows.iter().map(|r| decode_certificate(r.get::<_, &str>(0))).collect()
     }
 
+    async fn certificates_by_numbers(&self, numbers: &[CertificateNumber]) -> StoreResult<Vec<Certificate>> {
+        if numbers.len() > certguard_store::MAX_NUMBERS_PER_LOOKUP {
+            return Err(StoreError::Backend(format!(
+                "at most {} numbers per lookup",
+                certguard_store::MAX_NUMBERS_PER_LOOKUP
+            )));
+        }
+        if numbers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let numbers: Vec<&str> = numbers.iter().map(|n| n.as_str()).collect();
+        let c = self.client().await?;
+        let st =
+            c.prepare_cached("SELECT body FROM certificates WHERE number = ANY($1) ORDER BY id").await.map_err(pg)?;
+        let rows = c.query(&st, &[&numbers]).await.map_err(pg)?;
+        rows.iter().map(|r| decode_certificate(r.get::<_, &str>(0))).collect()
+    }
+
     async fn search(&self, q: &CertificateQuery) -> StoreResult<(Vec<StoredCertificate>, u64)> {
         let mut conds: Vec<String> = Vec::new();
         let mut args: Vec<Box<dyn ToSql + Sync + Send>> = Vec::new();

@@ -206,6 +206,29 @@ impl CertificateStore for SqliteStore {
         })
     }
 
+    async fn certificates_by_numbers(&self, numbers: &[CertificateNumber]) -> StoreResult<Vec<Certificate>> {
+        if numbers.len() > certguard_store::MAX_NUMBERS_PER_LOOKUP {
+            return Err(StoreError::Backend(format!(
+                "at most {} numbers per lookup",
+                certguard_store::MAX_NUMBERS_PER_LOOKUP
+            )));
+        }
+        if numbers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let numbers: Vec<String> = numbers.iter().map(|n| n.as_str().to_string()).collect();
+        self.read(move |c| {
+            // One statement per call, its placeholders bound to the numbers (never spliced into the SQL).
+            let marks = vec!["?"; numbers.len()].join(",");
+            let mut st = c
+                .prepare(&format!("SELECT body FROM certificates WHERE number IN ({marks}) ORDER BY id"))
+                .map_err(backend)?;
+            let rows =
+                st.query_map(rusqlite::params_from_iter(numbers.iter()), |r| r.get::<_, String>(0)).map_err(backend)?;
+            rows.map(|b| decode_certificate(&b.map_err(backend)?)).collect()
+        })
+    }
+
     async fn search(&self, q: &CertificateQuery) -> StoreResult<(Vec<StoredCertificate>, u64)> {
         self.read(|c| {
             let mut conds: Vec<String> = Vec::new();

@@ -87,6 +87,9 @@ pub fn classify_insert(existing: &[Certificate], new: &Certificate) -> InsertOut
     InsertOutcome::Inserted
 }
 
+/// Numbers one [`CertificateStore::certificates_by_numbers`] call takes.
+pub const MAX_NUMBERS_PER_LOOKUP: usize = 1000;
+
 /// Filters for the back office list.
 #[derive(Clone, Debug, Default)]
 pub struct CertificateQuery {
@@ -126,6 +129,9 @@ pub trait CertificateStore: Send + Sync {
     async fn certificate(&self, serial: &Serial) -> StoreResult<Option<StoredCertificate>>;
     /// Certificates with this number whose holder name matches exactly (the public lookup).
     async fn lookup(&self, number: &CertificateNumber, name: &PersonName) -> StoreResult<Vec<Certificate>>;
+    /// Every certificate with one of `numbers`, whoever holds it (roster verification: a number that exists
+    /// under another name is an answer too). At most [`MAX_NUMBERS_PER_LOOKUP`] numbers per call.
+    async fn certificates_by_numbers(&self, numbers: &[CertificateNumber]) -> StoreResult<Vec<Certificate>>;
     async fn search(&self, query: &CertificateQuery) -> StoreResult<(Vec<StoredCertificate>, u64)>;
     /// Certificates in insertion order after `cursor` (0 = from the start), for streaming exports.
     async fn certificates_after(

@@ -24,8 +24,9 @@ mod log;
 pub use accounts::{AccountStore, ApiTokenRecord, NewUser, SessionRecord, UserRecord};
 pub use audit::{AuditQuery, AuditRecord, AuditStore, like_prefix};
 pub use certificates::{
-    Authority, CertificateQuery, CertificateStore, InsertOutcome, NewRecord, RegistryCounts, StoredCertificate,
-    StoredEvent, classify_insert, decode_certificate, decode_event, encode_certificate, encode_event, status_condition,
+    Authority, CertificateQuery, CertificateStore, InsertOutcome, MAX_NUMBERS_PER_LOOKUP, NewRecord, RegistryCounts,
+    StoredCertificate, StoredEvent, classify_insert, decode_certificate, decode_event, encode_certificate,
+    encode_event, status_condition,
 };
 pub use error::{StoreError, StoreResult};
 pub use exam::{ExamEventRow, ExamStore};

@@ -81,6 +81,7 @@ pub struct AppState {
     pub scanner: scan::Scanner,
     pub metrics: metrics::Metrics,
     pub import_reports: pages::import::ReportCache,
+    pub roster_runs: pages::roster::RosterRuns,
     /// When this server is a witness of other registries' logs (`POST /witness/add-checkpoint`).
     pub witness: Option<Arc<certguard_app::translog::witness::Witness>>,
     /// The last analysis of the stored exam events, with how many events it saw (redone when more arrive).
@@ -129,6 +130,7 @@ impl AppState {
             config,
             metrics: metrics::Metrics::default(),
             import_reports: pages::import::ReportCache::default(),
+            roster_runs: pages::roster::RosterRuns::default(),
             witness,
             exam_analysis: tokio::sync::Mutex::new(None),
         })
@@ -148,6 +150,7 @@ pub fn router(state: SharedState) -> Router {
         .merge(pages::audit::routes())
         .merge(pages::leads::routes())
         .merge(pages::exam::routes())
+        .merge(pages::roster::routes())
         .merge(api::routes())
         .merge(openapi::routes())
         .merge(metrics::routes())

@@ -29,6 +29,7 @@ pub struct Registry {
     credentials: Option<Arc<Credentials>>,
     log: Option<Arc<TransLog>>,
     lead_jobs: crate::leads::JobSettings,
+    receipt_signer: Option<Arc<certguard_tlog::note::NoteSigner>>,
 }
 
 /// A fresh random serial (the credential's cti): never derived from the holder.
@@ -55,6 +56,7 @@ impl Registry {
             credentials: None,
             log: None,
             lead_jobs: crate::leads::JobSettings::default(),
+            receipt_signer: None,
         };
         r.reload_authorities().await?;
         Ok(r)
@@ -76,6 +78,16 @@ impl Registry {
     pub fn with_lead_jobs(mut self, settings: crate::leads::JobSettings) -> Self {
         self.lead_jobs = settings;
         self
+    }
+
+    /// Signs roster verification receipts with this key (see [`crate::roster`]).
+    pub fn with_receipt_signer(mut self, signer: certguard_tlog::note::NoteSigner) -> Self {
+        self.receipt_signer = Some(Arc::new(signer));
+        self
+    }
+
+    pub fn receipt_signer(&self) -> Option<&Arc<certguard_tlog::note::NoteSigner>> {
+        self.receipt_signer.as_ref()
     }
 
     pub fn lead_jobs(&self) -> crate::leads::JobSettings {

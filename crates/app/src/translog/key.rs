@@ -55,6 +55,28 @@ fn parse_private(text: &str, name: &str) -> Result<NoteSigner, AppError> {
     Ok(signer)
 }
 
+/// Reads the Ed25519 signed-note key `<dir>/<stem>.key` of `name` (e.g. the roster receipts' key), creating it
+/// and its public `<stem>.vkey` if there is none.
+pub fn load_or_create_named(dir: &Path, stem: &str, name: &str) -> Result<NoteSigner, AppError> {
+    let path = dir.join(format!("{stem}.key"));
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).map_err(key_error)?;
+        let (key_name, seed) = parse_seed(text.trim(), ED25519)?;
+        if key_name != name {
+            return Err(key_error(format!("{} is the key {key_name:?}, not {name:?}", path.display())));
+        }
+        return NoteSigner::from_seed(name, &seed).map_err(key_error);
+    }
+    std::fs::create_dir_all(dir).map_err(key_error)?;
+    let seed: [u8; 32] = rand::random();
+    let signer = NoteSigner::from_seed(name, &seed).map_err(key_error)?;
+    let mut raw = vec![ED25519];
+    raw.extend_from_slice(&seed);
+    write_private(&path, &format!("PRIVATE+KEY+{name}+{:08x}+{}\n", signer.verifier().id, B64.encode(raw)))?;
+    std::fs::write(dir.join(format!("{stem}.vkey")), format!("{}\n", signer.verifier())).map_err(key_error)?;
+    Ok(signer)
+}
+
 /// Reads a witness's cosigning key from `path` (type 0x04, `PRIVATE+KEY+<name>+<id>+base64(0x04 || seed)`),
 /// creating it for `name` if there is none; its verifier key is written beside it (`<path>.vkey`).
 pub fn load_or_create_cosigner(path: &Path, name: &str) -> Result<Cosigner, AppError> {
@@ -122,5 +144,12 @@ mod tests {
         let vkey = std::fs::read_to_string(dir.path().join("log.vkey")).unwrap();
         assert_eq!(vkey.trim(), first.verifier().to_string());
         assert!(load_or_create(dir.path(), "other.example/log").is_err(), "the origin of a log never changes");
+        let receipts = load_or_create_named(dir.path(), "receipt", "registry.example/receipts").unwrap();
+        assert_eq!(
+            load_or_create_named(dir.path(), "receipt", "registry.example/receipts").unwrap().verifier(),
+            receipts.verifier()
+        );
+        assert_ne!(receipts.verifier(), first.verifier());
+        assert!(load_or_create_named(dir.path(), "receipt", "other.example/receipts").is_err());
     }
 }

@@ -9,7 +9,7 @@
 //! sequenced ([`TransLog::acknowledge`]).
 
 pub mod audit;
-mod key;
+pub mod key;
 pub mod mirror;
 mod sequencer;
 pub mod witness;

@@ -26,6 +26,16 @@ pub async fn story(store: &dyn Store) {
     assert_eq!(found.len(), 2, "one person, two items, one number");
     assert_eq!(found[0], a);
     assert!(store.lookup(&a.number, &"张四".parse().unwrap()).await.unwrap().is_empty());
+    // Roster verification reads by number whoever holds it; unknown numbers are simply absent.
+    let by_number =
+        store.certificates_by_numbers(&[a.number.clone(), "T000000000000000000".parse().unwrap()]).await.unwrap();
+    assert_eq!(
+        by_number.iter().map(|c| c.serial).collect::<Vec<_>>(),
+        found.iter().map(|c| c.serial).collect::<Vec<_>>()
+    );
+    assert!(store.certificates_by_numbers(&[]).await.unwrap().is_empty());
+    let too_many = vec![a.number.clone(); certguard_store::MAX_NUMBERS_PER_LOOKUP + 1];
+    assert!(store.certificates_by_numbers(&too_many).await.is_err());
 
     // Idempotent re-insert and the duplicate rule.
     let again = cert(9, "440524188001010014", "张三", ("2", "2.1"), d(2022, 1, 10));

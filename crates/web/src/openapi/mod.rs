@@ -6,6 +6,7 @@
 mod exam;
 mod leads;
 mod registry;
+mod roster;
 mod translog;
 mod verification;
 
@@ -25,7 +26,7 @@ struct Part {
     paths: fn() -> Value,
 }
 
-const PARTS: &[Part] = &[registry::PART, verification::PART, translog::PART, leads::PART, exam::PART];
+const PARTS: &[Part] = &[registry::PART, verification::PART, translog::PART, leads::PART, exam::PART, roster::PART];
 
 const OPERATION_COUNT: usize = {
     let mut n = 0;

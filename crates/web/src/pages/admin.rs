@@ -48,6 +48,9 @@ pub(crate) fn admin_nav(l: Lang, p: &Principal) -> Markup {
             @if matches!(p.role, Role::Admin | Role::Analyst) {
                 a.button.secondary href="/admin/leads" { (l.t("线索研判", "Leads")) }
             }
+            @if p.roster_verifier().is_ok() {
+                a.button.secondary href="/admin/roster" { (l.t("花名册核验", "Roster check")) }
+            }
             @if p.exam_reviewer().is_ok() {
                 a.button.secondary href="/admin/exam" { (l.t("考试监测", "Exam integrity")) }
             }

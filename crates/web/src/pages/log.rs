@@ -32,6 +32,7 @@ fn kind_label(l: crate::i18n::Lang, k: LogEventKind) -> &'static str {
         LogEventKind::CredentialSigned => l.t("重新签发二维码", "QR re-signed"),
         LogEventKind::KeyAdded => l.t("签名密钥加入信任列表", "key added to the trust list"),
         LogEventKind::KeyRemoved => l.t("签名密钥移出信任列表", "key removed from the trust list"),
+        LogEventKind::RosterReceipt => l.t("用人单位核验回执", "employer verification receipt"),
     }
 }
 

@@ -10,4 +10,5 @@ pub mod layout;
 pub mod leads;
 pub mod log;
 pub mod public;
+pub mod roster;
 pub mod verify;

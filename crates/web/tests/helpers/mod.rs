@@ -63,6 +63,14 @@ impl TestApp {
             .await
             .unwrap()
             .with_credentials(credentials.clone())
+            .with_receipt_signer(
+                certguard_app::translog::key::load_or_create_named(
+                    &dir.path().join("keys"),
+                    "receipt",
+                    "test.example/roster-receipts/v1",
+                )
+                .unwrap(),
+            )
             .with_log(log);
         for (code, zh) in [("CN-320500", "苏州市应急管理局"), ("CN-110000", "北京市应急管理局")] {
             registry

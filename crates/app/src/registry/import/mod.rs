@@ -14,6 +14,7 @@ mod rows;
 
 pub use batches::import;
 pub use read::{FileKind, sniff};
+pub(crate) use read::{RawRow, produce_rows};
 pub use report::ErrorReport;
 pub use rows::Column;
 

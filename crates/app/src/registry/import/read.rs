@@ -49,7 +49,7 @@ fn csv_encoding(head: &[u8]) -> &'static encoding_rs::Encoding {
     if valid { encoding_rs::UTF_8 } else { encoding_rs::GB18030 }
 }
 
-pub(super) type RawRow = (u64, Vec<String>);
+pub(crate) type RawRow = (u64, Vec<String>);
 
 pub(super) struct CountingReader<R> {
     pub(super) inner: R,
@@ -70,7 +70,7 @@ impl<R: Seek> Seek for CountingReader<R> {
 }
 
 /// Parses the file on the calling (blocking) thread and sends batches of rows; stops if the receiver is gone.
-pub(super) fn produce_rows<R: Read + Seek>(
+pub(crate) fn produce_rows<R: Read + Seek>(
     mut input: R,
     tx: tokio::sync::mpsc::Sender<Result<Vec<RawRow>, ImportError>>,
 ) -> Result<(), ImportError> {
