@@ -178,6 +178,13 @@ pub struct RosterVerifierGrant {
     actor: String,
 }
 
+impl CaseGrant {
+    /// For the `certguard` CLI (demo data, operator tools): everywhere.
+    pub fn local_operator(name: &str) -> CaseGrant {
+        CaseGrant { actor: format!("cli:{name}"), role: Role::Admin, region_prefix: None }
+    }
+}
+
 impl RosterVerifierGrant {
     pub fn actor(&self) -> &str {
         &self.actor
@@ -186,6 +193,45 @@ impl RosterVerifierGrant {
     pub fn local_operator(name: &str) -> RosterVerifierGrant {
         RosterVerifierGrant { actor: format!("cli:{name}") }
     }
+}
+
+/// Permission to work on inspections and cases, limited to a region: an inspector of a bureau acts in its
+/// region (the bureau's GB/T 2260 code without its trailing zero pairs: CN-320500 → "3205"); inspectors without
+/// a bureau and admins act everywhere; analysts open cases from confirmed leads and read the figures.
+#[derive(Debug, Clone)]
+pub struct CaseGrant {
+    actor: String,
+    role: Role,
+    region_prefix: Option<String>,
+}
+
+impl CaseGrant {
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    pub fn region_prefix(&self) -> Option<&str> {
+        self.region_prefix.as_deref()
+    }
+    /// Whether the grant covers a place with this GB/T 2260 code.
+    pub fn covers(&self, region: &str) -> bool {
+        self.region_prefix.as_deref().is_none_or(|p| region.starts_with(p))
+    }
+}
+
+/// The region an authority code covers as a GB/T 2260 prefix ("CN-320500" → "3205", "CN-320000" → "32").
+pub fn region_prefix_of(authority: &AuthorityCode) -> Option<String> {
+    let digits = authority.as_str().rsplit('-').next()?;
+    if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut p = digits;
+    while p.len() > 2 && p.ends_with("00") {
+        p = &p[..p.len() - 2];
+    }
+    Some(p.to_string())
 }
 
 /// Permission to review exam sessions (flagged sessions, timelines, decisions). Admins and inspectors.
@@ -201,6 +247,15 @@ impl ExamReviewerGrant {
 }
 
 impl Principal {
+    pub fn case_worker(&self) -> Result<CaseGrant, Denied> {
+        let grant = |region_prefix| Ok(CaseGrant { actor: self.username.clone(), role: self.role, region_prefix });
+        match self.role {
+            Role::Admin | Role::Analyst => grant(None),
+            Role::Inspector => grant(self.authority.as_ref().and_then(region_prefix_of)),
+            role => Err(Denied::Role { role, action: "work on inspections and cases" }),
+        }
+    }
+
     pub fn roster_verifier(&self) -> Result<RosterVerifierGrant, Denied> {
         match self.role {
             Role::Admin | Role::Inspector | Role::Employer => Ok(RosterVerifierGrant { actor: self.username.clone() }),

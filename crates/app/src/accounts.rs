@@ -112,8 +112,10 @@ impl Accounts {
             (Role::Issuer, None) => {
                 return Err(AppError::invalid("authority", "an issuer account needs its authority"));
             }
-            (Role::Issuer, Some(_)) | (_, None) => {}
-            (_, Some(_)) => return Err(AppError::invalid("authority", "only issuer accounts belong to an authority")),
+            (Role::Issuer | Role::Inspector, Some(_)) | (_, None) => {}
+            (_, Some(_)) => {
+                return Err(AppError::invalid("authority", "only issuer and inspector accounts belong to an authority"));
+            }
         }
         let hash = self.hash(new.password.clone()).await?;
         let audit = self.audit(admin.actor(), "user.add", &new.username, new.role.code(), client);

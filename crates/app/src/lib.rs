@@ -12,6 +12,7 @@
 //! [`clock`], [`dates`] and [`error`] are shared.
 
 pub mod accounts;
+pub mod cases;
 pub mod clock;
 pub mod credentials;
 pub mod dates;

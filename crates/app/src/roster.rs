@@ -567,6 +567,25 @@ pub async fn verify_table<R: Read + Seek + Send + 'static>(
     Ok(run.finish(req, input_sha256).await?)
 }
 
+/// Reads a roster table as [`verify_table`] does (hash, decode, split into rows) and only counts the rows:
+/// the benchmark's baseline.
+pub fn count_table_rows<R: Read + Seek + Send + 'static>(mut input: R) -> Result<(u64, String), RosterError> {
+    let input_sha256 = sha256_of(&mut input)?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Vec<RawRow>, ImportError>>(4);
+    let err_tx = tx.clone();
+    let producer = std::thread::spawn(move || {
+        if let Err(e) = produce_rows(input, tx) {
+            let _ = err_tx.blocking_send(Err(e));
+        }
+    });
+    let mut rows = 0u64;
+    while let Some(batch) = rx.blocking_recv() {
+        rows += batch?.len() as u64;
+    }
+    let _ = producer.join();
+    Ok((rows.saturating_sub(1), input_sha256))
+}
+
 /// Verifies pasted QR texts, one per line (blank lines skipped).
 pub async fn verify_texts(
     registry: &Registry,

@@ -7,9 +7,11 @@
 //!   offline.
 //! - [`penalty`]: the legal ranges of the fines (Order No. 30 第40条, 第41条; 安全生产法 第97条) and the check
 //!   of a decision against them.
+//! - [`inspection`]: the legal categories of what an inspector finds on site (无证上岗, 持假证, ...).
 //! - [`case`]: the case workflow 立案 → 调查 → 处罚决定 / 移送公安 → 结案, each step by role.
 
 pub mod case;
+pub mod inspection;
 pub mod penalty;
 pub mod receipt;
 pub mod roster;

@@ -39,6 +39,9 @@ pub enum RosterCommand {
         by: String,
         #[command(flatten)]
         store: crate::StoreFlags,
+        /// Only read the table (the benchmark's baseline): no verification.
+        #[arg(long, hide = true)]
+        read_only: bool,
     },
     /// Verify a receipt offline with the server's receipt key (DATA_DIR/keys/receipt.vkey, or /roster/receipt.vkey
     /// on the server) and, given the results file, that it is the one the receipt covers.
@@ -101,7 +104,14 @@ pub async fn run(mut c: crate::Config, command: RosterCommand) -> Result<i32> {
             );
             Ok(0)
         }
-        RosterCommand::Verify { input, format, out, receipt: receipt_path, employer, by, store } => {
+        RosterCommand::Verify { input, read_only: true, .. } => {
+            let file = std::fs::File::open(&input).with_context(|| format!("opening {}", input.display()))?;
+            let (rows, sha) =
+                tokio::task::spawn_blocking(move || certguard_app::roster::count_table_rows(file)).await??;
+            println!("{{\"rows\":{rows},\"input_sha256\":\"{sha}\"}}");
+            Ok(0)
+        }
+        RosterCommand::Verify { input, format, out, receipt: receipt_path, employer, by, store, .. } => {
             crate::apply_store_flags(&mut c, store.data_dir, store.database_url);
             let employer = employer
                 .map(|e| e.parse::<certguard_casework::Uscc>())

@@ -11,6 +11,7 @@ use tokio_postgres::error::SqlState;
 
 mod accounts;
 mod audit;
+mod cases;
 mod certificates;
 mod exam;
 mod leads;
@@ -24,6 +25,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_leads.sql")),
     (6, include_str!("../migrations/0006_lead_jobs.sql")),
     (7, include_str!("../migrations/0007_exam_events.sql")),
+    (8, include_str!("../migrations/0008_cases.sql")),
 ];
 /// Advisory lock key for migrations ("certguard" folded into an i64).
 const MIGRATION_LOCK: i64 = 0x6365_7274_6775_6172;

@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod accounts;
 mod audit;
+mod cases;
 mod certificates;
 mod exam;
 mod leads;
@@ -28,6 +29,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_leads.sql")),
     (6, include_str!("../migrations/0006_lead_jobs.sql")),
     (7, include_str!("../migrations/0007_exam_events.sql")),
+    (8, include_str!("../migrations/0008_cases.sql")),
 ];
 
 pub struct SqliteStore {

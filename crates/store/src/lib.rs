@@ -15,6 +15,7 @@
 
 mod accounts;
 mod audit;
+mod cases;
 mod certificates;
 mod error;
 mod exam;
@@ -23,6 +24,7 @@ mod log;
 
 pub use accounts::{AccountStore, ApiTokenRecord, NewUser, SessionRecord, UserRecord};
 pub use audit::{AuditQuery, AuditRecord, AuditStore, like_prefix};
+pub use cases::{CaseRecord, CaseStore, InspectionRecord};
 pub use certificates::{
     Authority, CertificateQuery, CertificateStore, InsertOutcome, MAX_NUMBERS_PER_LOOKUP, NewRecord, RegistryCounts,
     StoredCertificate, StoredEvent, classify_insert, decode_certificate, decode_event, encode_certificate,
@@ -39,7 +41,7 @@ pub use log::{LogBatch, LogLeaf, LogStore, PendingLogEvent, credential_sha256, l
 /// Every capability's storage in one object: what the edges wire (`Arc<dyn Store>`). A backend implements each
 /// capability trait in its own module and this one in its `lib.rs`.
 pub trait Store:
-    CertificateStore + AccountStore + AuditStore + LeadStore + LogStore + ExamStore + Send + Sync + 'static
+    CertificateStore + AccountStore + AuditStore + LeadStore + LogStore + ExamStore + CaseStore + Send + Sync + 'static
 {
     /// Which backend, for logs and the health route.
     fn backend(&self) -> &'static str;

@@ -151,6 +151,7 @@ pub fn router(state: SharedState) -> Router {
         .merge(pages::leads::routes())
         .merge(pages::exam::routes())
         .merge(pages::roster::routes())
+        .merge(pages::cases::routes())
         .merge(api::routes())
         .merge(openapi::routes())
         .merge(metrics::routes())

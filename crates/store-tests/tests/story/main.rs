@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod cases;
 mod certificates;
 mod exam;
 mod fixtures;
@@ -21,6 +22,7 @@ async fn story(store: Arc<dyn Store>) {
     leads::story(&*store).await;
     leads::jobs(&*store).await;
     exam::story(&*store).await;
+    cases::story(&*store).await;
     log::story(&*store).await;
 }
 

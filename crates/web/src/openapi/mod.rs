@@ -3,6 +3,7 @@
 //! Each capability writes its own part (its operations, schemas and paths: [`registry`], [`verification`], [`translog`], [`leads`]);
 //! [`spec`] puts the shared frame (info, security schemes, the `Error` schema) around them.
 
+mod cases;
 mod exam;
 mod leads;
 mod registry;
@@ -26,7 +27,8 @@ struct Part {
     paths: fn() -> Value,
 }
 
-const PARTS: &[Part] = &[registry::PART, verification::PART, translog::PART, leads::PART, exam::PART, roster::PART];
+const PARTS: &[Part] =
+    &[registry::PART, verification::PART, translog::PART, leads::PART, exam::PART, roster::PART, cases::PART];
 
 const OPERATION_COUNT: usize = {
     let mut n = 0;

@@ -48,6 +48,9 @@ pub(crate) fn admin_nav(l: Lang, p: &Principal) -> Markup {
             @if matches!(p.role, Role::Admin | Role::Analyst) {
                 a.button.secondary href="/admin/leads" { (l.t("线索研判", "Leads")) }
             }
+            @if p.case_worker().is_ok() {
+                a.button.secondary href="/admin/campaign" { (l.t("专项行动数据", "Campaign figures")) }
+            }
             @if p.roster_verifier().is_ok() {
                 a.button.secondary href="/admin/roster" { (l.t("花名册核验", "Roster check")) }
             }
@@ -89,10 +92,11 @@ pub async fn dashboard(State(state): State<SharedState>, cx: AdminPage) -> Respo
     let Ok(reader) = user.registry_reader() else {
         let body = html! {
             h1 { (title) }
+            (admin_nav(l, user))
             div.card {
                 p { (l.t("您的角色：", "Your role: ")) strong { (role_name(l, user.role)) } }
-                p { (l.t("该角色的工作台（花名册核验、线索分析）将在后续版本提供；现在可使用公开的证书查询。",
-                         "This role's workspace (roster checks, lead analysis) comes in a later release; the public lookup is available now.")) }
+                p { (l.t("请从上方选择工作内容；公开的证书查询与核验随时可用。",
+                         "Choose your work above; the public lookup and verification are always available.")) }
             }
         };
         return page(&f, title, body).into_response();

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod cases;
 pub mod certificates;
 pub mod context;
 pub mod exam;

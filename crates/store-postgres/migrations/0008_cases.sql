@@ -1,0 +1,20 @@
+-- Casework: site inspections and cases as JSON documents, with the columns queries filter on. A case's
+-- version makes every change a compare-and-swap.
+CREATE TABLE inspections (
+    id         BIGSERIAL PRIMARY KEY,
+    region     TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    body       TEXT NOT NULL
+);
+CREATE INDEX inspections_region ON inspections (region);
+CREATE TABLE cases (
+    id         BIGSERIAL PRIMARY KEY,
+    region     TEXT NOT NULL,
+    state      TEXT NOT NULL,
+    opened_at  TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version    BIGINT NOT NULL,
+    body       TEXT NOT NULL
+);
+CREATE INDEX cases_region ON cases (region);

@@ -1,0 +1,218 @@
+//! Casework over HTTP: inspections (`POST /api/v1/inspections`), cases and their steps (`/api/v1/cases…`),
+//! the campaign's figures (`GET /api/v1/campaign`, JSON or CSV) and their page (`/admin/campaign`, a chart
+//! by month and a table by province). Inspectors act in their bureau's region; analysts open cases from
+//! confirmed leads and read the figures; admins everywhere.
+
+use crate::SharedState;
+use crate::auth::ApiUser;
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::pages::admin::{admin_nav, app_error_page, forbidden};
+use crate::pages::context::AdminPage;
+use crate::pages::layout::page;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use certguard_app::AppError;
+use certguard_app::cases::{
+    CampaignRow, Case, Inspection, NewInspection, OpenCase, StepRequest, campaign, get_case, inspection, list_cases,
+    open_case, province_name, record_inspection, step,
+};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+/// Largest inspection or case request.
+const BODY_MAX_BYTES: usize = 512 * 1024;
+
+fn grant(user: &certguard_access::Principal) -> Result<certguard_access::CaseGrant, ApiError> {
+    Ok(user.case_worker().map_err(AppError::from)?)
+}
+
+pub async fn api_record_inspection(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Json(new): Json<NewInspection>,
+) -> Result<(StatusCode, Json<Inspection>), ApiError> {
+    let i = record_inspection(&state.registry, &grant(&user)?, new).await?;
+    Ok((StatusCode::CREATED, Json(i)))
+}
+
+pub async fn api_inspection(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Inspection>, ApiError> {
+    Ok(Json(inspection(&state.registry, &grant(&user)?, id).await?))
+}
+
+pub async fn api_open_case(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Json(open): Json<OpenCase>,
+) -> Result<(StatusCode, Json<Case>), ApiError> {
+    let c = open_case(&state.registry, &grant(&user)?, open).await?;
+    Ok((StatusCode::CREATED, Json(c)))
+}
+
+pub async fn api_cases(State(state): State<SharedState>, ApiUser(user): ApiUser) -> Result<Json<Vec<Case>>, ApiError> {
+    Ok(Json(list_cases(&state.registry, &grant(&user)?, 200).await?))
+}
+
+pub async fn api_case(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(get_case(&state.registry, &grant(&user)?, id).await?))
+}
+
+pub async fn api_step(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(req): Json<StepRequest>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(step(&state.registry, &grant(&user)?, id, req).await?))
+}
+
+#[derive(Deserialize)]
+pub struct CampaignQuery {
+    format: Option<String>,
+}
+
+fn campaign_csv(rows: &[CampaignRow]) -> String {
+    let mut out = String::from("\u{feff}省份代码,省份,月份,无证上岗案件,持假证案件,罚款(元),移送公安,结案\n");
+    for r in rows {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\n",
+            r.province,
+            province_name(&r.province),
+            r.month,
+            r.unlicensed_cases,
+            r.fake_cases,
+            r.fines_yuan,
+            r.police_transfers,
+            r.closed_cases
+        ));
+    }
+    out
+}
+
+pub async fn api_campaign(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<CampaignQuery>,
+) -> Result<Response, ApiError> {
+    let rows = campaign(&state.registry, &grant(&user)?).await?;
+    Ok(match q.format.as_deref() {
+        Some("csv") => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"campaign.csv\""),
+            ],
+            campaign_csv(&rows),
+        )
+            .into_response(),
+        _ => Json(rows).into_response(),
+    })
+}
+
+/// Cases per month as grouped bars (unlicensed, fake), server-rendered SVG that reads on a phone.
+fn month_chart(l: Lang, rows: &[CampaignRow]) -> Markup {
+    let mut months: std::collections::BTreeMap<&str, (u64, u64)> = std::collections::BTreeMap::new();
+    for r in rows {
+        let e = months.entry(r.month.as_str()).or_default();
+        e.0 += r.unlicensed_cases;
+        e.1 += r.fake_cases;
+    }
+    let max = months.values().map(|(a, b)| (*a).max(*b)).max().unwrap_or(1).max(1);
+    let n = months.len().max(1);
+    let slot = 600.0 / n as f64;
+    let bar = (slot * 0.38).max(2.0);
+    html! {
+        svg.chart viewBox="0 0 640 260" width="100%" role="img" aria-label=(l.t("每月案件数", "Cases per month")) {
+            line x1="30" y1="220" x2="630" y2="220" stroke="#888" {}
+            @for (i, (m, (u, f))) in months.iter().enumerate() {
+                @let x = 32.0 + i as f64 * slot;
+                @let hu = *u as f64 / max as f64 * 190.0;
+                @let hf = *f as f64 / max as f64 * 190.0;
+                rect x=(format!("{x:.1}")) y=(format!("{:.1}", 220.0 - hu)) width=(format!("{bar:.1}")) height=(format!("{hu:.1}")) fill="#b06a00" { title { (m) " " (l.t("无证上岗", "unlicensed")) " " (u) } }
+                rect x=(format!("{:.1}", x + bar)) y=(format!("{:.1}", 220.0 - hf)) width=(format!("{bar:.1}")) height=(format!("{hf:.1}")) fill="#a3161b" { title { (m) " " (l.t("持假证", "fake")) " " (f) } }
+                @if n <= 12 || i % 2 == 0 {
+                    text x=(format!("{:.1}", x + bar)) y="238" text-anchor="middle" font-size="11" { (m.get(2..).unwrap_or(m)) }
+                }
+            }
+            rect x="40" y="248" width="10" height="10" fill="#b06a00" {}
+            text x="55" y="257" font-size="11" { (l.t("无证上岗", "Unlicensed work")) }
+            rect x="170" y="248" width="10" height="10" fill="#a3161b" {}
+            text x="185" y="257" font-size="11" { (l.t("持假证", "Fake certificate")) }
+        }
+    }
+}
+
+pub async fn campaign_page(State(state): State<SharedState>, cx: AdminPage) -> Response {
+    let (user, l) = (&cx.user, cx.lang);
+    let f = cx.frame("/admin/campaign");
+    let Ok(g) = user.case_worker() else {
+        return forbidden(
+            &f,
+            l.t(
+                "只有执法检查人员、分析人员和管理员可以查看。",
+                "Only inspectors, analysts and administrators see this.",
+            ),
+        );
+    };
+    let rows = match campaign(&state.registry, &g).await {
+        Ok(r) => r,
+        Err(e) => return app_error_page(&f, e),
+    };
+    let sum = |k: fn(&CampaignRow) -> u64| rows.iter().map(k).sum::<u64>();
+    let mut by_province: std::collections::BTreeMap<&str, CampaignRow> = std::collections::BTreeMap::new();
+    for r in &rows {
+        let e = by_province.entry(r.province.as_str()).or_default();
+        e.unlicensed_cases += r.unlicensed_cases;
+        e.fake_cases += r.fake_cases;
+        e.fines_yuan += r.fines_yuan;
+        e.police_transfers += r.police_transfers;
+        e.closed_cases += r.closed_cases;
+    }
+    let title = l.t("专项行动数据", "Campaign figures");
+    let body = html! {
+        h1 { (title) }
+        (admin_nav(l, user))
+        div.stats {
+            div.stat.warn { (l.t("无证上岗案件", "Unlicensed work")) b { (l.number(sum(|r| r.unlicensed_cases))) } }
+            div.stat.bad { (l.t("持假证案件", "Fake certificates")) b { (l.number(sum(|r| r.fake_cases))) } }
+            div.stat { (l.t("罚款（元）", "Fines (yuan)")) b { (l.number(sum(|r| r.fines_yuan))) } }
+            div.stat { (l.t("移送公安", "To the police")) b { (l.number(sum(|r| r.police_transfers))) } }
+        }
+        h2 { (l.t("每月案件", "Cases per month")) }
+        div.card { (month_chart(l, &rows)) }
+        h2 { (l.t("各省份", "By province")) }
+        div.table-wrap { table {
+            thead { tr {
+                th { (l.t("省份", "Province")) } th { (l.t("无证上岗", "Unlicensed")) } th { (l.t("持假证", "Fake")) }
+                th { (l.t("罚款（元）", "Fines (yuan)")) } th { (l.t("移送公安", "Police")) } th { (l.t("结案", "Closed")) }
+            } }
+            tbody { @for (p, r) in &by_province { tr {
+                td { (province_name(p)) } td { (r.unlicensed_cases) } td { (r.fake_cases) }
+                td { (l.number(r.fines_yuan)) } td { (r.police_transfers) } td { (r.closed_cases) }
+            } } }
+        } }
+        p.actions { a.button.secondary href="/api/v1/campaign?format=csv" { (l.t("导出 CSV", "Export CSV")) } }
+    };
+    page(&f, title, body).into_response()
+}
+
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/api/v1/inspections", post(api_record_inspection).layer(DefaultBodyLimit::max(BODY_MAX_BYTES)))
+        .route("/api/v1/inspections/{id}", get(api_inspection))
+        .route("/api/v1/cases", post(api_open_case).get(api_cases).layer(DefaultBodyLimit::max(BODY_MAX_BYTES)))
+        .route("/api/v1/cases/{id}", get(api_case))
+        .route("/api/v1/cases/{id}/steps", post(api_step).layer(DefaultBodyLimit::max(BODY_MAX_BYTES)))
+        .route("/api/v1/campaign", get(api_campaign))
+        .route("/admin/campaign", get(campaign_page))
+}

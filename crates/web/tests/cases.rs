@@ -1,0 +1,185 @@
+//! Inspections and cases over HTTP: an inspection verifies each worker and records the findings in their legal
+//! categories; a finding opens a case; steps out of order, by the wrong role, in another region or with a fine
+//! outside the law are refused with the reason; the second tier needs an earlier decision; the campaign's
+//! figures add up, as JSON, CSV and a page with its chart.
+
+mod helpers;
+
+use certguard_access::{AdminGrant, Role};
+use certguard_app::accounts::NewAccount;
+use certguard_store::AuditQuery;
+use helpers::{PASSWORD, TestApp, client};
+use serde_json::{Value, json};
+
+const SUZHOU_UNIT: &str = "91320500MA1N2B3C4L";
+const BEIJING_UNIT: &str = "91110105MA01ABCD8Q";
+
+async fn call(app: &TestApp, token: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    let c = client();
+    let mut r = match method {
+        "GET" => c.get(app.url(path)),
+        _ => c.post(app.url(path)),
+    }
+    .bearer_auth(token);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let res = r.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+async fn suzhou_inspector(app: &TestApp) -> String {
+    app.accounts
+        .create_user(
+            &AdminGrant::local_operator("test"),
+            NewAccount {
+                username: "suzhou-inspector".into(),
+                display_name: "苏州执法".into(),
+                password: PASSWORD.into(),
+                role: Role::Inspector,
+                authority: Some("CN-320500".parse().unwrap()),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    app.token("suzhou-inspector").await
+}
+
+fn inspection(unit: &str) -> Value {
+    json!({
+        "unit_name": "某机械厂", "unit_uscc": unit, "place": "三号车间", "inspectors": ["张检", "李检"],
+        "workers": [
+            {"name": "王芳", "number": "T11010519491231002X", "item": "2.1"},
+            {"name": "赵六", "number": "T110105194912310021"},
+            {"name": "钱七", "note": "无证焊接"}
+        ]
+    })
+}
+
+#[tokio::test]
+async fn from_an_inspection_to_a_decided_case_within_the_law() {
+    let app = TestApp::spawn().await;
+    app.issue_via_api("11010519491231002X", "王芳").await;
+    let suzhou = suzhou_inspector(&app).await;
+
+    let (status, i) = call(&app, &suzhou, "POST", "/api/v1/inspections", Some(inspection(SUZHOU_UNIT))).await;
+    assert_eq!(status, 201, "{i}");
+    assert_eq!((i["region"].as_str(), i["workers_checked"].as_u64()), (Some("320500"), Some(3)));
+    let categories: Vec<&str> =
+        i["findings"].as_array().unwrap().iter().map(|f| f["category"].as_str().unwrap()).collect();
+    assert_eq!(categories, ["fake_certificate", "unlicensed"], "{i}");
+    assert!(!i.to_string().contains("110105194912310021"), "numbers are masked");
+    let inspection_id = i["id"].as_i64().unwrap();
+
+    // A Suzhou inspector cannot record or touch Beijing.
+    let (status, _) = call(&app, &suzhou, "POST", "/api/v1/inspections", Some(inspection(BEIJING_UNIT))).await;
+    assert_eq!(status, 403);
+
+    let open = json!({"source": {"kind": "finding", "inspection": inspection_id, "index": 1}, "note": "现场拍照取证"});
+    let (status, case) = call(&app, &suzhou, "POST", "/api/v1/cases", Some(open)).await;
+    assert_eq!(status, 201, "{case}");
+    assert_eq!((case["state"].as_str(), case["offence"].as_str()), (Some("filed"), Some("employer_unlicensed_work")));
+    let id = case["id"].as_i64().unwrap();
+    let steps = format!("/api/v1/cases/{id}/steps");
+    let decision =
+        |fine: u64| json!({"step": "decide", "decision": {"offence": "employer_unlicensed_work", "fine_yuan": fine}});
+
+    // Out of order: a decision before the investigation.
+    let (status, e) = call(&app, &suzhou, "POST", &steps, Some(decision(50_000))).await;
+    assert_eq!(status, 409, "{e}");
+    assert!(e.to_string().contains("须先调查"), "{e}");
+    // The wrong role: an analyst does not investigate.
+    let analyst = app.token("analyst").await;
+    let (status, _) = call(&app, &analyst, "POST", &steps, Some(json!({"step": "investigate"}))).await;
+    assert_eq!(status, 403);
+    let (status, case) = call(&app, &suzhou, "POST", &steps, Some(json!({"step": "investigate", "version": 1}))).await;
+    assert_eq!((status, case["state"].as_str()), (200, Some("investigating")), "{case}");
+    // A stale version is refused.
+    let (status, _) = call(&app, &suzhou, "POST", &steps, Some(json!({"step": "decide", "version": 1, "decision": {"offence": "employer_unlicensed_work", "fine_yuan": 1}}))).await;
+    assert_eq!(status, 409);
+    // A fine above the law's range, naming the article; the second tier without an earlier decision.
+    let (status, e) = call(&app, &suzhou, "POST", &steps, Some(decision(100_001))).await;
+    assert_eq!(status, 422, "{e}");
+    assert!(e.to_string().contains("第九十七条"), "{e}");
+    let tier2 = json!({"step": "decide", "decision": {"offence": "employer_unlicensed_work", "repeat": true, "fine_yuan": 150000, "responsible_person_fines": [30000], "stop_work": true}});
+    let (status, e) = call(&app, &suzhou, "POST", &steps, Some(tier2.clone())).await;
+    assert_eq!(status, 422, "{e}");
+    let (status, case) = call(&app, &suzhou, "POST", &steps, Some(decision(50_000))).await;
+    assert_eq!((status, case["state"].as_str()), (200, Some("decided")), "{case}");
+    assert!(case["penalty"]["article"].as_str().unwrap().contains("第九十七条"));
+    let (status, case) = call(&app, &suzhou, "POST", &steps, Some(json!({"step": "close"}))).await;
+    assert_eq!((status, case["state"].as_str()), (200, Some("closed")));
+    assert_eq!(case["history"].as_array().unwrap().len(), 4);
+    let (status, _) = call(&app, &suzhou, "POST", &steps, Some(json!({"step": "investigate"}))).await;
+    assert_eq!(status, 409, "a closed case stays closed");
+
+    // The unit did not correct: a second case may now take the second tier; the fake certificate goes to the police.
+    let open = json!({"source": {"kind": "finding", "inspection": inspection_id, "index": 1}});
+    let (_, second) = call(&app, &suzhou, "POST", "/api/v1/cases", Some(open)).await;
+    let steps2 = format!("/api/v1/cases/{}/steps", second["id"]);
+    call(&app, &suzhou, "POST", &steps2, Some(json!({"step": "investigate"}))).await;
+    let (status, second) = call(&app, &suzhou, "POST", &steps2, Some(tier2)).await;
+    assert_eq!(status, 200, "{second}");
+    assert_eq!(second["penalty"]["total_yuan"], 180_000);
+    let open = json!({"source": {"kind": "finding", "inspection": inspection_id, "index": 0}});
+    let (_, fake) = call(&app, &suzhou, "POST", "/api/v1/cases", Some(open)).await;
+    assert_eq!(fake["offence"], "employer_forged_certificate");
+    let steps3 = format!("/api/v1/cases/{}/steps", fake["id"]);
+    call(&app, &suzhou, "POST", &steps3, Some(json!({"step": "investigate"}))).await;
+    let (status, fake) =
+        call(&app, &suzhou, "POST", &steps3, Some(json!({"step": "transfer", "note": "移送张家港市公安局"}))).await;
+    assert_eq!((status, fake["state"].as_str()), (200, Some("transferred")));
+
+    // Another region's inspector sees none of it; employers have no access at all.
+    let national = app.token("inspector").await;
+    let (_, bj) = call(&app, &national, "POST", "/api/v1/inspections", Some(inspection(BEIJING_UNIT))).await;
+    let open = json!({"source": {"kind": "finding", "inspection": bj["id"], "index": 0}});
+    let (status, bj_case) = call(&app, &national, "POST", "/api/v1/cases", Some(open)).await;
+    assert_eq!(status, 201);
+    let (status, _) = call(&app, &suzhou, "GET", &format!("/api/v1/cases/{}", bj_case["id"]), None).await;
+    assert_eq!(status, 403);
+    let (status, _) = call(&app, &suzhou, "GET", &format!("/api/v1/inspections/{}", bj["id"]), None).await;
+    assert_eq!(status, 403);
+    let (_, listed) = call(&app, &suzhou, "GET", "/api/v1/cases", None).await;
+    assert_eq!(listed.as_array().unwrap().len(), 3, "only Suzhou's cases");
+    let employer = app.token("employer").await;
+    assert_eq!(call(&app, &employer, "GET", "/api/v1/cases", None).await.0, 403);
+
+    // The figures: Jiangsu 2 unlicensed + 1 fake, 230,000 yuan, 1 to the police; Beijing 1 fake.
+    let (status, rows) = call(&app, &analyst, "GET", "/api/v1/campaign", None).await;
+    assert_eq!(status, 200);
+    let total = |p: &str, k: &str| {
+        rows.as_array().unwrap().iter().filter(|r| r["province"] == p).map(|r| r[k].as_u64().unwrap()).sum::<u64>()
+    };
+    assert_eq!((total("32", "unlicensed_cases"), total("32", "fake_cases")), (2, 1), "{rows}");
+    assert_eq!(
+        (total("32", "fines_yuan"), total("32", "police_transfers"), total("32", "closed_cases")),
+        (230_000, 1, 1)
+    );
+    assert_eq!(total("11", "fake_cases"), 1);
+    let csv = client()
+        .get(app.url("/api/v1/campaign?format=csv"))
+        .bearer_auth(&analyst)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("江苏省") && csv.contains("230000"), "{csv}");
+    let page = app.login("analyst").await.get(app.url("/admin/campaign")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<svg") && page.contains("江苏省") && page.contains("北京市"), "{page}");
+
+    let trail = app
+        .registry
+        .store()
+        .audit_log(&AuditQuery { action_prefix: Some("case.".into()), limit: 50, ..AuditQuery::default() })
+        .await
+        .unwrap();
+    assert!(
+        trail.iter().any(|a| a.action == "case.decide" && a.actor == "suzhou-inspector" && a.detail.contains("50000"))
+    );
+}
