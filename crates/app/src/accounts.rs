@@ -114,7 +114,10 @@ impl Accounts {
             }
             (Role::Issuer | Role::Inspector, Some(_)) | (_, None) => {}
             (_, Some(_)) => {
-                return Err(AppError::invalid("authority", "only issuer and inspector accounts belong to an authority"));
+                return Err(AppError::invalid(
+                    "authority",
+                    "only issuer and inspector accounts belong to an authority",
+                ));
             }
         }
         let hash = self.hash(new.password.clone()).await?;

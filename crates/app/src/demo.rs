@@ -32,10 +32,11 @@ pub const AUTHORITIES: [(&str, &str, &str, &str); 8] = [
 ];
 
 /// Demo logins: (username, password, role, authority, display name). Printed by `certguard demo`.
-pub const ACCOUNTS: [(&str, &str, Role, Option<&str>, &str); 5] = [
+pub const ACCOUNTS: [(&str, &str, Role, Option<&str>, &str); 6] = [
     ("admin", "demo-admin-2021", Role::Admin, None, "系统管理员（演示）"),
     ("suzhou", "demo-issuer-2021", Role::Issuer, Some("CN-320500"), "苏州市应急管理局发证员（演示）"),
     ("inspector", "demo-inspector-2021", Role::Inspector, None, "执法检查员（演示）"),
+    ("suzhou-inspector", "demo-inspector-2021", Role::Inspector, Some("CN-320500"), "苏州市执法检查员（演示）"),
     ("analyst", "demo-analyst-2021", Role::Analyst, None, "线索分析员（演示）"),
     ("employer", "demo-employer-2021", Role::Employer, None, "某建筑公司安全员（演示）"),
 ];
@@ -304,5 +305,6 @@ pub async fn seed(registry: &Registry, accounts: &Accounts, count: usize) -> Res
     registry.log_trust_list().await?;
     registry.logged().await?;
     crate::leads::demo::seed(registry).await?;
+    crate::cases::demo::seed(registry).await?;
     Ok(inserted)
 }

@@ -403,7 +403,21 @@ async fn demo_seed_is_deterministic_and_realistic() {
         .await
         .unwrap();
     assert!(overdue.1 > 100);
+    // A year of casework across provinces, each fine inside its legal range.
+    let everywhere = certguard_access::CaseGrant::local_operator("t");
+    let rows = certguard_app::cases::campaign(&env.registry, &everywhere).await.unwrap();
+    let provinces: std::collections::HashSet<_> = rows.iter().map(|r| r.province.clone()).collect();
+    let months: std::collections::HashSet<_> = rows.iter().map(|r| r.month.clone()).collect();
+    assert!(provinces.len() >= 5 && months.len() >= 12, "{provinces:?} {months:?}");
+    let (unlicensed, fake) = rows.iter().fold((0, 0), |(u, f), r| (u + r.unlicensed_cases, f + r.fake_cases));
+    assert!(unlicensed > 2 * fake && fake > 20, "about the campaign's 1,819 : 532: {unlicensed} : {fake}");
+    let cases = certguard_app::cases::list_cases(&env.registry, &everywhere, 1000).await.unwrap();
+    for c in cases.iter().filter_map(|c| c.penalty.as_ref()) {
+        certguard_casework::penalty::check(&c.decision).unwrap();
+    }
+    let before = cases.len();
     // Re-seeding changes nothing.
     assert_eq!(certguard_app::demo::seed(&env.registry, &env.accounts, 500).await.unwrap(), 0);
+    assert_eq!(certguard_app::cases::list_cases(&env.registry, &everywhere, 1000).await.unwrap().len(), before);
     let _ = Sex::Male;
 }

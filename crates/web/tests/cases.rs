@@ -133,6 +133,34 @@ async fn from_an_inspection_to_a_decided_case_within_the_law() {
         call(&app, &suzhou, "POST", &steps3, Some(json!({"step": "transfer", "note": "移送张家港市公安局"}))).await;
     assert_eq!((status, fake["state"].as_str()), (200, Some("transferred")));
 
+    // The hand-over package: every file listed in the manifest with its SHA-256.
+    let res = client()
+        .get(app.url(&format!("/api/v1/cases/{}/evidence", fake["id"])))
+        .bearer_auth(&suzhou)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut files = std::collections::HashMap::new();
+    for k in 0..zip.len() {
+        let mut f = zip.by_index(k).unwrap();
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut buf).unwrap();
+        files.insert(f.name().unwrap().rsplit('/').next().unwrap().to_string(), buf);
+    }
+    let manifest: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    let listed = manifest["files"].as_array().unwrap();
+    assert!(listed.len() >= 4, "{manifest}");
+    for f in listed {
+        let name = f["name"].as_str().unwrap();
+        let digest = certguard_casework::receipt::sha256_hex(&files[name]);
+        assert_eq!(f["sha256"].as_str(), Some(digest.as_str()), "{name}");
+    }
+    let letter = String::from_utf8(files["移送函.html"].clone()).unwrap();
+    assert!(letter.contains("案件移送函") && letter.contains("移送公安"), "{letter}");
+    assert!(String::from_utf8_lossy(&files["inspection.json"]).contains("fake_certificate"));
     // Another region's inspector sees none of it; employers have no access at all.
     let national = app.token("inspector").await;
     let (_, bj) = call(&app, &national, "POST", "/api/v1/inspections", Some(inspection(BEIJING_UNIT))).await;

@@ -12,6 +12,7 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("/api/v1/cases", "post"),
     ("/api/v1/cases/{id}", "get"),
     ("/api/v1/cases/{id}/steps", "post"),
+    ("/api/v1/cases/{id}/evidence", "get"),
     ("/api/v1/campaign", "get"),
 ];
 
@@ -77,6 +78,8 @@ fn paths() -> Value {
         "/api/v1/cases/{id}": {"get": {"summary": "One case with its history", "parameters": id, "responses": with_errors(ok("200", r("Case")), &["401", "403", "404"])}},
         "/api/v1/cases/{id}/steps": {"post": {"summary": "The next step: investigate, decide (a penalty within the law's range, article cited), transfer to the police, close; refused out of order (409), by the wrong role or region (403), outside the law (422)",
             "parameters": id, "requestBody": body("CaseStep"), "responses": with_errors(ok("200", r("Case")), &["401", "403", "404", "409", "422"])}},
+        "/api/v1/cases/{id}/evidence": {"get": {"summary": "The police hand-over package: a ZIP with the case and its history, the inspection or the lead with its STIX bundle, the log checkpoint, a printable 移送函 and manifest.json (SHA-256 of every file); audited",
+            "parameters": id, "responses": with_errors(json!({"200": {"description": "the package", "content": {"application/zip": {}}}}), &["401", "403", "404", "422"])}},
         "/api/v1/campaign": {"get": {"summary": "The campaign's figures by province and month (inspectors, analysts, admins; an inspector's region only); ?format=csv for CSV",
             "parameters": [{"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["json", "csv"]}}],
             "responses": with_errors(ok("200", json!({"type": "array", "items": r("CampaignRow")})), &["401", "403"])}}

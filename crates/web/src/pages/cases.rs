@@ -77,6 +77,27 @@ pub async fn api_step(
     Ok(Json(step(&state.registry, &grant(&user)?, id, req).await?))
 }
 
+/// `GET /api/v1/cases/{id}/evidence`: the hand-over package (ZIP with a manifest of hashes and the 移送函).
+pub async fn api_evidence(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let producer = certguard_leads::stix::Producer {
+        name: state.config.exporter_name.clone(),
+        code: state.config.exporter_code.clone(),
+    };
+    let zip = certguard_app::cases::evidence::evidence_package(&state.registry, &grant(&user)?, id, &producer).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"case-{id}-evidence.zip\"")),
+        ],
+        zip,
+    )
+        .into_response())
+}
+
 #[derive(Deserialize)]
 pub struct CampaignQuery {
     format: Option<String>,
@@ -212,6 +233,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/inspections/{id}", get(api_inspection))
         .route("/api/v1/cases", post(api_open_case).get(api_cases).layer(DefaultBodyLimit::max(BODY_MAX_BYTES)))
         .route("/api/v1/cases/{id}", get(api_case))
+        .route("/api/v1/cases/{id}/evidence", get(api_evidence))
         .route("/api/v1/cases/{id}/steps", post(api_step).layer(DefaultBodyLimit::max(BODY_MAX_BYTES)))
         .route("/api/v1/campaign", get(api_campaign))
         .route("/admin/campaign", get(campaign_page))

@@ -3,7 +3,11 @@
 //! the penalty checked against the law, and the campaign's figures by region and month.
 //!
 //! Every change is one store transaction with its audit record; a case changes only from the version it was
-//! read at. An inspector acts only in the region of the bureau the account belongs to.
+//! read at. An inspector acts only in the region of the bureau the account belongs to. [`demo`] seeds a year
+//! of casework.
+
+pub mod demo;
+pub mod evidence;
 
 use crate::error::AppError;
 use crate::registry::Registry;
