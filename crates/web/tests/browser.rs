@@ -246,3 +246,79 @@ async fn live_camera_scan_in_chromium() {
     screenshot(&phone, "verify-camera-phone").await;
     phone.close().await.unwrap();
 }
+
+async fn log_in(c: &fantoccini::Client, app: &TestApp, user: &str) {
+    c.goto(&app.url("/login")).await.unwrap();
+    fill(c, "f-username", user).await;
+    fill(c, "f-password", PASSWORD).await;
+    submit(c, "/login").await;
+    c.wait().for_element(Locator::Css("nav.actions")).await.expect("the back office after login");
+}
+
+async fn value_of(c: &fantoccini::Client, id: &str) -> String {
+    c.find(Locator::Id(id)).await.unwrap().prop("value").await.unwrap().unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inspector_on_a_phone_and_an_employer_uploading_a_roster_in_chromium() {
+    let Some((_driver, driver_url)) = start_driver().await else { return };
+    let app = TestApp::spawn().await;
+    app.issue_via_api("11010519491231002X", "王芳").await;
+
+    // An inspector on site, on a 360 px phone with a bad connection: what was typed survives a reload.
+    let phone = browser(&driver_url, 360, 740).await;
+    log_in(&phone, &app, "inspector").await;
+    phone.goto(&app.url("/admin/inspect")).await.unwrap();
+    fill(&phone, "f-unit_name", "某钢结构有限公司").await;
+    fill(&phone, "f-region", "320582").await;
+    fill(&phone, "f-place", "二号厂房").await;
+    fill(&phone, "f-w1_name", "王芳").await;
+    fill(&phone, "f-w1_number", "T11010519491231002X").await;
+    fill(&phone, "f-w2_name", "赵六").await;
+    fill(&phone, "f-w2_number", "T110105194912310021").await;
+    fill(&phone, "f-w3_name", "钱七").await;
+    phone.refresh().await.unwrap();
+    phone.wait().for_element(Locator::Id("f-w2_number")).await.unwrap();
+    let mut restored = String::new();
+    for _ in 0..20 {
+        restored = value_of(&phone, "f-w2_number").await;
+        if !restored.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(restored, "T110105194912310021", "the draft is restored after a reload");
+    assert_eq!(value_of(&phone, "f-unit_name").await, "某钢结构有限公司");
+    let overflow =
+        phone.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    assert_eq!(overflow, serde_json::Value::Bool(false), "the inspection form fits a 360 px screen");
+    screenshot(&phone, "inspection-form-phone").await;
+    submit(&phone, "/admin/inspect").await;
+    let verdict = phone.wait().for_element(Locator::Css(".verdict")).await.unwrap().text().await.unwrap();
+    assert!(verdict.contains("发现问题 2"), "{verdict}");
+    let page = phone.source().await.unwrap();
+    assert!(page.contains("持假证") && page.contains("无证上岗") && !page.contains("110105194912310021"), "{page}");
+    screenshot(&phone, "inspection-findings-phone").await;
+    // Sent: the draft is gone.
+    phone.goto(&app.url("/admin/inspect")).await.unwrap();
+    phone.wait().for_element(Locator::Id("f-w1_name")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(value_of(&phone, "f-w1_name").await, "");
+    phone.close().await.unwrap();
+
+    // An employer at a desk uploads the roster file and gets the answers and the receipt.
+    let roster = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    std::fs::write(roster.path(), "证号,姓名,操作项目\nT11010519491231002X,王芳,2.1\nT11010519491231002X,李四,\n")
+        .unwrap();
+    let desk = browser(&driver_url, 1280, 900).await;
+    log_in(&desk, &app, "employer").await;
+    desk.goto(&app.url("/admin/roster")).await.unwrap();
+    desk.find(Locator::Id("file")).await.unwrap().send_keys(&roster.path().display().to_string()).await.unwrap();
+    fill(&desk, "employer", "91350100M000100Y43").await;
+    submit(&desk, "/admin/roster").await;
+    desk.wait().for_element(Locator::Css("div.stats")).await.expect("the roster's answers");
+    let page = desk.source().await.unwrap();
+    assert!(page.contains("人证不符") && page.contains("receipt.txt"), "{page}");
+    screenshot(&desk, "roster-results").await;
+    desk.close().await.unwrap();
+}

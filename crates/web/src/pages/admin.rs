@@ -48,6 +48,9 @@ pub(crate) fn admin_nav(l: Lang, p: &Principal) -> Markup {
             @if matches!(p.role, Role::Admin | Role::Analyst) {
                 a.button.secondary href="/admin/leads" { (l.t("线索研判", "Leads")) }
             }
+            @if matches!(p.role, Role::Admin | Role::Inspector) {
+                a.button.secondary href="/admin/inspect" { (l.t("现场检查", "Inspection")) }
+            }
             @if p.case_worker().is_ok() {
                 a.button.secondary href="/admin/campaign" { (l.t("专项行动数据", "Campaign figures")) }
             }

@@ -237,4 +237,134 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/cases/{id}/steps", post(api_step).layer(DefaultBodyLimit::max(BODY_MAX_BYTES)))
         .route("/api/v1/campaign", get(api_campaign))
         .route("/admin/campaign", get(campaign_page))
+        .route("/admin/inspect", get(inspect_form).post(inspect_submit).layer(DefaultBodyLimit::max(BODY_MAX_BYTES)))
+}
+
+/// Worker rows on the inspection form (more workers: another inspection, or the API).
+const FORM_WORKERS: usize = 6;
+
+fn inspect_page(
+    f: &crate::pages::layout::Frame,
+    user: &certguard_access::Principal,
+    result: Option<Markup>,
+    draft_clear: bool,
+) -> Markup {
+    use crate::pages::layout::{csrf_input, text_field};
+    let l = f.lang;
+    page(
+        f,
+        l.t("现场检查", "Site inspection"),
+        html! {
+            h1 { (l.t("现场检查记录", "Record a site inspection")) }
+            (admin_nav(l, user))
+            @if draft_clear { div data-draft-clear="inspection" {} }
+            @if let Some(r) = result { (r) }
+            form.card method="post" action="/admin/inspect" data-draft="inspection" {
+                (csrf_input(f.csrf))
+                (text_field(l.t("被检查单位", "Unit inspected"), "unit_name", "", None, None, "text"))
+                (text_field(l.t("统一社会信用代码", "Unified social credit code"), "unit_uscc", "", None, Some(l.t("18位，可不填；不填时请填行政区划代码", "18 characters; optional if the region code is given")), "text"))
+                (text_field(l.t("行政区划代码", "Region code"), "region", "", None, Some(l.t("6位，如 320582", "6 digits, e.g. 320582")), "text"))
+                (text_field(l.t("检查地点", "Place"), "place", "", None, None, "text"))
+                (text_field(l.t("检查人员（逗号分隔）", "Inspectors (comma-separated)"), "inspectors", "", None, None, "text"))
+                h2 { (l.t("作业人员", "Workers")) }
+                p.hint { (l.t("逐人填写姓名与证号（无证者证号留空）；已填内容保存在本机，刷新页面不会丢失。", "One worker per row: name and certificate number (blank if none). What you type is kept on this device across reloads.")) }
+                @for k in 1..=FORM_WORKERS {
+                    fieldset {
+                        legend { (l.t("人员", "Worker")) " " (k) }
+                        (text_field(l.t("姓名", "Name"), &format!("w{k}_name"), "", None, None, "text"))
+                        (text_field(l.t("证号", "Certificate number"), &format!("w{k}_number"), "", None, None, "text"))
+                        (text_field(l.t("作业项目", "Operation item"), &format!("w{k}_item"), "", None, None, "text"))
+                    }
+                }
+                div.actions { button type="submit" { (l.t("提交检查记录", "Submit the inspection")) } }
+            }
+            script src="/static/draft.js" defer {}
+        },
+    )
+}
+
+pub async fn inspect_form(cx: AdminPage) -> Response {
+    let f = cx.frame("/admin/inspect");
+    if cx.user.case_worker().is_err() || cx.user.role == certguard_access::Role::Analyst {
+        return forbidden(
+            &f,
+            f.lang
+                .t("只有执法检查人员和管理员可以记录检查。", "Only inspectors and administrators record inspections."),
+        );
+    }
+    inspect_page(&f, &cx.user, None, false).into_response()
+}
+
+pub async fn inspect_submit(
+    State(state): State<SharedState>,
+    cx: AdminPage,
+    axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
+) -> Response {
+    let (user, l) = (&cx.user, cx.lang);
+    let f = cx.frame("/admin/inspect");
+    let Ok(g) = user.case_worker() else {
+        return forbidden(
+            &f,
+            l.t("只有执法检查人员和管理员可以记录检查。", "Only inspectors and administrators record inspections."),
+        );
+    };
+    if !crate::security::csrf_ok(&cx.csrf, form.get("csrf").map_or("", String::as_str)) {
+        return (
+            StatusCode::FORBIDDEN,
+            page(&f, l.t("表单已过期", "Form expired"), crate::pages::public::expired_form(l)),
+        )
+            .into_response();
+    }
+    let get = |k: &str| form.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let workers: Vec<certguard_app::cases::InspectedWorker> = (1..=FORM_WORKERS)
+        .filter_map(|k| {
+            let name = get(&format!("w{k}_name"))?;
+            Some(certguard_app::cases::InspectedWorker {
+                name,
+                number: get(&format!("w{k}_number")),
+                qr: None,
+                item: get(&format!("w{k}_item")),
+                note: None,
+                photo_sha256: None,
+            })
+        })
+        .collect();
+    let new = NewInspection {
+        unit_name: get("unit_name").unwrap_or_default(),
+        unit_uscc: get("unit_uscc"),
+        region: get("region"),
+        place: get("place").unwrap_or_default(),
+        at: None,
+        inspectors: get("inspectors")
+            .map(|s| s.split([',', '，', '、']).map(str::to_string).collect())
+            .unwrap_or_default(),
+        workers,
+    };
+    match record_inspection(&state.registry, &g, new).await {
+        Ok(i) => {
+            let r = html! {
+                div class={ "verdict " (if i.findings.is_empty() { "ok" } else { "bad" }) } role="status" {
+                    span.icon aria-hidden="true" { @if i.findings.is_empty() { "✔" } @else { "✖" } }
+                    span { (l.t("检查记录已保存，编号 ", "Inspection saved, no. ")) (i.id) "：" (l.t("检查 ", "")) (i.workers_checked) (l.t(" 人，发现问题 ", " workers checked, findings: ")) (i.findings.len()) }
+                }
+                @if !i.findings.is_empty() {
+                    div.table-wrap { table {
+                        thead { tr { th { (l.t("人员", "Worker")) } th { (l.t("证号", "Number")) } th { (l.t("问题", "Finding")) } th { (l.t("依据", "Why")) } } }
+                        tbody { @for fi in &i.findings { tr.bad {
+                            td { (fi.worker) } td { (fi.number) } td { (l.t(fi.category.zh(), fi.category.en())) } td { (fi.reason) }
+                        } } }
+                    } }
+                    p.hint { (l.t("立案：POST /api/v1/cases，来源为本次检查的问题序号。", "To open a case: POST /api/v1/cases with this inspection's finding index.")) }
+                }
+            };
+            inspect_page(&f, user, Some(r), true).into_response()
+        }
+        Err(e @ (AppError::Invalid { .. } | AppError::Denied(_))) => {
+            let status =
+                if matches!(e, AppError::Denied(_)) { StatusCode::FORBIDDEN } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let r = html! { div.verdict.bad role="alert" { span.icon aria-hidden="true" { "✖" } span { (e.to_string()) } } };
+            (status, inspect_page(&f, user, Some(r), false)).into_response()
+        }
+        Err(e) => app_error_page(&f, e),
+    }
 }

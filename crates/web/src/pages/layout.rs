@@ -13,6 +13,14 @@ use maud::{DOCTYPE, Markup, html};
 
 const CSS: &str = include_str!("../../static/app.css");
 const SCAN_JS: &str = include_str!("../../static/scan.js");
+const DRAFT_JS: &str = include_str!("../../static/draft.js");
+
+pub async fn draft_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        DRAFT_JS,
+    )
+}
 
 pub async fn scan_script() -> impl IntoResponse {
     (
@@ -126,5 +134,8 @@ pub fn csrf_input(csrf: &CsrfToken) -> Markup {
 
 /// The stylesheet and the scanning script.
 pub fn routes() -> Router<SharedState> {
-    Router::new().route("/static/app.css", get(stylesheet)).route("/static/scan.js", get(scan_script))
+    Router::new()
+        .route("/static/app.css", get(stylesheet))
+        .route("/static/scan.js", get(scan_script))
+        .route("/static/draft.js", get(draft_script))
 }
