@@ -193,6 +193,46 @@ fn demo_one(registry: &Registry, today: NaiveDate, rng: &mut StdRng) -> Option<D
 
 /// Seeds authorities, accounts and `count` certificates into an empty registry. Idempotent: re-running it
 /// leaves an already seeded registry as it is.
+/// The demo employer's unit: a made-up code with a valid check character.
+pub fn demo_unit() -> String {
+    let base = "91320582MA1WCN8K3";
+    let check = certguard_casework::uscc::check_character(base.as_bytes()).expect("alphabet");
+    format!("{base}{check}")
+}
+
+/// Binds the demo employer to its unit with a roster of 40 demo workers (once), so that its page shows the
+/// reminders an employer gets.
+async fn seed_employer_roster(registry: &Registry) -> Result<(), AppError> {
+    let unit = demo_unit();
+    if registry.store().employer_unit("employer").await?.is_some() {
+        return Ok(());
+    }
+    let audit = AuditRecord {
+        at: registry.clock().now(),
+        actor: "demo-seed".into(),
+        action: "employer.bind".into(),
+        target: "employer".into(),
+        detail: unit.clone(),
+        client: None,
+    };
+    registry.store().bind_employer("employer", &unit, &audit).await?;
+    let entries: Vec<certguard_store::RosterEntry> = registry
+        .store()
+        .certificates_after(0, None, 40)
+        .await?
+        .into_iter()
+        .enumerate()
+        .map(|(k, (_, c))| certguard_store::RosterEntry {
+            row: k as i64 + 2,
+            number: c.number.as_str().to_string(),
+            name: c.holder.name.as_str().to_string(),
+            item: Some(c.scope.codes().1.to_string()),
+        })
+        .collect();
+    registry.store().replace_roster(&unit, entries, &AuditRecord { action: "roster.save".into(), ..audit }).await?;
+    Ok(())
+}
+
 pub async fn seed(registry: &Registry, accounts: &Accounts, count: usize) -> Result<u64, AppError> {
     for (code, zh, en, region) in AUTHORITIES {
         registry
@@ -306,5 +346,6 @@ pub async fn seed(registry: &Registry, accounts: &Accounts, count: usize) -> Res
     registry.logged().await?;
     crate::leads::demo::seed(registry).await?;
     crate::cases::demo::seed(registry).await?;
+    seed_employer_roster(registry).await?;
     Ok(inserted)
 }

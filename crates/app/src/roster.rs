@@ -37,6 +37,45 @@ pub struct RosterRequest {
     pub employer: Option<Uscc>,
     /// The client's address, for the audit log.
     pub client: Option<String>,
+    /// Keep the typed rows as the employer's current roster (the unit's reminders are drawn from it).
+    pub save_roster: bool,
+}
+
+/// The request for `principal` naming `employer`: an employer account speaks for the unit it is bound to (and
+/// for no other); inspectors and admins may name any unit they check.
+pub async fn request_for(
+    registry: &Registry,
+    principal: &certguard_access::Principal,
+    employer: Option<&str>,
+    client: Option<String>,
+) -> Result<RosterRequest, AppError> {
+    let grant = principal.roster_verifier()?;
+    let named = match employer.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => Some(e.parse::<Uscc>().map_err(|e| AppError::invalid("employer", e.to_string()))?),
+        None => None,
+    };
+    if principal.role == certguard_access::Role::Employer {
+        let bound = registry.store().employer_unit(&principal.username).await?;
+        return match (bound, named) {
+            (None, None) => Ok(RosterRequest { grant, employer: None, client, save_roster: false }),
+            (None, Some(_)) => Err(AppError::invalid(
+                "employer",
+                "this account is not bound to a unit: an administrator binds it (certguard roster bind)",
+            )),
+            (Some(b), Some(n)) if n.as_str() != b => {
+                Err(AppError::Denied(certguard_access::Denied::OtherAuthority { own: b, other: n.to_string() }))
+            }
+            (Some(b), _) => Ok(RosterRequest {
+                grant,
+                employer: Some(
+                    b.parse().map_err(|e: certguard_casework::uscc::UsccError| AppError::Internal(e.to_string()))?,
+                ),
+                client,
+                save_roster: true,
+            }),
+        };
+    }
+    Ok(RosterRequest { grant, employer: named, client, save_roster: false })
 }
 
 /// One worker to verify.
@@ -134,6 +173,8 @@ pub fn mask_number(text: &str) -> String {
 /// and signs the receipt at the end.
 pub struct RosterRun<'a> {
     registry: &'a Registry,
+    /// The typed rows, kept when the run saves the unit's roster.
+    entries: Option<Vec<certguard_store::RosterEntry>>,
     results: Sha256,
     counts: HashMap<RosterResult, u64>,
     seen: HashMap<(String, String), u64>,
@@ -142,7 +183,20 @@ pub struct RosterRun<'a> {
 
 impl<'a> RosterRun<'a> {
     pub fn new(registry: &'a Registry) -> Self {
-        RosterRun { registry, results: Sha256::new(), counts: HashMap::new(), seen: HashMap::new(), rows: 0 }
+        RosterRun {
+            registry,
+            entries: None,
+            results: Sha256::new(),
+            counts: HashMap::new(),
+            seen: HashMap::new(),
+            rows: 0,
+        }
+    }
+
+    /// Keeps the typed rows so that [`RosterRun::finish`] can save them as the unit's roster.
+    pub fn saving(mut self, save: bool) -> Self {
+        self.entries = save.then(Vec::new);
+        self
     }
 
     /// Judges one batch (≤ 1,000 typed rows: one query) and hands each answer to `sink` with its JSON line.
@@ -175,6 +229,16 @@ impl<'a> RosterRun<'a> {
         for r in batch {
             let (number, name, post_item, outcome) = match r.entry {
                 Entry::Typed { number, name, item } => {
+                    if let Some(entries) = self.entries.as_mut()
+                        && let Ok(n) = number.parse::<CertificateNumber>()
+                    {
+                        entries.push(certguard_store::RosterEntry {
+                            row: r.row as i64,
+                            number: n.as_str().to_string(),
+                            name: name.trim().to_string(),
+                            item: item.clone(),
+                        });
+                    }
                     let resolved =
                         item.as_deref().filter(|i| !i.trim().is_empty()).map(|i| (i, resolve_item(catalogue, i)));
                     let item_arg = resolved.as_ref().map(|(text, code)| code.as_deref().ok_or(*text));
@@ -410,6 +474,17 @@ impl<'a> RosterRun<'a> {
                 client: req.client.clone(),
             })
             .await?;
+        if let (Some(entries), Some(unit), true) = (self.entries, &req.employer, req.save_roster) {
+            let audit = certguard_store::AuditRecord {
+                at: now,
+                actor: req.grant.actor().to_string(),
+                action: "roster.save".into(),
+                target: unit.to_string(),
+                detail: format!("{} workers", entries.len()),
+                client: req.client.clone(),
+            };
+            self.registry.store().replace_roster(unit.as_str(), entries, &audit).await?;
+        }
         let Some(signer) = self.registry.receipt_signer() else { return Ok(summary) };
         summary.receipt = Some(receipt.sign(signer).map_err(|e| AppError::Internal(e.to_string()))?);
         if let Some(log) = self.registry.log() {
@@ -528,7 +603,7 @@ pub async fn verify_table<R: Read + Seek + Send + 'static>(
             let _ = err_tx.blocking_send(Err(e));
         }
     });
-    let mut run = RosterRun::new(registry);
+    let mut run = RosterRun::new(registry).saving(req.save_roster);
     let mut layout: Option<Layout> = None;
     let result = async {
         while let Some(batch) = rx.recv().await {
@@ -565,6 +640,61 @@ pub async fn verify_table<R: Read + Seek + Send + 'static>(
     let _ = producer.join();
     result?;
     Ok(run.finish(req, input_sha256).await?)
+}
+
+/// The workers of the account's unit who need attention today: a review or expiry within 60 days, or a
+/// certificate that no longer lets them work. Nothing for an account bound to no unit.
+pub async fn reminders(
+    registry: &Registry,
+    principal: &certguard_access::Principal,
+) -> Result<Vec<WorkerResult>, AppError> {
+    principal.roster_verifier()?;
+    let Some(unit) = registry.store().employer_unit(&principal.username).await? else { return Ok(Vec::new()) };
+    let entries = registry.store().roster(&unit, MAX_ROSTER_ROWS as u32).await?;
+    let mut out = Vec::new();
+    let mut run = RosterRun::new(registry);
+    for chunk in entries.chunks(1000) {
+        let rows = chunk
+            .iter()
+            .map(|e| RosterRow {
+                row: e.row as u64,
+                source: None,
+                entry: Entry::Typed { number: e.number.clone(), name: e.name.clone(), item: e.item.clone() },
+            })
+            .collect();
+        run.judge(rows, |w, _| {
+            if w.outcome.reminder.is_some() || !w.outcome.result.permits_work() {
+                out.push(w.clone());
+            }
+        })
+        .await?;
+    }
+    Ok(out)
+}
+
+/// Binds an employer account to its unit (administrators).
+pub async fn bind_employer(
+    registry: &Registry,
+    admin: &certguard_access::AdminGrant,
+    username: &str,
+    uscc: &str,
+) -> Result<Uscc, AppError> {
+    let unit: Uscc =
+        uscc.parse().map_err(|e: certguard_casework::uscc::UsccError| AppError::invalid("uscc", e.to_string()))?;
+    let user = registry.store().user_by_name(username).await?.ok_or(AppError::NotFound)?;
+    if user.role != certguard_access::Role::Employer {
+        return Err(AppError::invalid("username", "only employer accounts belong to a unit"));
+    }
+    let audit = certguard_store::AuditRecord {
+        at: registry.clock().now(),
+        actor: admin.actor().to_string(),
+        action: "employer.bind".into(),
+        target: username.to_string(),
+        detail: unit.to_string(),
+        client: None,
+    };
+    registry.store().bind_employer(username, unit.as_str(), &audit).await?;
+    Ok(unit)
 }
 
 /// Reads a roster table as [`verify_table`] does (hash, decode, split into rows) and only counts the rows:

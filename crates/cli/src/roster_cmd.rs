@@ -43,6 +43,14 @@ pub enum RosterCommand {
         #[arg(long, hide = true)]
         read_only: bool,
     },
+    /// Bind an employer account to its unit (统一社会信用代码): its roster is kept for reminders, and its
+    /// receipts name that unit and no other.
+    Bind {
+        username: String,
+        uscc: String,
+        #[command(flatten)]
+        store: crate::StoreFlags,
+    },
     /// Verify a receipt offline with the server's receipt key (DATA_DIR/keys/receipt.vkey, or /roster/receipt.vkey
     /// on the server) and, given the results file, that it is the one the receipt covers.
     Receipt {
@@ -104,6 +112,19 @@ pub async fn run(mut c: crate::Config, command: RosterCommand) -> Result<i32> {
             );
             Ok(0)
         }
+        RosterCommand::Bind { username, uscc, store } => {
+            crate::apply_store_flags(&mut c, store.data_dir, store.database_url);
+            let s = crate::services(&c).await?;
+            let unit = certguard_app::roster::bind_employer(
+                &s.registry,
+                &certguard_access::AdminGrant::local_operator("roster-bind"),
+                &username,
+                &uscc,
+            )
+            .await?;
+            println!("{username} belongs to {unit}");
+            Ok(0)
+        }
         RosterCommand::Verify { input, read_only: true, .. } => {
             let file = std::fs::File::open(&input).with_context(|| format!("opening {}", input.display()))?;
             let (rows, sha) =
@@ -125,6 +146,7 @@ pub async fn run(mut c: crate::Config, command: RosterCommand) -> Result<i32> {
                 grant: certguard_access::RosterVerifierGrant::local_operator(&by),
                 employer,
                 client: None,
+                save_roster: false,
             };
             let jsonl_path = match (format, &out) {
                 (RosterFormat::Xlsx, Some(o)) => Some(o.with_extension("jsonl")),

@@ -13,6 +13,7 @@ mod accounts;
 mod audit;
 mod cases;
 mod certificates;
+mod employers;
 mod exam;
 mod leads;
 mod log;
@@ -26,6 +27,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_lead_jobs.sql")),
     (7, include_str!("../migrations/0007_exam_events.sql")),
     (8, include_str!("../migrations/0008_cases.sql")),
+    (9, include_str!("../migrations/0009_employers.sql")),
 ];
 /// Advisory lock key for migrations ("certguard" folded into an i64).
 const MIGRATION_LOCK: i64 = 0x6365_7274_6775_6172;

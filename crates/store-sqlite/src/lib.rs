@@ -17,6 +17,7 @@ mod accounts;
 mod audit;
 mod cases;
 mod certificates;
+mod employers;
 mod exam;
 mod leads;
 mod log;
@@ -30,6 +31,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_lead_jobs.sql")),
     (7, include_str!("../migrations/0007_exam_events.sql")),
     (8, include_str!("../migrations/0008_cases.sql")),
+    (9, include_str!("../migrations/0009_employers.sql")),
 ];
 
 pub struct SqliteStore {

@@ -17,6 +17,7 @@ mod accounts;
 mod audit;
 mod cases;
 mod certificates;
+mod employers;
 mod error;
 mod exam;
 mod leads;
@@ -30,6 +31,7 @@ pub use certificates::{
     StoredCertificate, StoredEvent, classify_insert, decode_certificate, decode_event, encode_certificate,
     encode_event, status_condition,
 };
+pub use employers::{EmployerStore, RosterEntry};
 pub use error::{StoreError, StoreResult};
 pub use exam::{ExamEventRow, ExamStore};
 pub use leads::{
@@ -41,7 +43,17 @@ pub use log::{LogBatch, LogLeaf, LogStore, PendingLogEvent, credential_sha256, l
 /// Every capability's storage in one object: what the edges wire (`Arc<dyn Store>`). A backend implements each
 /// capability trait in its own module and this one in its `lib.rs`.
 pub trait Store:
-    CertificateStore + AccountStore + AuditStore + LeadStore + LogStore + ExamStore + CaseStore + Send + Sync + 'static
+    CertificateStore
+    + AccountStore
+    + AuditStore
+    + LeadStore
+    + LogStore
+    + ExamStore
+    + CaseStore
+    + EmployerStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Which backend, for logs and the health route.
     fn backend(&self) -> &'static str;

@@ -178,3 +178,94 @@ async fn the_roster_page_uploads_checks_and_hands_out_the_ledger() {
     let analyst = app.login("analyst").await;
     assert_eq!(analyst.get(app.url("/admin/roster")).send().await.unwrap().status(), 403);
 }
+
+#[tokio::test]
+async fn an_employer_speaks_for_its_own_unit_and_sees_its_own_reminders() {
+    let app = TestApp::spawn().await;
+    // A welder whose review falls due in 16 days (the clock stands at 2024-06-15).
+    let res = client()
+        .post(app.url("/api/v1/certificates"))
+        .bearer_auth(app.token("clerk").await)
+        .json(&serde_json::json!({
+            "name": "王芳", "id_number": "11010519491231002X", "category": "2", "item": "2.1",
+            "valid_from": "2021-07-01", "authority": "CN-320500"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    app.issue_via_api("440524188001010014", "李强").await;
+    let admin = certguard_access::AdminGrant::local_operator("test");
+    certguard_app::roster::bind_employer(&app.registry, &admin, "employer", "91350100M000100Y43").await.unwrap();
+    // Only employer accounts belong to a unit; a bad code is refused.
+    assert!(
+        certguard_app::roster::bind_employer(&app.registry, &admin, "analyst", "91350100M000100Y43").await.is_err()
+    );
+    assert!(
+        certguard_app::roster::bind_employer(&app.registry, &admin, "employer", "91350100M000100Y44").await.is_err()
+    );
+
+    let token = app.token("employer").await;
+    let roster = "证号,姓名,操作项目\nT11010519491231002X,王芳,2.1\nT440524188001010014,李强,\n";
+    // Naming another unit is refused; naming none, the receipt names the account's own.
+    let res = verify(&app, Some(&token), "?employer=91310000717854505W", roster.into()).await;
+    assert_eq!(res.status(), 403);
+    let res = verify(&app, Some(&token), "", roster.into()).await;
+    assert_eq!(res.status(), 200);
+    let answer: Value = res.json().await.unwrap();
+    let key = certguard_tlog::note::VerifierKey::parse(
+        client().get(app.url("/roster/receipt.vkey")).send().await.unwrap().text().await.unwrap().trim(),
+    )
+    .unwrap();
+    let r = receipt::verify(answer["receipt"].as_str().unwrap(), &key).unwrap();
+    assert_eq!(r.employer.as_ref().map(|e| e.as_str()), Some("91350100M000100Y43"));
+
+    // The unit's roster is kept: its reminders, re-checked today.
+    let reminders: Value = client()
+        .get(app.url("/api/v1/roster/reminders"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let list = reminders.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{reminders}");
+    assert_eq!((list[0]["name"].as_str(), list[0]["result"].as_str()), (Some("王芳"), Some("review_due")));
+    assert_eq!(
+        (list[0]["reminder"]["days_left"].as_i64(), list[0]["reminder"]["stage"].as_i64()),
+        (Some(16), Some(30))
+    );
+    let page = app.login("employer").await.get(app.url("/admin/roster")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("需要关注") && page.contains("2024-07-01"), "{page}");
+
+    // Another employer (another unit) sees nothing of it; an unbound one cannot claim a unit.
+    app.accounts
+        .create_user(
+            &admin,
+            certguard_app::accounts::NewAccount {
+                username: "other-employer".into(),
+                display_name: "x".into(),
+                password: helpers::PASSWORD.into(),
+                role: certguard_access::Role::Employer,
+                authority: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let other = app.token("other-employer").await;
+    let none: Value = client()
+        .get(app.url("/api/v1/roster/reminders"))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none, serde_json::json!([]));
+    let res = verify(&app, Some(&other), "?employer=91350100M000100Y43", roster.into()).await;
+    assert_eq!(res.status(), 422);
+}

@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod cases;
 mod certificates;
+mod employers;
 mod exam;
 mod fixtures;
 mod leads;
@@ -23,6 +24,7 @@ async fn story(store: Arc<dyn Store>) {
     leads::jobs(&*store).await;
     exam::story(&*store).await;
     cases::story(&*store).await;
+    employers::story(&*store).await;
     log::story(&*store).await;
 }
 

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 pub(super) const PART: Part = Part { operations: OPERATIONS, schemas, paths };
 
-const OPERATIONS: &[(&str, &str)] = &[("/api/v1/roster/verify", "post"), ("/api/v1/roster/receipt", "post")];
+const OPERATIONS: &[(&str, &str)] =
+    &[("/api/v1/roster/verify", "post"), ("/api/v1/roster/receipt", "post"), ("/api/v1/roster/reminders", "get")];
 
 const RESULTS: [&str; 10] = [
     "valid",
@@ -65,6 +66,10 @@ fn paths() -> Value {
             "parameters": [{"name": "employer", "in": "query", "required": false, "schema": {"type": "string", "minLength": 18, "maxLength": 18}, "description": "统一社会信用代码 named in the receipt (check character validated)"}],
             "requestBody": {"required": true, "content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}, "text/plain": {}}},
             "responses": with_errors(json!({"200": {"description": "one answer per worker and the signed receipt", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RosterAnswer"}}}}}), &["401", "403", "413", "422"])
+        }},
+        "/api/v1/roster/reminders": {"get": {
+            "summary": "The workers of the caller's unit (an employer account bound to its 统一社会信用代码) who need attention today: a review or expiry within 60 days (stage 60 or 30) or a certificate that no longer lets them work, from the unit's last verified roster",
+            "responses": with_errors(json!({"200": {"description": "one answer per such worker", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/RosterWorkerResult"}}}}}}), &["401", "403"])
         }},
         "/api/v1/roster/receipt": {"post": {
             "summary": "Check a signed receipt (public): what it says, if this server signed it",

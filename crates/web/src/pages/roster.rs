@@ -20,7 +20,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use certguard_access::Principal;
 use certguard_app::AppError;
-use certguard_app::roster::{RosterRequest, RosterSummary, WorkerResult, verify_table, verify_texts};
+use certguard_app::roster::{
+    RosterRequest, RosterSummary, WorkerResult, reminders, request_for, verify_table, verify_texts,
+};
 use certguard_casework::receipt::{self, Receipt};
 use certguard_casework::roster::RosterResult;
 use maud::{Markup, html};
@@ -96,16 +98,6 @@ pub struct VerifyQuery {
     employer: Option<String>,
 }
 
-fn employer_of(text: Option<&str>) -> Result<Option<certguard_casework::Uscc>, AppError> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => t
-            .parse()
-            .map(Some)
-            .map_err(|e: certguard_casework::uscc::UsccError| AppError::invalid("employer", e.to_string())),
-    }
-}
-
 #[derive(Serialize)]
 pub struct VerifyAnswer {
     #[serde(flatten)]
@@ -122,11 +114,19 @@ pub async fn api_verify(
     Query(q): Query<VerifyQuery>,
     body: Bytes,
 ) -> Result<Json<VerifyAnswer>, ApiError> {
-    let grant = user.roster_verifier().map_err(AppError::from)?;
-    let req = RosterRequest { grant, employer: employer_of(q.employer.as_deref())?, client: Some(ip.to_string()) };
+    let req = request_for(&state.registry, &user, q.employer.as_deref(), Some(ip.to_string())).await?;
     let (summary, jsonl, _) = run(&state, &req, body.to_vec(), 0).await?;
     let results_jsonl = String::from_utf8(jsonl).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(Json(VerifyAnswer { summary, results_jsonl }))
+}
+
+/// `GET /api/v1/roster/reminders`: the bound unit's workers due for review or renewal within 60 days, or no
+/// longer allowed to work, re-checked against the registry today.
+pub async fn api_reminders(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<WorkerResult>>, ApiError> {
+    Ok(Json(reminders(&state.registry, &user).await?))
 }
 
 /// `POST /api/v1/roster/receipt`: a signed receipt (public). Answers what it says if this server signed it.
@@ -198,12 +198,32 @@ fn check_access(f: &Frame, user: &Principal) -> Result<certguard_access::RosterV
     })
 }
 
-pub async fn form(cx: AdminPage) -> Response {
+pub async fn form(State(state): State<SharedState>, cx: AdminPage) -> Response {
     let f = cx.frame("/admin/roster");
     if let Err(r) = check_access(&f, &cx.user) {
         return r;
     }
-    roster_page(&f, &cx.user, None).into_response()
+    let l = f.lang;
+    let due = match reminders(&state.registry, &cx.user).await {
+        Ok(d) => d,
+        Err(e) => return crate::pages::admin::app_error_page(&f, e),
+    };
+    let section = (!due.is_empty()).then(|| {
+        html! {
+            h2 { (l.t("需要关注的人员（本单位花名册，今日复核）", "Workers needing attention (your unit's roster, re-checked today)")) }
+            div.table-wrap { table {
+                thead { tr { th { (l.t("姓名", "Name")) } th { (l.t("证号", "Number")) } th { (l.t("结果", "Result")) } th { (l.t("提醒", "Reminder")) } } }
+                tbody { @for w in &due { tr class=(tone(w.outcome.result)) {
+                    td { (w.name) } td { (w.number) } td { (l.t(w.outcome.result.zh(), w.outcome.result.en())) }
+                    td { @if let Some(r) = &w.outcome.reminder {
+                        (l.t(if r.kind == certguard_casework::roster::DueKind::Review { "复审" } else { "换证" }, if r.kind == certguard_casework::roster::DueKind::Review { "review" } else { "renewal" }))
+                        " " (r.due) " (" (r.days_left) (l.t("天", " days")) ")"
+                    } @else { (l.t(&w.outcome.reason, &w.outcome.reason_en)) } }
+                } } }
+            } }
+        }
+    });
+    roster_page(&f, &cx.user, section).into_response()
 }
 
 fn results_markup(l: Lang, summary: &RosterSummary, shown: &[WorkerResult], id: &str) -> Markup {
@@ -285,11 +305,15 @@ pub async fn submit(
             );
         }
     };
-    let employer = match employer_of(Some(&crate::upload::text(&fields, "employer"))) {
-        Ok(e) => e,
-        Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
-    };
-    let req = RosterRequest { grant, employer, client: Some(ip.to_string()) };
+    let _ = grant;
+    let req =
+        match request_for(&state.registry, user, Some(&crate::upload::text(&fields, "employer")), Some(ip.to_string()))
+            .await
+        {
+            Ok(r) => r,
+            Err(e @ AppError::Denied(_)) => return fail(StatusCode::FORBIDDEN, e.to_string()),
+            Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+        };
     let (summary, jsonl, shown) = match run(&state, &req, bytes, SHOWN_ROWS).await {
         Ok(x) => x,
         Err(e @ (AppError::Store(_) | AppError::Internal(_))) => {
@@ -365,6 +389,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/roster/verify", post(api_verify).layer(DefaultBodyLimit::max(ROSTER_MAX_BYTES)))
         .route("/api/v1/roster/receipt", post(api_receipt).layer(DefaultBodyLimit::max(RECEIPT_MAX_BYTES)))
         .route("/roster/receipt.vkey", get(receipt_vkey))
+        .route("/api/v1/roster/reminders", get(api_reminders))
         .route("/admin/roster", get(form).post(submit).layer(DefaultBodyLimit::max(ROSTER_MAX_BYTES)))
         .route("/admin/roster/{id}/{file}", get(download))
 }

@@ -112,6 +112,8 @@ impl TestApp {
                 .await
                 .unwrap();
         }
+        // The employer account speaks for its unit.
+        certguard_app::roster::bind_employer(&registry, &admin, "employer", "91350100M000100Y43").await.unwrap();
         let state = AppState::new(registry.clone(), accounts.clone(), config);
         let app = certguard_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

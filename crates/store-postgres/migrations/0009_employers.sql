@@ -1,0 +1,14 @@
+-- Employer accounts and their unit (统一社会信用代码); each unit's current roster, replaced whenever the unit
+-- verifies a new one. The roster holds what the employer gave (its own workers' numbers), never shown unmasked.
+CREATE TABLE employer_units (
+    username TEXT PRIMARY KEY,
+    uscc     TEXT NOT NULL
+);
+CREATE TABLE roster_entries (
+    uscc   TEXT NOT NULL,
+    row    BIGINT NOT NULL,
+    number TEXT NOT NULL,
+    name   TEXT NOT NULL,
+    item   TEXT,
+    PRIMARY KEY (uscc, row)
+);
