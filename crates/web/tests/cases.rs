@@ -198,6 +198,9 @@ async fn from_an_inspection_to_a_decided_case_within_the_law() {
         .await
         .unwrap();
     assert!(csv.contains("江苏省") && csv.contains("230000"), "{csv}");
+    let xlsx = client().get(app.url("/api/v1/campaign?format=xlsx")).bearer_auth(&analyst).send().await.unwrap();
+    assert_eq!(xlsx.status(), 200);
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
     let page = app.login("analyst").await.get(app.url("/admin/campaign")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("<svg") && page.contains("江苏省") && page.contains("北京市"), "{page}");
 

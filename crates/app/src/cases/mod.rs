@@ -527,11 +527,16 @@ pub struct CampaignRow {
     /// Cases handed to the police that month.
     pub police_transfers: u64,
     pub closed_cases: u64,
+    /// Leads on fake sites and sellers reported for action (已报送处置) that month, still reported.
+    pub leads_reported: u64,
+    /// Fake sites and offers taken down (已关停) that month.
+    pub sites_taken_down: u64,
 }
 
 /// Province names for the dashboard (GB/T 2260 two-digit codes).
 pub fn province_name(code: &str) -> &'static str {
     match code {
+        "00" => "全国/未注明",
         "11" => "北京市",
         "12" => "天津市",
         "13" => "河北省",
@@ -611,7 +616,47 @@ pub fn campaign_rows(cases: &[Case]) -> Vec<CampaignRow> {
     rows.into_values().collect()
 }
 
-/// The campaign's figures over the cases the grant covers.
+/// The province code of a lead's free-text region ("江苏省苏州市", "江苏"), or "00" when it names none.
+pub fn province_of_text(region: Option<&str>) -> &'static str {
+    const CODES: [&str; 31] = [
+        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43",
+        "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+    ];
+    let Some(text) = region.map(str::trim).filter(|t| !t.is_empty()) else { return "00" };
+    CODES
+        .into_iter()
+        .find(|code| {
+            let short: String = province_name(code).chars().take(2).collect();
+            text.starts_with(&short)
+        })
+        .unwrap_or("00")
+}
+
+/// Pure: adds the leads reported for action and taken down to the figures, by the province their region
+/// names and the month their status last changed.
+pub fn add_lead_rows(rows: &mut Vec<CampaignRow>, leads: &[certguard_leads::Lead]) {
+    let mut map: BTreeMap<(String, String), CampaignRow> =
+        rows.drain(..).map(|r| ((r.province.clone(), r.month.clone()), r)).collect();
+    for l in leads {
+        let Some(at) = l.status_changed_at else { continue };
+        let province = province_of_text(l.region.as_deref());
+        let m = month(at);
+        let row = map.entry((province.to_string(), m.clone())).or_insert_with(|| CampaignRow {
+            province: province.to_string(),
+            month: m,
+            ..CampaignRow::default()
+        });
+        match l.status {
+            certguard_leads::LeadStatus::Reported => row.leads_reported += 1,
+            certguard_leads::LeadStatus::TakenDown => row.sites_taken_down += 1,
+            _ => {}
+        }
+    }
+    *rows = map.into_values().collect();
+}
+
+/// The campaign's figures over the cases the grant covers, and the leads reported and taken down (for an
+/// inspector of a region: the leads whose region names its province).
 pub async fn campaign(registry: &Registry, grant: &CaseGrant) -> Result<Vec<CampaignRow>, AppError> {
     let cases: Vec<Case> = registry
         .store()
@@ -620,7 +665,59 @@ pub async fn campaign(registry: &Registry, grant: &CaseGrant) -> Result<Vec<Camp
         .into_iter()
         .map(from_record)
         .collect::<Result<_, _>>()?;
-    Ok(campaign_rows(&cases))
+    let mut rows = campaign_rows(&cases);
+    let mut leads = Vec::new();
+    for status in [certguard_leads::LeadStatus::Reported, certguard_leads::LeadStatus::TakenDown] {
+        let q = certguard_store::LeadQuery { status: Some(status), limit: 10_000, ..Default::default() };
+        leads.extend(registry.store().leads(&q).await?);
+    }
+    if let Some(prefix) = grant.region_prefix() {
+        leads.retain(|l| prefix.starts_with(province_of_text(l.region.as_deref())));
+    }
+    add_lead_rows(&mut rows, &leads);
+    Ok(rows)
+}
+
+/// The figures as XLSX (one row per province and month, Chinese headers).
+pub fn campaign_xlsx(rows: &[CampaignRow]) -> Result<Vec<u8>, AppError> {
+    let xl = |e: rust_xlsxwriter::XlsxError| AppError::Internal(e.to_string());
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("专项行动数据").map_err(xl)?;
+    let headers = [
+        "省份代码",
+        "省份",
+        "月份",
+        "无证上岗案件",
+        "持假证案件",
+        "罚款(元)",
+        "移送公安",
+        "结案",
+        "线索报送处置",
+        "关停网站",
+    ];
+    for (i, h) in headers.iter().enumerate() {
+        ws.write_string(0, i as u16, *h).map_err(xl)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, &row.province).map_err(xl)?;
+        ws.write_string(r, 1, province_name(&row.province)).map_err(xl)?;
+        ws.write_string(r, 2, &row.month).map_err(xl)?;
+        let numbers = [
+            row.unlicensed_cases,
+            row.fake_cases,
+            row.fines_yuan,
+            row.police_transfers,
+            row.closed_cases,
+            row.leads_reported,
+            row.sites_taken_down,
+        ];
+        for (k, n) in numbers.iter().enumerate() {
+            ws.write_number(r, 3 + k as u16, *n as f64).map_err(xl)?;
+        }
+    }
+    wb.save_to_buffer().map_err(xl)
 }
 
 #[cfg(test)]
@@ -679,5 +776,14 @@ mod tests {
         assert_eq!(get("44", "2026-03").fake_cases, 1);
         assert_eq!(rows.iter().map(|r| r.unlicensed_cases + r.fake_cases).sum::<u64>(), 3);
         assert_eq!(province_name("32"), "江苏省");
+    }
+
+    #[test]
+    fn leads_fall_in_the_province_their_region_names() {
+        assert_eq!(province_of_text(Some("江苏省苏州市")), "32");
+        assert_eq!(province_of_text(Some("广东")), "44");
+        assert_eq!(province_of_text(Some("内蒙古自治区包头市")), "15");
+        assert_eq!(province_of_text(Some("网络")), "00");
+        assert_eq!(province_of_text(None), "00");
     }
 }

@@ -57,7 +57,9 @@ fn schemas() -> Value {
         "CampaignRow": {"type": "object", "properties": {
             "province": {"type": "string", "description": "2-digit GB/T 2260 code"}, "month": {"type": "string", "description": "YYYY-MM, China time"},
             "unlicensed_cases": {"type": "integer"}, "fake_cases": {"type": "integer"}, "fines_yuan": {"type": "integer"},
-            "police_transfers": {"type": "integer"}, "closed_cases": {"type": "integer"}}}
+            "police_transfers": {"type": "integer"}, "closed_cases": {"type": "integer"},
+            "leads_reported": {"type": "integer", "description": "leads reported for action (已报送处置) that month, by the province their region names (00: none)"},
+            "sites_taken_down": {"type": "integer", "description": "fake sites and offers taken down (已关停) that month"}}}
     })
 }
 
@@ -80,8 +82,8 @@ fn paths() -> Value {
             "parameters": id, "requestBody": body("CaseStep"), "responses": with_errors(ok("200", r("Case")), &["401", "403", "404", "409", "422"])}},
         "/api/v1/cases/{id}/evidence": {"get": {"summary": "The police hand-over package: a ZIP with the case and its history, the inspection or the lead with its STIX bundle, the log checkpoint, a printable 移送函 and manifest.json (SHA-256 of every file); audited",
             "parameters": id, "responses": with_errors(json!({"200": {"description": "the package", "content": {"application/zip": {}}}}), &["401", "403", "404", "422"])}},
-        "/api/v1/campaign": {"get": {"summary": "The campaign's figures by province and month (inspectors, analysts, admins; an inspector's region only); ?format=csv for CSV",
-            "parameters": [{"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["json", "csv"]}}],
+        "/api/v1/campaign": {"get": {"summary": "The campaign's figures by province and month (inspectors, analysts, admins; an inspector's region only); ?format=csv or xlsx for a spreadsheet",
+            "parameters": [{"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["json", "csv", "xlsx"]}}],
             "responses": with_errors(ok("200", json!({"type": "array", "items": r("CampaignRow")})), &["401", "403"])}}
     })
 }

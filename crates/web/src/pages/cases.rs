@@ -104,10 +104,12 @@ pub struct CampaignQuery {
 }
 
 fn campaign_csv(rows: &[CampaignRow]) -> String {
-    let mut out = String::from("\u{feff}省份代码,省份,月份,无证上岗案件,持假证案件,罚款(元),移送公安,结案\n");
+    let mut out = String::from(
+        "\u{feff}省份代码,省份,月份,无证上岗案件,持假证案件,罚款(元),移送公安,结案,线索报送处置,关停网站\n",
+    );
     for r in rows {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{}\n",
             r.province,
             province_name(&r.province),
             r.month,
@@ -115,7 +117,9 @@ fn campaign_csv(rows: &[CampaignRow]) -> String {
             r.fake_cases,
             r.fines_yuan,
             r.police_transfers,
-            r.closed_cases
+            r.closed_cases,
+            r.leads_reported,
+            r.sites_taken_down
         ));
     }
     out
@@ -134,6 +138,14 @@ pub async fn api_campaign(
                 (header::CONTENT_DISPOSITION, "attachment; filename=\"campaign.csv\""),
             ],
             campaign_csv(&rows),
+        )
+            .into_response(),
+        Some("xlsx") => (
+            [
+                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"campaign.xlsx\""),
+            ],
+            certguard_app::cases::campaign_xlsx(&rows)?,
         )
             .into_response(),
         _ => Json(rows).into_response(),
@@ -198,6 +210,8 @@ pub async fn campaign_page(State(state): State<SharedState>, cx: AdminPage) -> R
         e.fines_yuan += r.fines_yuan;
         e.police_transfers += r.police_transfers;
         e.closed_cases += r.closed_cases;
+        e.leads_reported += r.leads_reported;
+        e.sites_taken_down += r.sites_taken_down;
     }
     let title = l.t("专项行动数据", "Campaign figures");
     let body = html! {
@@ -208,6 +222,8 @@ pub async fn campaign_page(State(state): State<SharedState>, cx: AdminPage) -> R
             div.stat.bad { (l.t("持假证案件", "Fake certificates")) b { (l.number(sum(|r| r.fake_cases))) } }
             div.stat { (l.t("罚款（元）", "Fines (yuan)")) b { (l.number(sum(|r| r.fines_yuan))) } }
             div.stat { (l.t("移送公安", "To the police")) b { (l.number(sum(|r| r.police_transfers))) } }
+            div.stat { (l.t("线索报送处置", "Leads reported")) b { (l.number(sum(|r| r.leads_reported))) } }
+            div.stat { (l.t("关停网站", "Sites taken down")) b { (l.number(sum(|r| r.sites_taken_down))) } }
         }
         h2 { (l.t("每月案件", "Cases per month")) }
         div.card { (month_chart(l, &rows)) }
@@ -216,13 +232,18 @@ pub async fn campaign_page(State(state): State<SharedState>, cx: AdminPage) -> R
             thead { tr {
                 th { (l.t("省份", "Province")) } th { (l.t("无证上岗", "Unlicensed")) } th { (l.t("持假证", "Fake")) }
                 th { (l.t("罚款（元）", "Fines (yuan)")) } th { (l.t("移送公安", "Police")) } th { (l.t("结案", "Closed")) }
+                th { (l.t("关停网站", "Taken down")) }
             } }
             tbody { @for (p, r) in &by_province { tr {
                 td { (province_name(p)) } td { (r.unlicensed_cases) } td { (r.fake_cases) }
                 td { (l.number(r.fines_yuan)) } td { (r.police_transfers) } td { (r.closed_cases) }
+                td { (r.sites_taken_down) }
             } } }
         } }
-        p.actions { a.button.secondary href="/api/v1/campaign?format=csv" { (l.t("导出 CSV", "Export CSV")) } }
+        p.actions {
+            a.button.secondary href="/api/v1/campaign?format=xlsx" { (l.t("导出 XLSX", "Export XLSX")) }
+            a.button.secondary href="/api/v1/campaign?format=csv" { (l.t("导出 CSV", "Export CSV")) }
+        }
     };
     page(&f, title, body).into_response()
 }
