@@ -650,7 +650,12 @@ pub async fn reminders(
 ) -> Result<Vec<WorkerResult>, AppError> {
     principal.roster_verifier()?;
     let Some(unit) = registry.store().employer_unit(&principal.username).await? else { return Ok(Vec::new()) };
-    let entries = registry.store().roster(&unit, MAX_ROSTER_ROWS as u32).await?;
+    unit_reminders(registry, &unit).await
+}
+
+/// The unit's workers needing attention today (see [`reminders`]).
+pub async fn unit_reminders(registry: &Registry, unit: &str) -> Result<Vec<WorkerResult>, AppError> {
+    let entries = registry.store().roster(unit, MAX_ROSTER_ROWS as u32).await?;
     let mut out = Vec::new();
     let mut run = RosterRun::new(registry);
     for chunk in entries.chunks(1000) {
@@ -670,6 +675,69 @@ pub async fn reminders(
         .await?;
     }
     Ok(out)
+}
+
+/// Where the employers' reminders go: an operator's webhook, each message signed like the lead notifications.
+#[derive(Clone, Debug)]
+pub struct ReminderHook {
+    pub url: String,
+    pub secret: Vec<u8>,
+    pub timeout: std::time::Duration,
+}
+
+/// One pass over every unit's roster: the reminders (60 and 30 days before a review or expiry) not yet
+/// delivered go to the webhook, one message per unit, and are recorded once the receiver took them (2xx), so
+/// each is sent once; a failed delivery is tried again on the next pass. Returns the reminders delivered.
+pub async fn reminder_round(registry: &Registry, hook: &ReminderHook) -> Result<usize, AppError> {
+    let mut delivered = 0;
+    for unit in registry.store().roster_units().await? {
+        let due: Vec<WorkerResult> =
+            unit_reminders(registry, &unit).await?.into_iter().filter(|w| w.outcome.reminder.is_some()).collect();
+        let key = |w: &WorkerResult| {
+            let r = w.outcome.reminder.expect("filtered");
+            format!("{}:{}:{}", w.outcome.serial.as_deref().unwrap_or("-"), r.due, r.stage)
+        };
+        let keys: Vec<String> = due.iter().map(key).collect();
+        let sent: std::collections::HashSet<String> =
+            registry.store().reminders_sent(&unit, &keys).await?.into_iter().collect();
+        let new: Vec<&WorkerResult> = due.iter().filter(|w| !sent.contains(&key(w))).collect();
+        if new.is_empty() {
+            continue;
+        }
+        let body = serde_json::to_vec(&serde_json::json!({
+            "event": "roster.reminder",
+            "unit": unit,
+            "workers": new,
+        }))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let now = registry.clock().now();
+        let delivery = format!("reminder-{unit}-{}", now.date_naive());
+        let (h, b) = (hook.clone(), body);
+        let sent = tokio::task::spawn_blocking(move || {
+            crate::leads::worker::post_signed(&h.url, &h.secret, h.timeout, &delivery, &b, now.timestamp())
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        match sent {
+            Ok(_) => {
+                let keys: Vec<String> = new.iter().map(|w| key(w)).collect();
+                registry.store().mark_reminders_sent(&unit, &keys, now).await?;
+                delivered += keys.len();
+            }
+            Err((_, why)) => tracing::warn!(%unit, %why, "reminder delivery failed; next pass tries again"),
+        }
+    }
+    Ok(delivered)
+}
+
+/// The reminder webhook for the life of the server, a pass every `every`.
+pub async fn run_reminders(registry: Registry, hook: ReminderHook, every: std::time::Duration) {
+    loop {
+        if let Err(e) = reminder_round(&registry, &hook).await {
+            tracing::warn!(error = %e, "reminder pass failed");
+        }
+        tokio::time::sleep(every).await;
+    }
 }
 
 /// Binds an employer account to its unit (administrators).

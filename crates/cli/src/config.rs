@@ -79,6 +79,10 @@ pub struct Config {
     pub lead_webhook_secret: String,
     /// Leads scoring at least this are notified.
     pub lead_webhook_min_score: i32,
+    /// Where employers' reminders go (60 and 30 days before a review or expiry; JSON, signed); empty: none.
+    pub reminder_webhook_url: String,
+    /// The HMAC-SHA256 key reminder deliveries are signed with (at least 16 characters). Secret.
+    pub reminder_webhook_secret: String,
 }
 
 impl Default for Config {
@@ -117,6 +121,8 @@ impl Default for Config {
             lead_webhook_url: String::new(),
             lead_webhook_secret: String::new(),
             lead_webhook_min_score: 100,
+            reminder_webhook_url: String::new(),
+            reminder_webhook_secret: String::new(),
         }
     }
 }
@@ -157,6 +163,8 @@ impl fmt::Debug for Config {
             .field("lead_webhook_url", &self.lead_webhook_url)
             .field("lead_webhook_secret", &if self.lead_webhook_secret.is_empty() { "" } else { "<redacted>" })
             .field("lead_webhook_min_score", &self.lead_webhook_min_score)
+            .field("reminder_webhook_url", &self.reminder_webhook_url)
+            .field("reminder_webhook_secret", &if self.reminder_webhook_secret.is_empty() { "" } else { "<redacted>" })
             .finish()
     }
 }
@@ -262,6 +270,11 @@ job_max_attempts = 5
 lead_webhook_url = ""
 lead_webhook_secret = ""
 lead_webhook_min_score = 100
+
+# A webhook told, once each, of the workers on the employers' rosters whose review or expiry is 60 and then 30
+# days away (one JSON message per unit, signed like the lead notifications; checked hourly).
+reminder_webhook_url = ""
+reminder_webhook_secret = ""
 "#;
 
 fn env_var(key: &str) -> Result<Option<String>> {
@@ -357,6 +370,8 @@ impl Config {
         parse_env("lead_webhook_url", &mut c.lead_webhook_url)?;
         parse_env("lead_webhook_secret", &mut c.lead_webhook_secret)?;
         parse_env("lead_webhook_min_score", &mut c.lead_webhook_min_score)?;
+        parse_env("reminder_webhook_url", &mut c.reminder_webhook_url)?;
+        parse_env("reminder_webhook_secret", &mut c.reminder_webhook_secret)?;
         c.validate()?;
         Ok(c)
     }
@@ -423,6 +438,14 @@ impl Config {
             }
             if self.lead_webhook_secret.len() < 16 {
                 bail!("lead_webhook_url needs lead_webhook_secret of at least 16 characters (to sign the deliveries)");
+            }
+        }
+        if !self.reminder_webhook_url.is_empty() {
+            if !self.reminder_webhook_url.starts_with("http://") && !self.reminder_webhook_url.starts_with("https://") {
+                bail!("reminder_webhook_url must start with http:// or https:// (or be empty)");
+            }
+            if self.reminder_webhook_secret.len() < 16 {
+                bail!("reminder_webhook_url needs reminder_webhook_secret of at least 16 characters");
             }
         }
         if !self.witness_logs.is_empty() && self.witness_key.is_empty() {

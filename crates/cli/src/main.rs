@@ -445,6 +445,19 @@ async fn serve(c: &Config, s: Services) -> Result<()> {
         tracing::info!(min_score = c.lead_webhook_min_score, "lead notifications on");
         tokio::spawn(certguard_app::leads::worker::run_notifier(s.registry.clone(), opts));
     }
+    if !c.reminder_webhook_url.is_empty() {
+        let hook = certguard_app::roster::ReminderHook {
+            url: c.reminder_webhook_url.clone(),
+            secret: c.reminder_webhook_secret.as_bytes().to_vec(),
+            timeout: std::time::Duration::from_secs(10),
+        };
+        tracing::info!("employer reminders on");
+        tokio::spawn(certguard_app::roster::run_reminders(
+            s.registry.clone(),
+            hook,
+            std::time::Duration::from_secs(3600),
+        ));
+    }
     let state = certguard_web::AppState::with_options(s.registry, s.accounts, web, shared, witness);
     let listener =
         tokio::net::TcpListener::bind(&c.listen).await.with_context(|| format!("listening on {}", c.listen))?;

@@ -12,3 +12,10 @@ CREATE TABLE roster_entries (
     item   TEXT,
     PRIMARY KEY (uscc, row)
 );
+-- Reminders already delivered by webhook (key: serial, due date and stage), so each is sent once.
+CREATE TABLE reminders_sent (
+    uscc TEXT NOT NULL,
+    key  TEXT NOT NULL,
+    at   TEXT NOT NULL,
+    PRIMARY KEY (uscc, key)
+);

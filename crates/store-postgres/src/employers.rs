@@ -60,4 +60,37 @@ impl EmployerStore for PgStore {
             .map(|r| RosterEntry { row: r.get(0), number: r.get(1), name: r.get(2), item: r.get(3) })
             .collect())
     }
+
+    async fn roster_units(&self) -> StoreResult<Vec<String>> {
+        let c = self.client().await?;
+        let rows = c.query("SELECT DISTINCT uscc FROM roster_entries ORDER BY uscc", &[]).await.map_err(pg)?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    async fn reminders_sent(&self, uscc: &str, keys: &[String]) -> StoreResult<Vec<String>> {
+        let c = self.client().await?;
+        let rows = c
+            .query("SELECT key FROM reminders_sent WHERE uscc = $1 AND key = ANY($2)", &[&uscc, &keys])
+            .await
+            .map_err(pg)?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    async fn mark_reminders_sent(
+        &self,
+        uscc: &str,
+        keys: &[String],
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        let c = self.client().await?;
+        let at = at.to_rfc3339();
+        c.execute(
+            "INSERT INTO reminders_sent (uscc, key, at) SELECT $1, k, $3 FROM UNNEST($2::text[]) AS u(k) \
+             ON CONFLICT (uscc, key) DO NOTHING",
+            &[&uscc, &keys, &at],
+        )
+        .await
+        .map_err(pg)?;
+        Ok(())
+    }
 }

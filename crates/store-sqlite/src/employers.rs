@@ -67,4 +67,48 @@ impl EmployerStore for SqliteStore {
             rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
         })
     }
+
+    async fn roster_units(&self) -> StoreResult<Vec<String>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached("SELECT DISTINCT uscc FROM roster_entries ORDER BY uscc").map_err(backend)?;
+            let rows = st.query_map([], |r| r.get(0)).map_err(backend)?;
+            rows.collect::<rusqlite::Result<Vec<String>>>().map_err(backend)
+        })
+    }
+
+    async fn reminders_sent(&self, uscc: &str, keys: &[String]) -> StoreResult<Vec<String>> {
+        self.read(|c| {
+            let mut st =
+                c.prepare_cached("SELECT 1 FROM reminders_sent WHERE uscc = ?1 AND key = ?2").map_err(backend)?;
+            let mut sent = Vec::new();
+            for k in keys {
+                if st.exists(params![uscc, k]).map_err(backend)? {
+                    sent.push(k.clone());
+                }
+            }
+            Ok(sent)
+        })
+    }
+
+    async fn mark_reminders_sent(
+        &self,
+        uscc: &str,
+        keys: &[String],
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        let (uscc, keys) = (uscc.to_string(), keys.to_vec());
+        self.write(move |c| {
+            let tx = c.transaction().map_err(backend)?;
+            {
+                let mut st = tx
+                    .prepare_cached("INSERT OR IGNORE INTO reminders_sent (uscc, key, at) VALUES (?1, ?2, ?3)")
+                    .map_err(backend)?;
+                for k in &keys {
+                    st.execute(params![uscc, k, crate::ts(&at)]).map_err(backend)?;
+                }
+            }
+            tx.commit().map_err(backend)
+        })
+        .await
+    }
 }

@@ -22,4 +22,15 @@ pub trait EmployerStore: Send + Sync {
     async fn replace_roster(&self, uscc: &str, entries: Vec<RosterEntry>, audit: &AuditRecord) -> StoreResult<()>;
     /// The unit's roster in row order, at most `limit` entries.
     async fn roster(&self, uscc: &str, limit: u32) -> StoreResult<Vec<RosterEntry>>;
+    /// Every unit that has a roster.
+    async fn roster_units(&self) -> StoreResult<Vec<String>>;
+    /// Which of `keys` were already delivered for the unit.
+    async fn reminders_sent(&self, uscc: &str, keys: &[String]) -> StoreResult<Vec<String>>;
+    /// Records `keys` as delivered (already recorded ones stay).
+    async fn mark_reminders_sent(
+        &self,
+        uscc: &str,
+        keys: &[String],
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()>;
 }

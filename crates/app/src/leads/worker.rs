@@ -408,19 +408,32 @@ fn notification_body(job: &LeadJob, lead: &Lead) -> Vec<u8> {
 
 /// Posts one delivery; `Ok(status)` for 2xx, `Err((retryable, reason))` otherwise.
 fn deliver(opts: &NotifyOptions, job_id: i64, body: &[u8], now: i64) -> Result<u16, (bool, String)> {
+    post_signed(&opts.url, &opts.secret, opts.timeout, &job_id.to_string(), body, now)
+}
+
+/// Posts a JSON body signed with `secret` (the [`SIGNATURE_HEADER`] scheme) to an operator's webhook; `delivery`
+/// stays the same across retries of one message. `Ok(status)` for 2xx, `Err((retryable, reason))` otherwise.
+pub fn post_signed(
+    url: &str,
+    secret: &[u8],
+    timeout: Duration,
+    delivery: &str,
+    body: &[u8],
+    now: i64,
+) -> Result<u16, (bool, String)> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(opts.timeout))
+        .timeout_global(Some(timeout))
         .http_status_as_error(false)
         .max_redirects(0)
         .user_agent("certguard-notifier")
         .build()
         .into();
     let res = agent
-        .post(&opts.url)
+        .post(url)
         .header("Content-Type", "application/json")
         .header(TIMESTAMP_HEADER, now.to_string())
-        .header(DELIVERY_HEADER, job_id.to_string())
-        .header(SIGNATURE_HEADER, sign_delivery(&opts.secret, now, body))
+        .header(DELIVERY_HEADER, delivery)
+        .header(SIGNATURE_HEADER, sign_delivery(secret, now, body))
         .send(body)
         .map_err(|e| (true, e.to_string()))?;
     let status = res.status().as_u16();

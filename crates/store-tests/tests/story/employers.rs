@@ -28,6 +28,20 @@ pub async fn story(store: &dyn Store) {
     store.replace_roster("91350100M000100Y43", vec![entry(2, "赵六", None)], &audit("roster.save")).await.unwrap();
     assert_eq!(store.roster("91350100M000100Y43", 10).await.unwrap(), vec![entry(2, "赵六", None)]);
     assert_eq!(store.roster("91110000100003962Y", 10).await.unwrap().len(), 1);
+    assert_eq!(
+        store.roster_units().await.unwrap(),
+        vec!["91110000100003962Y".to_string(), "91350100M000100Y43".to_string()]
+    );
     store.replace_roster("91350100M000100Y43", vec![], &audit("roster.save")).await.unwrap();
     assert!(store.roster("91350100M000100Y43", 10).await.unwrap().is_empty());
+    assert_eq!(store.roster_units().await.unwrap(), vec!["91110000100003962Y".to_string()]);
+
+    // Reminders delivered once per key and unit.
+    let keys = vec!["a:2024-07-01:30".to_string(), "b:2024-08-01:60".to_string()];
+    assert!(store.reminders_sent("91350100M000100Y43", &keys).await.unwrap().is_empty());
+    let at = chrono::Utc::now();
+    store.mark_reminders_sent("91350100M000100Y43", &keys[..1], at).await.unwrap();
+    store.mark_reminders_sent("91350100M000100Y43", &keys[..1], at).await.unwrap();
+    assert_eq!(store.reminders_sent("91350100M000100Y43", &keys).await.unwrap(), keys[..1].to_vec());
+    assert!(store.reminders_sent("91110000100003962Y", &keys).await.unwrap().is_empty());
 }
