@@ -14,6 +14,14 @@ use maud::{DOCTYPE, Markup, html};
 const CSS: &str = include_str!("../../static/app.css");
 const SCAN_JS: &str = include_str!("../../static/scan.js");
 const DRAFT_JS: &str = include_str!("../../static/draft.js");
+const UPLOAD_JS: &str = include_str!("../../static/upload.js");
+
+pub async fn upload_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        UPLOAD_JS,
+    )
+}
 
 pub async fn draft_script() -> impl IntoResponse {
     (
@@ -138,4 +146,5 @@ pub fn routes() -> Router<SharedState> {
         .route("/static/app.css", get(stylesheet))
         .route("/static/scan.js", get(scan_script))
         .route("/static/draft.js", get(draft_script))
+        .route("/static/upload.js", get(upload_script))
 }

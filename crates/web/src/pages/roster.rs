@@ -167,7 +167,7 @@ fn roster_page(f: &Frame, user: &Principal, result: Option<Markup>) -> Markup {
             h1 { (l.t("花名册核验", "Verify a roster")) }
             (admin_nav(l, user))
             @if let Some(r) = result { (r) }
-            form.card method="post" action="/admin/roster" enctype="multipart/form-data" {
+            form.card method="post" action="/admin/roster" enctype="multipart/form-data" data-progress="upload-progress" {
                 (csrf_input(f.csrf))
                 label for="file" { (l.t("花名册文件（CSV 或 XLSX）", "Roster file (CSV or XLSX)")) }
                 input type="file" id="file" name="file" accept=".csv,.xlsx,.txt,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -180,7 +180,9 @@ fn roster_page(f: &Frame, user: &Principal, result: Option<Markup>) -> Markup {
                 label for="employer" { (l.t("统一社会信用代码（写入回执，可选）", "Unified social credit code (named in the receipt, optional)")) }
                 input type="text" id="employer" name="employer" maxlength="18" autocomplete="off";
                 div.actions { button type="submit" { (l.t("核验", "Verify")) } }
+                progress id="upload-progress" hidden aria-label=(l.t("上传进度", "Upload progress")) {}
             }
+            script src="/static/upload.js" defer {}
         },
     )
 }
