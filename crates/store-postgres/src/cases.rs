@@ -2,7 +2,7 @@
 
 use crate::{PgStore, insert_audit, pg};
 use async_trait::async_trait;
-use certguard_store::{AuditRecord, CaseRecord, CaseStore, InspectionRecord, StoreError, StoreResult};
+use certguard_store::{AuditRecord, CaseRecord, CaseStore, InspectionPhoto, InspectionRecord, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use tokio_postgres::Row;
 
@@ -38,6 +38,7 @@ impl CaseStore for PgStore {
         at: DateTime<Utc>,
         created_by: &str,
         body: &str,
+        photos: Vec<InspectionPhoto>,
         audit: &AuditRecord,
     ) -> StoreResult<i64> {
         let mut c = self.client().await?;
@@ -50,9 +51,29 @@ impl CaseStore for PgStore {
             .await
             .map_err(pg)?;
         let id: i64 = row.get(0);
+        for p in &photos {
+            tx.execute(
+                "INSERT INTO inspection_photos (inspection_id, worker, sha256, bytes) VALUES ($1, $2, $3, $4)",
+                &[&id, &p.worker, &p.sha256, &p.bytes],
+            )
+            .await
+            .map_err(pg)?;
+        }
         insert_audit(&tx, &AuditRecord { target: format!("inspection:{id}"), ..audit.clone() }).await?;
         tx.commit().await.map_err(pg)?;
         Ok(id)
+    }
+
+    async fn inspection_photos(&self, id: i64) -> StoreResult<Vec<InspectionPhoto>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                "SELECT worker, sha256, bytes FROM inspection_photos WHERE inspection_id = $1 ORDER BY worker",
+                &[&id],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(rows.iter().map(|r| InspectionPhoto { worker: r.get(0), sha256: r.get(1), bytes: r.get(2) }).collect())
     }
 
     async fn inspection(&self, id: i64) -> StoreResult<Option<InspectionRecord>> {

@@ -18,3 +18,11 @@ CREATE TABLE cases (
     body       TEXT NOT NULL
 );
 CREATE INDEX cases_region ON cases (region);
+-- Certificate photos an inspector attached, by worker (their place in the inspection's list).
+CREATE TABLE inspection_photos (
+    inspection_id INTEGER NOT NULL,
+    worker        INTEGER NOT NULL,
+    sha256        TEXT NOT NULL,
+    bytes         BLOB NOT NULL,
+    PRIMARY KEY (inspection_id, worker)
+);

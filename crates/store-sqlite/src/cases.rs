@@ -2,7 +2,7 @@
 
 use crate::{SqliteStore, backend, insert_audit, parse_ts, ts};
 use async_trait::async_trait;
-use certguard_store::{AuditRecord, CaseRecord, CaseStore, InspectionRecord, StoreError, StoreResult};
+use certguard_store::{AuditRecord, CaseRecord, CaseStore, InspectionPhoto, InspectionRecord, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -32,6 +32,7 @@ impl CaseStore for SqliteStore {
         at: DateTime<Utc>,
         created_by: &str,
         body: &str,
+        photos: Vec<InspectionPhoto>,
         audit: &AuditRecord,
     ) -> StoreResult<i64> {
         let (region, created_by, body, audit) =
@@ -44,11 +45,32 @@ impl CaseStore for SqliteStore {
             )
             .map_err(backend)?;
             let id = tx.last_insert_rowid();
+            for p in &photos {
+                tx.execute(
+                    "INSERT INTO inspection_photos (inspection_id, worker, sha256, bytes) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, p.worker, p.sha256, p.bytes],
+                )
+                .map_err(backend)?;
+            }
             insert_audit(&tx, &AuditRecord { target: format!("inspection:{id}"), ..audit }).map_err(backend)?;
             tx.commit().map_err(backend)?;
             Ok(id)
         })
         .await
+    }
+
+    async fn inspection_photos(&self, id: i64) -> StoreResult<Vec<InspectionPhoto>> {
+        self.read(|c| {
+            let mut st = c
+                .prepare_cached(
+                    "SELECT worker, sha256, bytes FROM inspection_photos WHERE inspection_id = ?1 ORDER BY worker",
+                )
+                .map_err(backend)?;
+            let rows = st
+                .query_map([id], |r| Ok(InspectionPhoto { worker: r.get(0)?, sha256: r.get(1)?, bytes: r.get(2)? }))
+                .map_err(backend)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
+        })
     }
 
     async fn inspection(&self, id: i64) -> StoreResult<Option<InspectionRecord>> {

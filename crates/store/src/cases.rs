@@ -28,17 +28,28 @@ pub struct CaseRecord {
     pub body: String,
 }
 
+/// A certificate photo attached to an inspection: the worker's place in its list, the SHA-256, the bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InspectionPhoto {
+    pub worker: i64,
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+}
+
 #[async_trait]
 pub trait CaseStore: Send + Sync {
-    /// Stores an inspection with its audit record; returns its id.
+    /// Stores an inspection with its photos and its audit record (one transaction); returns its id.
     async fn insert_inspection(
         &self,
         region: &str,
         at: DateTime<Utc>,
         created_by: &str,
         body: &str,
+        photos: Vec<InspectionPhoto>,
         audit: &AuditRecord,
     ) -> StoreResult<i64>;
+    /// The photos of an inspection, by worker.
+    async fn inspection_photos(&self, id: i64) -> StoreResult<Vec<InspectionPhoto>>;
     async fn inspection(&self, id: i64) -> StoreResult<Option<InspectionRecord>>;
     /// Opens a case (version 1) with its audit record; returns its id.
     async fn insert_case(

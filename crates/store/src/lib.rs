@@ -25,7 +25,7 @@ mod log;
 
 pub use accounts::{AccountStore, ApiTokenRecord, NewUser, SessionRecord, UserRecord};
 pub use audit::{AuditQuery, AuditRecord, AuditStore, like_prefix};
-pub use cases::{CaseRecord, CaseStore, InspectionRecord};
+pub use cases::{CaseRecord, CaseStore, InspectionPhoto, InspectionRecord};
 pub use certificates::{
     Authority, CertificateQuery, CertificateStore, InsertOutcome, MAX_NUMBERS_PER_LOOKUP, NewRecord, RegistryCounts,
     StoredCertificate, StoredEvent, classify_insert, decode_certificate, decode_event, encode_certificate,

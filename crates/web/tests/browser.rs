@@ -299,6 +299,22 @@ async fn an_inspector_on_a_phone_and_an_employer_uploading_a_roster_in_chromium(
     let page = phone.source().await.unwrap();
     assert!(page.contains("持假证") && page.contains("无证上岗") && !page.contains("110105194912310021"), "{page}");
     screenshot(&phone, "inspection-findings-phone").await;
+    // A finding opens a case (立案), which the inspector takes on to the investigation.
+    phone.find(Locator::Css("form[action='/admin/cases/open'] button")).await.unwrap().click().await.unwrap();
+    phone.wait().for_element(Locator::Css("form select#f-step")).await.expect("the case page");
+    assert!(phone.source().await.unwrap().contains("立案"));
+    phone.find(Locator::Css("form[action$='/step'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    phone.wait().for_element(Locator::Css("ol.timeline")).await.unwrap();
+    let mut page = String::new();
+    for _ in 0..20 {
+        page = phone.source().await.unwrap();
+        if page.contains("<strong>调查</strong>") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(page.contains("<strong>调查</strong>"), "{page}");
+    screenshot(&phone, "case-phone").await;
     // Sent: the draft is gone.
     phone.goto(&app.url("/admin/inspect")).await.unwrap();
     phone.wait().for_element(Locator::Id("f-w1_name")).await.unwrap();

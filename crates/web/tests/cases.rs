@@ -48,12 +48,21 @@ async fn suzhou_inspector(app: &TestApp) -> String {
     app.token("suzhou-inspector").await
 }
 
+/// A small PNG, as a phone's photo of a certificate would be (base64).
+fn photo_base64() -> String {
+    let img = image::GrayImage::from_fn(64, 48, |x, y| image::Luma([((x * 3 + y * 5) % 256) as u8]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(png.into_inner())
+}
+
 fn inspection(unit: &str) -> Value {
     json!({
         "unit_name": "某机械厂", "unit_uscc": unit, "place": "三号车间", "inspectors": ["张检", "李检"],
         "workers": [
             {"name": "王芳", "number": "T11010519491231002X", "item": "2.1"},
-            {"name": "赵六", "number": "T110105194912310021"},
+            {"name": "赵六", "number": "T110105194912310021", "photo_base64": photo_base64()},
             {"name": "钱七", "note": "无证焊接"}
         ]
     })
@@ -73,6 +82,13 @@ async fn from_an_inspection_to_a_decided_case_within_the_law() {
     assert_eq!(categories, ["fake_certificate", "unlicensed"], "{i}");
     assert!(!i.to_string().contains("110105194912310021"), "numbers are masked");
     let inspection_id = i["id"].as_i64().unwrap();
+    assert_eq!(i["findings"][0]["photo_sha256"].as_str().map(str::len), Some(64), "the photo is kept with its hash");
+    // A "photo" that is no image is refused before anything is stored.
+    let mut bad = inspection(SUZHOU_UNIT);
+    bad["workers"][0]["photo_base64"] = json!("UEsDBAoAAAAAAA==");
+    let (status, e) = call(&app, &suzhou, "POST", "/api/v1/inspections", Some(bad)).await;
+    assert_eq!(status, 422, "{e}");
+    assert!(e.to_string().contains("photo"), "{e}");
 
     // A Suzhou inspector cannot record or touch Beijing.
     let (status, _) = call(&app, &suzhou, "POST", "/api/v1/inspections", Some(inspection(BEIJING_UNIT))).await;
@@ -148,7 +164,8 @@ async fn from_an_inspection_to_a_decided_case_within_the_law() {
         let mut f = zip.by_index(k).unwrap();
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut f, &mut buf).unwrap();
-        files.insert(f.name().unwrap().rsplit('/').next().unwrap().to_string(), buf);
+        let name = f.name().unwrap().to_string();
+        files.insert(name.split_once('/').unwrap().1.to_string(), buf);
     }
     let manifest: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
     let listed = manifest["files"].as_array().unwrap();
@@ -161,6 +178,7 @@ async fn from_an_inspection_to_a_decided_case_within_the_law() {
     let letter = String::from_utf8(files["移送函.html"].clone()).unwrap();
     assert!(letter.contains("案件移送函") && letter.contains("移送公安"), "{letter}");
     assert!(String::from_utf8_lossy(&files["inspection.json"]).contains("fake_certificate"));
+    assert!(files["photos/worker-2.png"].starts_with(b"\x89PNG"), "the certificate photo is in the package");
     // Another region's inspector sees none of it; employers have no access at all.
     let national = app.token("inspector").await;
     let (_, bj) = call(&app, &national, "POST", "/api/v1/inspections", Some(inspection(BEIJING_UNIT))).await;
@@ -203,6 +221,64 @@ async fn from_an_inspection_to_a_decided_case_within_the_law() {
     assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
     let page = app.login("analyst").await.get(app.url("/admin/campaign")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("<svg") && page.contains("江苏省") && page.contains("北京市"), "{page}");
+
+    // The same steps from the back-office page: a decision outside the law is refused there too.
+    let page_client = app.login("suzhou-inspector").await;
+    let html =
+        page_client.get(app.url(&format!("/admin/cases/{}", second["id"]))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("第九十七条") && html.contains("f-step"), "{html}");
+    let (_, fourth) = call(
+        &app,
+        &suzhou,
+        "POST",
+        "/api/v1/cases",
+        Some(json!({"source": {"kind": "finding", "inspection": inspection_id, "index": 1}})),
+    )
+    .await;
+    let case_url = format!("/admin/cases/{}", fourth["id"]);
+    let html = page_client.get(app.url(&case_url)).send().await.unwrap().text().await.unwrap();
+    let csrf = helpers::csrf_of(&html);
+    let res = page_client
+        .post(app.url(&format!("{case_url}/step")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", "1"),
+            ("step", "decide"),
+            ("offence", "employer_unlicensed_work"),
+            ("fine_yuan", "5000"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409, "a decision before the investigation");
+    let res = page_client
+        .post(app.url(&format!("{case_url}/step")))
+        .form(&[("csrf", csrf.as_str()), ("version", "1"), ("step", "investigate"), ("note", "约谈负责人")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let res = page_client
+        .post(app.url(&format!("{case_url}/step")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", "2"),
+            ("step", "decide"),
+            ("offence", "employer_unlicensed_work"),
+            ("fine_yuan", "200000"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("第九十七条"));
+    let res = page_client
+        .post(app.url(&format!("{case_url}/step")))
+        .form(&[("csrf", "0"), ("step", "close")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403, "no CSRF token, no step");
 
     let trail = app
         .registry

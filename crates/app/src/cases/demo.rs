@@ -110,7 +110,7 @@ async fn seed_one(
         client: None,
     };
     let body = serde_json::to_string(&inspection).map_err(|e| AppError::Internal(e.to_string()))?;
-    let inspection_id = registry.store().insert_inspection(region, at, "demo-seed", &body, &audit).await?;
+    let inspection_id = registry.store().insert_inspection(region, at, "demo-seed", &body, vec![], &audit).await?;
 
     let offence = category.usual_offence();
     let age = (now - at).num_days();

@@ -69,6 +69,14 @@ pub async fn evidence_package(
                 "inspection.json".into(),
                 pretty(&serde_json::to_value(&i).map_err(|e| AppError::Internal(e.to_string()))?)?,
             ));
+            for p in registry.store().inspection_photos(*iid).await? {
+                let ext = match p.bytes.get(..3) {
+                    Some([0xFF, 0xD8, 0xFF]) => "jpg",
+                    Some([0x89, b'P', b'N']) => "png",
+                    _ => "img",
+                };
+                files.push((format!("photos/worker-{}.{ext}", p.worker), p.bytes));
+            }
         }
         CaseSource::Lead { lead } => {
             if let Some(detail) = registry.store().lead(*lead).await? {

@@ -21,6 +21,7 @@ use certguard_casework::uscc::Uscc;
 use certguard_store::{AuditRecord, CaseRecord};
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 use std::collections::BTreeMap;
 
 /// Workers one inspection records.
@@ -43,9 +44,31 @@ pub struct InspectedWorker {
     pub item: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
-    /// SHA-256 of the certificate photo the inspector attached.
+    /// SHA-256 of a certificate photo kept elsewhere (when the photo itself is not sent).
     #[serde(default)]
     pub photo_sha256: Option<String>,
+    /// The certificate photo (JPEG or PNG, at most 5 MiB), base64 in the API.
+    #[serde(default, skip_serializing)]
+    pub photo_base64: Option<String>,
+    /// The photo's bytes, from an upload form.
+    #[serde(skip)]
+    pub photo: Option<Vec<u8>>,
+}
+
+/// Bytes of one certificate photo attached to an inspection.
+pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
+/// Pixels of one such photo (decoded once to check that it is an image).
+const MAX_PHOTO_PIXELS: u64 = 25_000_000;
+
+/// Checks an attached photo: within the byte cap, and an image that decodes within the pixel cap (never a
+/// file of another kind kept as evidence). Returns its SHA-256.
+fn check_photo(worker: usize, bytes: &[u8]) -> Result<String, AppError> {
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(AppError::invalid("photo", format!("worker {worker}: the photo is larger than 5 MiB")));
+    }
+    certguard_credential::qr::load_grey_within(bytes, MAX_PHOTO_PIXELS)
+        .map_err(|e| AppError::invalid("photo", format!("worker {worker}: not a usable photo ({e})")))?;
+    Ok(hex::encode(sha2::Sha256::digest(bytes)))
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -156,6 +179,38 @@ pub async fn record_inspection(
     if new.workers.is_empty() || new.workers.len() > MAX_INSPECTED_WORKERS {
         return Err(AppError::invalid("workers", format!("1 to {MAX_INSPECTED_WORKERS} workers per inspection")));
     }
+    // Photos first: a bad one refuses the inspection before anything is judged or stored.
+    let mut photos = Vec::new();
+    let mut photo_hash: Vec<Option<String>> = Vec::with_capacity(new.workers.len());
+    for (i, w) in new.workers.iter().enumerate() {
+        let bytes = match (&w.photo, &w.photo_base64) {
+            (Some(b), _) if !b.is_empty() => Some(b.clone()),
+            (_, Some(b64)) if !b64.is_empty() => {
+                if b64.len() > MAX_PHOTO_BYTES / 3 * 4 + 4 {
+                    return Err(AppError::invalid(
+                        "photo",
+                        format!("worker {}: the photo is larger than 5 MiB", i + 1),
+                    ));
+                }
+                use base64::Engine;
+                Some(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(b64.trim())
+                        .map_err(|_| AppError::invalid("photo_base64", format!("worker {}: not base64", i + 1)))?,
+                )
+            }
+            _ => None,
+        };
+        match bytes {
+            Some(b) => {
+                let sha256 = check_photo(i + 1, &b)?;
+                photo_hash.push(Some(sha256.clone()));
+                photos.push(certguard_store::InspectionPhoto { worker: i as i64 + 1, sha256, bytes: b });
+            }
+            None => photo_hash
+                .push(w.photo_sha256.clone().filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))),
+        }
+    }
     let rows: Vec<RosterRow> = new
         .workers
         .iter()
@@ -180,8 +235,8 @@ pub async fn record_inspection(
     run.judge(rows, |w, _| results.push(w.clone())).await?;
     let findings = results
         .iter()
-        .zip(&new.workers)
-        .filter_map(|(r, w)| {
+        .zip(new.workers.iter().zip(&photo_hash))
+        .filter_map(|(r, (w, photo_sha256))| {
             let category = FindingCategory::of_result(r.outcome.result)?;
             Some(Finding {
                 worker: r.name.clone(),
@@ -190,10 +245,7 @@ pub async fn record_inspection(
                 result: r.outcome.result,
                 reason: r.outcome.reason.clone(),
                 note: w.note.clone(),
-                photo_sha256: w
-                    .photo_sha256
-                    .clone()
-                    .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit())),
+                photo_sha256: photo_sha256.clone(),
             })
         })
         .collect();
@@ -227,8 +279,10 @@ pub async fn record_inspection(
         ),
         client: None,
     };
-    inspection.id =
-        registry.store().insert_inspection(&region, inspection.at, grant.actor(), &json(&inspection)?, &audit).await?;
+    inspection.id = registry
+        .store()
+        .insert_inspection(&region, inspection.at, grant.actor(), &json(&inspection)?, photos, &audit)
+        .await?;
     Ok(inspection)
 }
 

@@ -7,10 +7,20 @@ use chrono::{TimeZone, Utc};
 
 pub async fn story(store: &dyn Store) {
     let at = Utc.with_ymd_and_hms(2026, 3, 5, 2, 0, 0).unwrap();
+    let photo = InspectionPhoto { worker: 1, sha256: "ab".repeat(32), bytes: vec![0xFF, 0xD8, 0xFF, 0, 1, 2] };
     let i = store
-        .insert_inspection("320582", at, "inspector", r#"{"unit":"张家港某厂"}"#, &audit("inspection.record"))
+        .insert_inspection(
+            "320582",
+            at,
+            "inspector",
+            r#"{"unit":"张家港某厂"}"#,
+            vec![photo.clone()],
+            &audit("inspection.record"),
+        )
         .await
         .unwrap();
+    assert_eq!(store.inspection_photos(i).await.unwrap(), vec![photo]);
+    assert!(store.inspection_photos(i + 1000).await.unwrap().is_empty());
     let got = store.inspection(i).await.unwrap().unwrap();
     assert_eq!((got.region.as_str(), got.at, got.body.as_str()), ("320582", at, r#"{"unit":"张家港某厂"}"#));
     assert!(store.inspection(i + 1000).await.unwrap().is_none());

@@ -28,7 +28,8 @@ fn schemas() -> Value {
             "inspectors": {"type": "array", "items": s, "maxItems": 10},
             "workers": {"type": "array", "minItems": 1, "maxItems": 500, "items": {"type": "object", "required": ["name"], "properties": {
                 "name": s, "number": s, "qr": {"type": "string", "description": "the certificate's QR text, if scanned"}, "item": s, "note": s,
-                "photo_sha256": {"type": "string", "description": "SHA-256 of the certificate photo kept as evidence"}}}}}},
+                "photo_sha256": {"type": "string", "description": "SHA-256 of a certificate photo kept elsewhere"},
+                "photo_base64": {"type": "string", "description": "the certificate photo (JPEG or PNG, at most 5 MiB; the whole request at most 32 MiB), checked as an image and kept with the inspection for the hand-over package"}}}}}},
         "Inspection": {"type": "object", "properties": {
             "id": {"type": "integer"}, "unit_name": s, "unit_uscc": s, "region": s, "place": s, "at": {"type": "string", "format": "date-time"},
             "inspectors": {"type": "array", "items": s}, "recorded_by": s, "workers_checked": {"type": "integer"},

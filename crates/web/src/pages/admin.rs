@@ -52,6 +52,7 @@ pub(crate) fn admin_nav(l: Lang, p: &Principal) -> Markup {
                 a.button.secondary href="/admin/inspect" { (l.t("现场检查", "Inspection")) }
             }
             @if p.case_worker().is_ok() {
+                a.button.secondary href="/admin/cases" { (l.t("案件", "Cases")) }
                 a.button.secondary href="/admin/campaign" { (l.t("专项行动数据", "Campaign figures")) }
             }
             @if p.roster_verifier().is_ok() {

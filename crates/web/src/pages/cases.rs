@@ -23,8 +23,10 @@ use certguard_app::cases::{
 use maud::{Markup, html};
 use serde::Deserialize;
 
-/// Largest inspection or case request.
+/// Largest case request.
 const BODY_MAX_BYTES: usize = 512 * 1024;
+/// Largest inspection (its certificate photos included).
+const INSPECTION_MAX_BYTES: usize = 32 * 1024 * 1024;
 
 fn grant(user: &certguard_access::Principal) -> Result<certguard_access::CaseGrant, ApiError> {
     Ok(user.case_worker().map_err(AppError::from)?)
@@ -250,7 +252,7 @@ pub async fn campaign_page(State(state): State<SharedState>, cx: AdminPage) -> R
 
 pub fn routes() -> Router<SharedState> {
     Router::new()
-        .route("/api/v1/inspections", post(api_record_inspection).layer(DefaultBodyLimit::max(BODY_MAX_BYTES)))
+        .route("/api/v1/inspections", post(api_record_inspection).layer(DefaultBodyLimit::max(INSPECTION_MAX_BYTES)))
         .route("/api/v1/inspections/{id}", get(api_inspection))
         .route("/api/v1/cases", post(api_open_case).get(api_cases).layer(DefaultBodyLimit::max(BODY_MAX_BYTES)))
         .route("/api/v1/cases/{id}", get(api_case))
@@ -258,7 +260,14 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/cases/{id}/steps", post(api_step).layer(DefaultBodyLimit::max(BODY_MAX_BYTES)))
         .route("/api/v1/campaign", get(api_campaign))
         .route("/admin/campaign", get(campaign_page))
-        .route("/admin/inspect", get(inspect_form).post(inspect_submit).layer(DefaultBodyLimit::max(BODY_MAX_BYTES)))
+        .route("/admin/cases", get(cases_page))
+        .route("/admin/cases/open", post(open_from_finding))
+        .route("/admin/cases/{id}", get(case_page))
+        .route("/admin/cases/{id}/step", post(case_step))
+        .route(
+            "/admin/inspect",
+            get(inspect_form).post(inspect_submit).layer(DefaultBodyLimit::max(INSPECTION_MAX_BYTES)),
+        )
 }
 
 /// Worker rows on the inspection form (more workers: another inspection, or the API).
@@ -280,7 +289,7 @@ fn inspect_page(
             (admin_nav(l, user))
             @if draft_clear { div data-draft-clear="inspection" {} }
             @if let Some(r) = result { (r) }
-            form.card method="post" action="/admin/inspect" data-draft="inspection" {
+            form.card method="post" action="/admin/inspect" enctype="multipart/form-data" data-draft="inspection" {
                 (csrf_input(f.csrf))
                 (text_field(l.t("被检查单位", "Unit inspected"), "unit_name", "", None, None, "text"))
                 (text_field(l.t("统一社会信用代码", "Unified social credit code"), "unit_uscc", "", None, Some(l.t("18位，可不填；不填时请填行政区划代码", "18 characters; optional if the region code is given")), "text"))
@@ -295,6 +304,9 @@ fn inspect_page(
                         (text_field(l.t("姓名", "Name"), &format!("w{k}_name"), "", None, None, "text"))
                         (text_field(l.t("证号", "Certificate number"), &format!("w{k}_number"), "", None, None, "text"))
                         (text_field(l.t("作业项目", "Operation item"), &format!("w{k}_item"), "", None, None, "text"))
+                        (text_field(l.t("二维码内容（扫码得到的 AQ1:…，可不填）", "QR text (AQ1:… from a scan, optional)"), &format!("w{k}_qr"), "", None, None, "text"))
+                        label for={ "f-w" (k) "_photo" } { (l.t("证书照片（可不填）", "Photo of the certificate (optional)")) }
+                        input type="file" id={ "f-w" (k) "_photo" } name={ "w" (k) "_photo" } accept="image/jpeg,image/png" capture="environment";
                     }
                 }
                 div.actions { button type="submit" { (l.t("提交检查记录", "Submit the inspection")) } }
@@ -319,7 +331,7 @@ pub async fn inspect_form(cx: AdminPage) -> Response {
 pub async fn inspect_submit(
     State(state): State<SharedState>,
     cx: AdminPage,
-    axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
+    multipart: axum::extract::Multipart,
 ) -> Response {
     let (user, l) = (&cx.user, cx.lang);
     let f = cx.frame("/admin/inspect");
@@ -329,13 +341,26 @@ pub async fn inspect_submit(
             l.t("只有执法检查人员和管理员可以记录检查。", "Only inspectors and administrators record inspections."),
         );
     };
-    if !crate::security::csrf_ok(&cx.csrf, form.get("csrf").map_or("", String::as_str)) {
+    let fail = |status: StatusCode, msg: String| {
+        let r = html! { div.verdict.bad role="alert" { span.icon aria-hidden="true" { "✖" } span { (msg) } } };
+        (status, inspect_page(&f, user, Some(r), false)).into_response()
+    };
+    let parts = match crate::upload::read_form(multipart).await {
+        Ok(p) => p,
+        Err(crate::upload::UploadError::TooLarge) => {
+            return fail(StatusCode::PAYLOAD_TOO_LARGE, l.t("照片过大", "The photos are too large").into());
+        }
+        Err(crate::upload::UploadError::Malformed(e)) => return fail(StatusCode::BAD_REQUEST, e),
+    };
+    if !crate::security::csrf_ok(&cx.csrf, &crate::upload::text(&parts, "csrf")) {
         return (
             StatusCode::FORBIDDEN,
             page(&f, l.t("表单已过期", "Form expired"), crate::pages::public::expired_form(l)),
         )
             .into_response();
     }
+    let form: std::collections::HashMap<String, String> =
+        parts.keys().filter(|k| !k.ends_with("_photo")).map(|k| (k.clone(), crate::upload::text(&parts, k))).collect();
     let get = |k: &str| form.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     let workers: Vec<certguard_app::cases::InspectedWorker> = (1..=FORM_WORKERS)
         .filter_map(|k| {
@@ -343,10 +368,12 @@ pub async fn inspect_submit(
             Some(certguard_app::cases::InspectedWorker {
                 name,
                 number: get(&format!("w{k}_number")),
-                qr: None,
+                qr: get(&format!("w{k}_qr")),
                 item: get(&format!("w{k}_item")),
                 note: None,
                 photo_sha256: None,
+                photo_base64: None,
+                photo: parts.get(&format!("w{k}_photo")).map(|p| p.bytes.clone()).filter(|b| !b.is_empty()),
             })
         })
         .collect();
@@ -375,7 +402,14 @@ pub async fn inspect_submit(
                             td { (fi.worker) } td { (fi.number) } td { (l.t(fi.category.zh(), fi.category.en())) } td { (fi.reason) }
                         } } }
                     } }
-                    p.hint { (l.t("立案：POST /api/v1/cases，来源为本次检查的问题序号。", "To open a case: POST /api/v1/cases with this inspection's finding index.")) }
+                    div.actions { @for (k, fi) in i.findings.iter().enumerate() {
+                        form method="post" action="/admin/cases/open" {
+                            (crate::pages::layout::csrf_input(f.csrf))
+                            input type="hidden" name="inspection" value=(i.id);
+                            input type="hidden" name="index" value=(k);
+                            button type="submit" { (l.t("立案：", "Open a case: ")) (fi.worker) }
+                        }
+                    } }
                 }
             };
             inspect_page(&f, user, Some(r), true).into_response()
@@ -386,6 +420,238 @@ pub async fn inspect_submit(
             let r = html! { div.verdict.bad role="alert" { span.icon aria-hidden="true" { "✖" } span { (e.to_string()) } } };
             (status, inspect_page(&f, user, Some(r), false)).into_response()
         }
+        Err(e) => app_error_page(&f, e),
+    }
+}
+
+fn state_tone(s: certguard_casework::case::CaseState) -> &'static str {
+    use certguard_casework::case::CaseState::*;
+    match s {
+        Closed => "ok",
+        Decided | Transferred => "warn",
+        Filed | Investigating => "bad",
+    }
+}
+
+pub async fn cases_page(State(state): State<SharedState>, cx: AdminPage) -> Response {
+    let (user, l) = (&cx.user, cx.lang);
+    let f = cx.frame("/admin/cases");
+    let Ok(g) = user.case_worker() else {
+        return forbidden(
+            &f,
+            l.t(
+                "只有执法检查人员、分析人员和管理员可以查看案件。",
+                "Only inspectors, analysts and administrators see cases.",
+            ),
+        );
+    };
+    let cases = match list_cases(&state.registry, &g, 200).await {
+        Ok(c) => c,
+        Err(e) => return app_error_page(&f, e),
+    };
+    let title = l.t("案件", "Cases");
+    let body = html! {
+        h1 { (title) }
+        (admin_nav(l, user))
+        div.table-wrap { table {
+            thead { tr {
+                th { (l.t("编号", "No.")) } th { (l.t("案由", "Case")) } th { (l.t("区划", "Region")) }
+                th { (l.t("状态", "State")) } th { (l.t("立案时间", "Opened")) } th { (l.t("罚款（元）", "Fine (yuan)")) }
+            } }
+            tbody { @for c in &cases { tr class=(state_tone(c.state)) {
+                td { a href={ "/admin/cases/" (c.id) } { (c.id) } } td { (c.title) } td { (c.region) }
+                td { (l.t(c.state.zh(), c.state.en())) } td { (c.opened_at.format("%Y-%m-%d")) }
+                td { @if let Some(p) = &c.penalty { (l.number(p.total_yuan)) } }
+            } } }
+        } }
+    };
+    page(&f, title, body).into_response()
+}
+
+fn case_detail(
+    f: &crate::pages::layout::Frame,
+    user: &certguard_access::Principal,
+    c: &Case,
+    error: Option<String>,
+) -> Markup {
+    use crate::pages::layout::csrf_input;
+    use certguard_casework::penalty::Offence;
+    let l = f.lang;
+    page(
+        f,
+        &c.title,
+        html! {
+            h1 { (l.t("案件 ", "Case ")) (c.id) "：" (c.title) }
+            (admin_nav(l, user))
+            @if let Some(e) = error { div.verdict.bad role="alert" { span.icon aria-hidden="true" { "✖" } span { (e) } } }
+            div class={ "verdict " (state_tone(c.state)) } role="status" { span { (l.t(c.state.zh(), c.state.en())) " · " (l.t(c.offence.zh(), c.offence.en())) } }
+            @if let Some(p) = &c.penalty {
+                p { (l.t("处罚：", "Penalty: ")) (l.number(p.total_yuan)) (l.t(" 元，依据 ", " yuan under ")) (p.article) }
+            }
+            h2 { (l.t("经过", "History")) }
+            ol.timeline { @for h in &c.history {
+                li { strong { (l.t(h.state.zh(), h.state.en())) } " " (h.at.format("%Y-%m-%d %H:%M")) " · " (h.actor) @if !h.note.is_empty() { " · " (h.note) } }
+            } }
+            @if c.state != certguard_casework::case::CaseState::Filed {
+                p { a.button.secondary href={ "/api/v1/cases/" (c.id) "/evidence" } { (l.t("下载移送材料（ZIP）", "Download the hand-over package (ZIP)")) } }
+            }
+            @if c.state != certguard_casework::case::CaseState::Closed {
+                h2 { (l.t("下一步", "Next step")) }
+                form.card method="post" action={ "/admin/cases/" (c.id) "/step" } {
+                    (csrf_input(f.csrf))
+                    input type="hidden" name="version" value=(c.version);
+                    label for="f-step" { (l.t("步骤", "Step")) }
+                    select id="f-step" name="step" {
+                        option value="investigate" { (l.t("开始调查", "Investigate")) }
+                        option value="decide" { (l.t("作出处罚决定", "Decide the penalty")) }
+                        option value="transfer" { (l.t("移送公安", "Transfer to the police")) }
+                        option value="close" { (l.t("结案", "Close")) }
+                    }
+                    label for="f-offence" { (l.t("违法行为（处罚决定）", "Offence (for a decision)")) }
+                    select id="f-offence" name="offence" {
+                        @for o in Offence::ALL { option value=(o.code()) selected[o == c.offence] { (l.t(o.zh(), o.en())) } }
+                    }
+                    label for="f-fine" { (l.t("罚款（元）", "Fine (yuan)")) }
+                    input type="number" id="f-fine" name="fine_yuan" min="0" step="1";
+                    label for="f-responsible" { (l.t("责任人员罚款（元，逗号分隔）", "Fines on responsible persons (yuan, comma-separated)")) }
+                    input type="text" id="f-responsible" name="responsible";
+                    label { input type="checkbox" name="warning" value="1" checked; " " (l.t("警告", "Warning")) }
+                    label { input type="checkbox" name="repeat" value="1"; " " (l.t("逾期未改正（第97条加重）", "Did not correct (art. 97 second tier)")) }
+                    label { input type="checkbox" name="stop_work" value="1"; " " (l.t("责令停产停业整顿", "Stop-work for rectification")) }
+                    label for="f-note" { (l.t("说明", "Note")) }
+                    textarea id="f-note" name="note" rows="3" maxlength="2000" {}
+                    div.actions { button type="submit" { (l.t("提交", "Submit")) } }
+                }
+            }
+        },
+    )
+}
+
+pub async fn case_page(State(state): State<SharedState>, cx: AdminPage, Path(id): Path<i64>) -> Response {
+    let f = cx.frame("/admin/cases");
+    let Ok(g) = cx.user.case_worker() else {
+        return forbidden(
+            &f,
+            f.lang.t(
+                "只有执法检查人员、分析人员和管理员可以查看案件。",
+                "Only inspectors, analysts and administrators see cases.",
+            ),
+        );
+    };
+    match get_case(&state.registry, &g, id).await {
+        Ok(c) => case_detail(&f, &cx.user, &c, None).into_response(),
+        Err(e) => app_error_page(&f, e),
+    }
+}
+
+pub async fn case_step(
+    State(state): State<SharedState>,
+    cx: AdminPage,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
+) -> Response {
+    let (user, l) = (&cx.user, cx.lang);
+    let f = cx.frame("/admin/cases");
+    let Ok(g) = user.case_worker() else {
+        return forbidden(
+            &f,
+            l.t(
+                "只有执法检查人员、分析人员和管理员可以查看案件。",
+                "Only inspectors, analysts and administrators see cases.",
+            ),
+        );
+    };
+    if !crate::security::csrf_ok(&cx.csrf, form.get("csrf").map_or("", String::as_str)) {
+        return (
+            StatusCode::FORBIDDEN,
+            page(&f, l.t("表单已过期", "Form expired"), crate::pages::public::expired_form(l)),
+        )
+            .into_response();
+    }
+    let field = |k: &str| form.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let step_code = field("step");
+    let Some(step_kind) = certguard_casework::case::Step::from_code(&step_code) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let decision = if step_kind == certguard_casework::case::Step::Decide {
+        let offence = certguard_casework::penalty::Offence::from_code(&field("offence"));
+        let fine = field("fine_yuan").parse::<u64>().ok();
+        let responsible: Result<Vec<u64>, _> = field("responsible")
+            .split([',', '，'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::parse::<u64>)
+            .collect();
+        match (offence, fine, responsible) {
+            (Some(offence), Some(fine_yuan), Ok(responsible_person_fines)) => {
+                Some(certguard_casework::penalty::PenaltyDecision {
+                    offence,
+                    repeat: form.contains_key("repeat"),
+                    fine_yuan,
+                    responsible_person_fines,
+                    warning: form.contains_key("warning"),
+                    stop_work: form.contains_key("stop_work"),
+                })
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let req =
+        StepRequest { step: step_kind, version: field("version").parse().ok(), note: Some(field("note")), decision };
+    match step(&state.registry, &g, id, req).await {
+        Ok(_) => axum::response::Redirect::to(&format!("/admin/cases/{id}")).into_response(),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_) | AppError::Denied(_))) => {
+            let status = match &e {
+                AppError::Denied(_) => StatusCode::FORBIDDEN,
+                AppError::Conflict(_) => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            match get_case(&state.registry, &g, id).await {
+                Ok(c) => (status, case_detail(&f, user, &c, Some(e.to_string()))).into_response(),
+                Err(e) => app_error_page(&f, e),
+            }
+        }
+        Err(e) => app_error_page(&f, e),
+    }
+}
+
+/// Opens a case from a finding of the inspection just recorded (the button on its page).
+pub async fn open_from_finding(
+    State(state): State<SharedState>,
+    cx: AdminPage,
+    axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
+) -> Response {
+    let f = cx.frame("/admin/cases");
+    let l = f.lang;
+    let Ok(g) = cx.user.case_worker() else {
+        return forbidden(
+            &f,
+            l.t("只有执法检查人员和管理员可以立案。", "Only inspectors and administrators open cases."),
+        );
+    };
+    if !crate::security::csrf_ok(&cx.csrf, form.get("csrf").map_or("", String::as_str)) {
+        return (
+            StatusCode::FORBIDDEN,
+            page(&f, l.t("表单已过期", "Form expired"), crate::pages::public::expired_form(l)),
+        )
+            .into_response();
+    }
+    let (Some(inspection), Some(index)) =
+        (form.get("inspection").and_then(|v| v.parse().ok()), form.get("index").and_then(|v| v.parse().ok()))
+    else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let open = OpenCase {
+        source: certguard_app::cases::CaseSource::Finding { inspection, index },
+        title: None,
+        offence: None,
+        region: None,
+        note: None,
+    };
+    match open_case(&state.registry, &g, open).await {
+        Ok(c) => axum::response::Redirect::to(&format!("/admin/cases/{}", c.id)).into_response(),
         Err(e) => app_error_page(&f, e),
     }
 }
