@@ -182,6 +182,107 @@ pub async fn reviews(
     registry: &Registry,
     _reviewer: &certguard_access::ExamReviewerGrant,
 ) -> Result<std::collections::HashMap<String, Review>, AppError> {
+    latest_reviews(registry).await
+}
+
+/// Every decision on one session, newest first.
+async fn session_reviews(registry: &Registry, session_key: &str) -> Result<Vec<Review>, AppError> {
+    let records = registry
+        .store()
+        .audit_log(&certguard_store::AuditQuery {
+            action_prefix: Some("exam.review.".into()),
+            limit: 10_000,
+            ..certguard_store::AuditQuery::default()
+        })
+        .await?;
+    Ok(records
+        .into_iter()
+        .filter(|r| r.target == session_key)
+        .map(|r| Review {
+            decision: r.action.trim_start_matches("exam.review.").to_string(),
+            reason: r.detail,
+            actor: r.actor,
+            at: r.at,
+        })
+        .collect())
+}
+
+/// The candidate (as the exam centre names them) and exam of a stored session.
+async fn session_candidate(registry: &Registry, session_key: &str) -> Result<Option<(String, String)>, AppError> {
+    let (centre, session) = split_session_key(session_key)?;
+    for line in registry.store().exam_session_lines(centre, session, MAX_TIMELINE_EVENTS).await? {
+        if let Ok(e) = parse_line(line.as_bytes())
+            && let certguard_exam::Body::SessionStart { candidate, exam, .. } = e.body
+        {
+            return Ok(Some((candidate, exam)));
+        }
+    }
+    Ok(None)
+}
+
+/// The session of `candidate` (the exam centre's candidate id) whose latest review confirmed cheating, if any:
+/// such a candidate's certificate is not issued.
+pub async fn confirmed_cheating(registry: &Registry, candidate: &str) -> Result<Option<(String, Review)>, AppError> {
+    for (key, review) in latest_reviews(registry).await? {
+        if review.decision == "confirmed"
+            && let Some((c, _)) = session_candidate(registry, &key).await?
+            && c == candidate
+        {
+            return Ok(Some((key, review)));
+        }
+    }
+    Ok(None)
+}
+
+/// The evidence of a session confirmed as cheating, as a JSON file casework attaches: the analysis of the
+/// session (findings with their reasons), every review decision, and the events exactly as the terminals sent
+/// them with their SHA-256. Refused for a session not (or no longer) confirmed.
+pub async fn evidence(
+    registry: &Registry,
+    reviewer: &certguard_access::ExamReviewerGrant,
+    session_key: &str,
+) -> Result<Vec<u8>, AppError> {
+    use sha2::Digest;
+    let (centre, session) = split_session_key(session_key)?;
+    let decisions = session_reviews(registry, session_key).await?;
+    if decisions.first().is_none_or(|r| r.decision != "confirmed") {
+        return Err(AppError::invalid("session", "only a session confirmed as cheating has evidence to export"));
+    }
+    let lines = registry.store().exam_session_lines(centre, session, MAX_TIMELINE_EVENTS).await?;
+    let mut events = String::new();
+    for l in &lines {
+        events.push_str(l);
+        events.push('\n');
+    }
+    let analysis = analyze_stored(registry, &Options::default()).await?;
+    let report = analysis.sessions.into_iter().find(|r| r.session == session_key);
+    let body = serde_json::json!({
+        "format": "certguard exam evidence v1",
+        "session": session_key,
+        "exported_by": reviewer.actor(),
+        "exported_at": registry.clock().now(),
+        "report": report,
+        "reviews": decisions,
+        "events_sha256": hex::encode(sha2::Sha256::digest(events.as_bytes())),
+        "events": events,
+    });
+    let out = serde_json::to_vec_pretty(&body).map_err(|e| AppError::Internal(e.to_string()))?;
+    registry
+        .store()
+        .append_audit(&certguard_store::AuditRecord {
+            at: registry.clock().now(),
+            actor: reviewer.actor().to_string(),
+            action: "exam.evidence".into(),
+            target: session_key.to_string(),
+            detail: format!("{} events", lines.len()),
+            client: None,
+        })
+        .await?;
+    Ok(out)
+}
+
+/// The latest decision on each reviewed session (for any caller inside the application).
+async fn latest_reviews(registry: &Registry) -> Result<std::collections::HashMap<String, Review>, AppError> {
     let records = registry
         .store()
         .audit_log(&certguard_store::AuditQuery {

@@ -166,6 +166,10 @@ pub struct IssueRequest {
     pub first_issued: Option<String>,
     pub valid_from: String,
     pub authority: String,
+    /// The candidate as the exam centre named them: an exam session of theirs confirmed as cheating bars the
+    /// certificate.
+    #[serde(default)]
+    pub exam_candidate: Option<String>,
 }
 
 fn invalid(field: &str, reason: impl Into<String>) -> ApiError {
@@ -218,8 +222,19 @@ pub async fn issue(
     Extension(ClientAddr(ip)): Extension<ClientAddr>,
     payload: Result<Json<IssueRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let new = new_certificate(body(payload)?)?;
+    let request = body(payload)?;
+    let candidate = request.exam_candidate.clone().filter(|c| !c.trim().is_empty());
+    let new = new_certificate(request)?;
     let grant = user.issuer_for(&new.authority).map_err(AppError::from)?;
+    if let Some(c) = candidate
+        && let Some((session, review)) = certguard_app::exam::confirmed_cheating(&state.registry, c.trim()).await?
+    {
+        return Err(AppError::Conflict(format!(
+            "考试作弊已确认（{session}，{}）：不予发证 (cheating confirmed in exam session {session}: no certificate)",
+            review.reason
+        ))
+        .into());
+    }
     let cert = state.registry.issue(&grant, new, Some(&ip.to_string())).await?;
     let stored =
         state.registry.store().certificate(&cert.serial).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;

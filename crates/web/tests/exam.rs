@@ -117,6 +117,56 @@ async fn inspectors_review_flagged_sessions_with_their_timeline() {
         .unwrap();
     assert_eq!((audit.len(), audit[0].actor.as_str(), audit[0].target.as_str()), (1, "inspector", id.as_str()));
 
+    // The confirmed session's evidence, for the case file: its events exactly as sent, with their hash.
+    assert!(page.contains("/admin/exam/evidence?id="), "{page}");
+    let res = c.get(app.url(&format!("/admin/exam/evidence?id={link}"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let evidence: Value = res.json().await.unwrap();
+    let events = evidence["events"].as_str().unwrap();
+    assert_eq!(
+        evidence["events_sha256"].as_str(),
+        Some(certguard_casework::receipt::sha256_hex(events.as_bytes()).as_str())
+    );
+    assert_eq!(evidence["report"]["session"].as_str(), Some(id.as_str()));
+    assert!(evidence["report"]["flagged"].as_bool().unwrap());
+    assert_eq!(evidence["reviews"][0]["decision"], "confirmed");
+    // The candidate's certificate is refused; another candidate's is issued.
+    let candidate = evidence["report"]["candidate"].as_str().unwrap().to_string();
+    let issue = |id_number: &str, name: &str, candidate: &str| {
+        serde_json::json!({"name": name, "id_number": id_number, "category": "2", "item": "2.1",
+            "valid_from": "2024-06-01", "authority": "CN-320500", "exam_candidate": candidate})
+    };
+    let clerk = app.token("clerk").await;
+    let res = client()
+        .post(app.url("/api/v1/certificates"))
+        .bearer_auth(&clerk)
+        .json(&issue("11010519491231002X", "王芳", &candidate))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains("作弊"));
+    let res = client()
+        .post(app.url("/api/v1/certificates"))
+        .bearer_auth(&clerk)
+        .json(&issue("11010519491231002X", "王芳", "someone-else"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    // Cleared on a second look: no evidence to export any more, and the candidate may be certified.
+    let res = c.post(app.url("/admin/exam/review")).form(&form("cleared", "复核后排除", &csrf)).send().await.unwrap();
+    assert!(res.status().is_success() || res.status().is_redirection());
+    assert_eq!(c.get(app.url(&format!("/admin/exam/evidence?id={link}"))).send().await.unwrap().status(), 422);
+    let res = client()
+        .post(app.url("/api/v1/certificates"))
+        .bearer_auth(&clerk)
+        .json(&issue("440524188001010014", "李强", &candidate))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+
     // Analysts and employers do not review exams.
     for user in ["analyst", "employer"] {
         let c = app.login(user).await;

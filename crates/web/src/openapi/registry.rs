@@ -46,7 +46,8 @@ fn schemas() -> Value {
             "id_number": {"type": "string"}, "sex": {"type": "string", "enum": ["male", "female", "男", "女"]},
             "category": {"type": "string", "example": "2"}, "item": {"type": "string", "example": "2.1"},
             "personnel_type": {"type": "string"}, "industry": {"type": "string"}, "number": {"type": "string"},
-            "first_issued": date, "valid_from": date, "authority": {"type": "string", "example": "CN-320500"}}},
+            "first_issued": date, "valid_from": date, "authority": {"type": "string", "example": "CN-320500"},
+            "exam_candidate": {"type": "string", "description": "the candidate as the exam centre named them: a session of theirs confirmed as cheating refuses the certificate (409)"}}},
         "Command": {"type": "object", "required": ["op"], "description": "One registry operation.", "oneOf": [
             {"properties": {"op": {"const": "record_review"}, "date": date, "passed": {"type": "boolean"}}, "required": ["op", "date", "passed"]},
             {"properties": {"op": {"const": "extend_review_interval"}}},

@@ -288,6 +288,12 @@ pub async fn session(State(state): State<SharedState>, cx: AdminPage, Query(p): 
         p.hint { (l.t("时间为考试终端时钟，自会话开始计（分钟）。", "Terminal clock, minutes from the session's start.")) }
         @if let Some(d) = decision {
             p { (l.t("最近决定：", "Latest decision: ")) (d.decision) "（" (d.reason) "）" " — " (d.actor) " " (d.at.format("%Y-%m-%d %H:%M")) }
+            @if d.decision == "confirmed" {
+                p {
+                    a.button.secondary href={ "/admin/exam/evidence?id=" (urlencode(&p.id)) } { (l.t("导出证据（供案件附卷）", "Export the evidence (for a case file)")) }
+                    " " (l.t("该考生的证书将不予签发（签发时提供考生编号）。", "This candidate's certificate is refused (when issued with the candidate id)."))
+                }
+            }
         }
         h2 { (l.t("审查决定", "Decision")) }
         form.card method="post" action="/admin/exam/review" {
@@ -342,10 +348,43 @@ pub async fn post_review(
     }
 }
 
+#[derive(Deserialize)]
+pub struct EvidenceQuery {
+    id: String,
+}
+
+/// `GET /admin/exam/evidence?id=centre:session`: the evidence file of a session confirmed as cheating.
+pub async fn evidence(State(state): State<SharedState>, cx: AdminPage, Query(q): Query<EvidenceQuery>) -> Response {
+    let f = cx.frame("/admin/exam");
+    let reviewer = match reviewer_or_forbidden(&f, &cx.user) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    match certguard_app::exam::evidence(&state.registry, &reviewer, &q.id).await {
+        Ok(bytes) => {
+            let name: String =
+                q.id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, "application/json".to_string()),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"exam-evidence-{name}.json\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => error_page(&f, e),
+    }
+}
+
 pub fn routes() -> Router<SharedState> {
     Router::new()
         .route("/api/v1/exam/events", post(api_events).layer(DefaultBodyLimit::max(EVENTS_MAX_BYTES)))
         .route("/admin/exam", get(list))
         .route("/admin/exam/session", get(session))
         .route("/admin/exam/review", post(post_review))
+        .route("/admin/exam/evidence", get(evidence))
 }
