@@ -89,6 +89,13 @@ async fn from_an_inspection_to_a_decided_case_within_the_law() {
     let (status, e) = call(&app, &suzhou, "POST", "/api/v1/inspections", Some(bad)).await;
     assert_eq!(status, 422, "{e}");
     assert!(e.to_string().contains("photo"), "{e}");
+    // Each photo is decoded to be checked: one inspection keeps at most 20.
+    let mut many = inspection(SUZHOU_UNIT);
+    many["workers"] =
+        json!((0..21).map(|k| json!({"name": format!("工人{k}"), "photo_base64": photo_base64()})).collect::<Vec<_>>());
+    let (status, e) = call(&app, &suzhou, "POST", "/api/v1/inspections", Some(many)).await;
+    assert_eq!(status, 422, "{e}");
+    assert!(e.to_string().contains("at most 20 photos"), "{e}");
 
     // A Suzhou inspector cannot record or touch Beijing.
     let (status, _) = call(&app, &suzhou, "POST", "/api/v1/inspections", Some(inspection(BEIJING_UNIT))).await;

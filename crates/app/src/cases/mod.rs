@@ -59,6 +59,9 @@ pub struct InspectedWorker {
 pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
 /// Pixels of one such photo (decoded once to check that it is an image).
 const MAX_PHOTO_PIXELS: u64 = 25_000_000;
+/// Photos one inspection keeps: each is decoded to be checked, so a request of many small files that inflate
+/// to large images must not buy minutes of work.
+pub const MAX_PHOTOS: usize = 20;
 
 /// Checks an attached photo: within the byte cap, and an image that decodes within the pixel cap (never a
 /// file of another kind kept as evidence). Returns its SHA-256.
@@ -203,7 +206,13 @@ pub async fn record_inspection(
         };
         match bytes {
             Some(b) => {
-                let sha256 = check_photo(i + 1, &b)?;
+                if photos.len() == MAX_PHOTOS {
+                    return Err(AppError::invalid("photo", format!("at most {MAX_PHOTOS} photos per inspection")));
+                }
+                // Decoding is CPU work: off the async workers.
+                let (b, sha256) = tokio::task::spawn_blocking(move || check_photo(i + 1, &b).map(|h| (b, h)))
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))??;
                 photo_hash.push(Some(sha256.clone()));
                 photos.push(certguard_store::InspectionPhoto { worker: i as i64 + 1, sha256, bytes: b });
             }

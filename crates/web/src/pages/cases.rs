@@ -28,6 +28,30 @@ const BODY_MAX_BYTES: usize = 512 * 1024;
 /// Largest inspection (its certificate photos included).
 const INSPECTION_MAX_BYTES: usize = 32 * 1024 * 1024;
 
+/// The page that answers a form whose CSRF token is missing or stale.
+fn form_expired(f: &crate::pages::layout::Frame) -> Response {
+    let l = f.lang;
+    (StatusCode::FORBIDDEN, page(f, l.t("表单已过期", "Form expired"), crate::pages::public::expired_form(l)))
+        .into_response()
+}
+
+/// The caller's casework grant, or the page that refuses them.
+#[allow(clippy::result_large_err)]
+fn case_grant(
+    f: &crate::pages::layout::Frame,
+    user: &certguard_access::Principal,
+) -> Result<certguard_access::CaseGrant, Response> {
+    user.case_worker().map_err(|_| {
+        forbidden(
+            f,
+            f.lang.t(
+                "只有执法检查人员、分析人员和管理员可以查看案件。",
+                "Only inspectors, analysts and administrators see cases.",
+            ),
+        )
+    })
+}
+
 fn grant(user: &certguard_access::Principal) -> Result<certguard_access::CaseGrant, ApiError> {
     Ok(user.case_worker().map_err(AppError::from)?)
 }
@@ -353,11 +377,7 @@ pub async fn inspect_submit(
         Err(crate::upload::UploadError::Malformed(e)) => return fail(StatusCode::BAD_REQUEST, e),
     };
     if !crate::security::csrf_ok(&cx.csrf, &crate::upload::text(&parts, "csrf")) {
-        return (
-            StatusCode::FORBIDDEN,
-            page(&f, l.t("表单已过期", "Form expired"), crate::pages::public::expired_form(l)),
-        )
-            .into_response();
+        return form_expired(&f);
     }
     let form: std::collections::HashMap<String, String> =
         parts.keys().filter(|k| !k.ends_with("_photo")).map(|k| (k.clone(), crate::upload::text(&parts, k))).collect();
@@ -436,14 +456,9 @@ fn state_tone(s: certguard_casework::case::CaseState) -> &'static str {
 pub async fn cases_page(State(state): State<SharedState>, cx: AdminPage) -> Response {
     let (user, l) = (&cx.user, cx.lang);
     let f = cx.frame("/admin/cases");
-    let Ok(g) = user.case_worker() else {
-        return forbidden(
-            &f,
-            l.t(
-                "只有执法检查人员、分析人员和管理员可以查看案件。",
-                "Only inspectors, analysts and administrators see cases.",
-            ),
-        );
+    let g = match case_grant(&f, user) {
+        Ok(g) => g,
+        Err(r) => return r,
     };
     let cases = match list_cases(&state.registry, &g, 200).await {
         Ok(c) => c,
@@ -550,23 +565,14 @@ pub async fn case_step(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
 ) -> Response {
-    let (user, l) = (&cx.user, cx.lang);
+    let user = &cx.user;
     let f = cx.frame("/admin/cases");
-    let Ok(g) = user.case_worker() else {
-        return forbidden(
-            &f,
-            l.t(
-                "只有执法检查人员、分析人员和管理员可以查看案件。",
-                "Only inspectors, analysts and administrators see cases.",
-            ),
-        );
+    let g = match case_grant(&f, user) {
+        Ok(g) => g,
+        Err(r) => return r,
     };
     if !crate::security::csrf_ok(&cx.csrf, form.get("csrf").map_or("", String::as_str)) {
-        return (
-            StatusCode::FORBIDDEN,
-            page(&f, l.t("表单已过期", "Form expired"), crate::pages::public::expired_form(l)),
-        )
-            .into_response();
+        return form_expired(&f);
     }
     let field = |k: &str| form.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let step_code = field("step");
@@ -632,11 +638,7 @@ pub async fn open_from_finding(
         );
     };
     if !crate::security::csrf_ok(&cx.csrf, form.get("csrf").map_or("", String::as_str)) {
-        return (
-            StatusCode::FORBIDDEN,
-            page(&f, l.t("表单已过期", "Form expired"), crate::pages::public::expired_form(l)),
-        )
-            .into_response();
+        return form_expired(&f);
     }
     let (Some(inspection), Some(index)) =
         (form.get("inspection").and_then(|v| v.parse().ok()), form.get("index").and_then(|v| v.parse().ok()))
