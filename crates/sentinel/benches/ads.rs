@@ -4,6 +4,7 @@
 use std::hint::black_box;
 
 use certguard_sentinel::ads::AdScanner;
+use certguard_sentinel::normalize::normalize;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn corpus(target_bytes: usize) -> Vec<String> {
@@ -34,6 +35,10 @@ fn bench(c: &mut Criterion) {
         let mut g = c.benchmark_group(format!("ads_{size}"));
         g.throughput(Throughput::Bytes(bytes as u64));
         g.bench_function("scan", |b| b.iter(|| texts.iter().filter(|t| s.scan(black_box(t)).flagged).count()));
+        // The parts of a scan, to see where its time goes.
+        g.bench_function("normalize", |b| {
+            b.iter(|| texts.iter().map(|t| normalize(black_box(t)).text.len()).sum::<usize>())
+        });
         g.bench_function("bare_aho_corasick", |b| {
             b.iter(|| texts.iter().map(|t| s.count_raw_matches(black_box(t))).sum::<usize>())
         });

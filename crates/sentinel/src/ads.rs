@@ -11,11 +11,21 @@
 //! Spans are character offsets into the original text.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use crate::ad_model::{AdModel, TrainOptions, features, grams};
+
+/// Why a text whose rules fired is not flagged; the index is its finding bit for the model.
+const SUPPRESSIONS: [&str; 5] = [
+    "a platform or group rule",
+    "a warning, news or a victim's account",
+    "a question about such offers",
+    "an official notice",
+    "the offer is quoted",
+];
 use crate::normalize::{Normalized, normalize};
 
 const LEXICON: &str = include_str!("../data/ads_lexicon.toml");
@@ -97,6 +107,8 @@ pub enum Rule {
     VerifiableFake,
     /// A certificate delivered in days or hours, outside any training or exam context.
     FastCertificate,
+    /// No rule fired, but the statistical model is confident the text is an offer (its runs are listed).
+    Model,
 }
 
 impl Rule {
@@ -118,6 +130,7 @@ impl Rule {
             Rule::FastCertificate => {
                 "数日/数小时出证并留有联系方式或价格 (a certificate in days or hours, with a contact or price)"
             }
+            Rule::Model => "统计模型判定为售卖证书的广告 (the statistical model: worded like offers of certificates)",
         }
     }
 }
@@ -204,7 +217,7 @@ pub struct Price {
 }
 
 /// The verdict on one text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AdScan {
     /// Sum of points (ranks flagged texts; the rules decide whether a text is flagged).
     pub score: i32,
@@ -223,6 +236,98 @@ pub struct AdScan {
     pub certificates: Vec<String>,
     /// Prices.
     pub prices: Vec<Price>,
+    /// The model's log-odds that the text is an offer (absent when judged by the rules alone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_score: Option<f32>,
+    /// When the model decided (flagged a text no rule caught, or cleared one): the runs that weighed most.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub model_grams: Vec<ModelGram>,
+}
+
+/// A run of characters that weighed in the model's verdict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelGram {
+    /// The original text of the run.
+    pub text: String,
+    /// `[start, end)` character offsets into the original text.
+    pub span: [usize; 2],
+    /// Its weight (log-odds) in the direction of the verdict.
+    pub weight: f32,
+}
+
+impl AdScan {
+    /// What the scanner found, as bits for the model: each concept found (bits 0-15) or negated (16-31), each
+    /// rule that fired (32-39), contact kinds (40-44), a price (45), why a text was suppressed (46-50).
+    fn tags(&self) -> u64 {
+        let mut t = 0u64;
+        for p in &self.phrases {
+            t |= 1 << (p.kind as u32 + if p.negated { 16 } else { 0 });
+        }
+        for r in &self.rules {
+            t |= 1 << (32 + r.rule as u32);
+        }
+        for c in &self.contacts {
+            t |= 1 << (40 + c.kind as u32);
+        }
+        if !self.prices.is_empty() {
+            t |= 1 << 45;
+        }
+        if let Some(i) = self.suppressed.and_then(|s| SUPPRESSIONS.iter().position(|x| *x == s)) {
+            t |= 1 << (46 + i);
+        }
+        t
+    }
+}
+
+/// Log-odds at and above which the model flags a text no rule caught.
+pub const MODEL_FLAG_LOGIT: f32 = 1.5;
+/// Log-odds below which the model clears a text the rules flagged.
+pub const MODEL_CLEAR_LOGIT: f32 = -1.0;
+
+/// The labelled texts the shipped model learns from: the tuning files and the blind batches already measured
+/// (batch-5 and later stay out: they judge the model).
+pub const TRAINING_FILES: &[(&str, &str)] = &[
+    ("sentinel-tuning/ads.jsonl", include_str!("../../../testdata/sentinel-tuning/ads.jsonl")),
+    ("sentinel-tuning/ads-2.jsonl", include_str!("../../../testdata/sentinel-tuning/ads-2.jsonl")),
+    ("sentinel-tuning/ads-3.jsonl", include_str!("../../../testdata/sentinel-tuning/ads-3.jsonl")),
+    ("blind-sentinel/batch-1/ads.jsonl", include_str!("../../../testdata/blind-sentinel/batch-1/ads.jsonl")),
+    ("blind-sentinel/batch-2/ads.jsonl", include_str!("../../../testdata/blind-sentinel/batch-2/ads.jsonl")),
+    ("blind-sentinel/batch-3/ads.jsonl", include_str!("../../../testdata/blind-sentinel/batch-3/ads.jsonl")),
+    ("blind-sentinel/batch-4/ads.jsonl", include_str!("../../../testdata/blind-sentinel/batch-4/ads.jsonl")),
+];
+
+/// `(text, is_offer)` of a labelled JSON-lines file (`{"label": "positive"|"negative", "text": ...}`).
+pub fn labelled_texts(jsonl: &str) -> Vec<(String, bool)> {
+    #[derive(Deserialize)]
+    struct Row {
+        label: String,
+        text: String,
+    }
+    jsonl
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let r: Row = serde_json::from_str(l).expect("labelled ad line");
+            (r.text, r.label == "positive")
+        })
+        .collect()
+}
+
+/// Trains a model on labelled texts, with the rules' findings of `rules` as tags.
+pub fn train_model(rules: &AdScanner, texts: &[(String, bool)], opts: TrainOptions) -> AdModel {
+    let ex: Vec<(Vec<u32>, bool)> = texts.iter().map(|(t, y)| (rules.model_features(t), *y)).collect();
+    AdModel::train(&ex, opts)
+}
+
+/// The shipped model, trained once per process from [`TRAINING_FILES`].
+fn shipped_model() -> Arc<AdModel> {
+    static MODEL: OnceLock<Arc<AdModel>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| {
+            let texts: Vec<(String, bool)> = TRAINING_FILES.iter().flat_map(|(_, f)| labelled_texts(f)).collect();
+            Arc::new(train_model(&AdScanner::rules_only(), &texts, TrainOptions::default()))
+        })
+        .clone()
 }
 
 /// A rule that fired.
@@ -274,6 +379,8 @@ fn lexicon() -> (&'static [LexEntry], &'static [String]) {
 /// Ad scanner. Build once (lexicon automaton and regexes), scan many; it is `Sync`.
 #[derive(Debug, Clone)]
 pub struct AdScanner {
+    /// The statistical half ([`crate::ad_model`]); `None` judges by the rules alone.
+    model: Option<Arc<AdModel>>,
     ac: AhoCorasick,
     info: &'static [LexEntry],
     negators: &'static [String],
@@ -301,12 +408,26 @@ const DELIVERY_WORDS: &[&str] =
     &["出", "拿", "到手", "下证", "下", "搞定", "办好", "内", "左右", "包邮", "就能", "即可", "可取"];
 
 fn is_numeral(c: char) -> bool {
-    c.is_ascii_digit() || "一二两三四五六七八九十半〇零".contains(c)
+    matches!(
+        c,
+        '0'..='9' | '一' | '二' | '两' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '半' | '〇' | '零'
+    )
 }
 
 impl AdScanner {
-    /// Builds the scanner from the shipped lexicon.
+    /// Builds the scanner from the shipped lexicon and the model trained on the shipped tuning texts.
     pub fn new() -> Self {
+        Self::rules_only().with_model(shipped_model())
+    }
+
+    /// The same scanner judging with another model (for evaluation).
+    pub fn with_model(mut self, model: Arc<AdModel>) -> Self {
+        self.model = Some(model);
+        self
+    }
+
+    /// The scanner without its statistical half: the rules alone decide.
+    pub fn rules_only() -> Self {
         let (info, negators) = lexicon();
         // A full DFA: a few hundred short phrases make a small one, and it is the fastest kind to search.
         let ac = AhoCorasickBuilder::new()
@@ -316,6 +437,7 @@ impl AdScanner {
             .expect("lexicon builds");
         let re = |s: &str| Regex::new(s).expect("static regex");
         Self {
+            model: None,
             ac,
             info,
             negators,
@@ -361,7 +483,7 @@ impl AdScanner {
             let rest = &t[end..];
             let Some(unit) = TIME_UNITS.iter().find(|u| rest.starts_with(**u)) else { continue };
             let after = &rest[unit.len()..];
-            let window: String = after.chars().take(4).collect();
+            let window = &after[..after.char_indices().nth(4).map_or(after.len(), |(k, _)| k)];
             if DELIVERY_WORDS.iter().any(|w| window.contains(w)) {
                 out.push((i, end + unit.len()));
             }
@@ -369,8 +491,59 @@ impl AdScanner {
         out
     }
 
-    /// Scans one text.
+    /// Scans one text: the rules, then the model.
     pub fn scan(&self, original: &str) -> AdScan {
+        let (mut r, n) = self.scan_rules(original);
+        if let Some(model) = &self.model {
+            let logit = model.logit_of(&n.text, r.tags());
+            r.model_score = Some((logit * 100.0).round() / 100.0);
+            self.apply_model(&mut r, &n, original, model, logit);
+        }
+        r
+    }
+
+    /// The features the model sees for a text (for training and evaluation).
+    pub fn model_features(&self, original: &str) -> Vec<u32> {
+        let (r, n) = self.scan_rules(original);
+        features(&n.text, r.tags())
+    }
+
+    /// The model's half of the verdict. It flags a text no rule caught when it is confident, and it clears a
+    /// rules' flag it is confident against (a warning or a school's ad in words no context phrase lists). A text
+    /// the rules caught but suppressed for its context (a warning, a question) stays suppressed. The thresholds
+    /// were chosen by leave-one-file-out evaluation on the training files (`examples/ads_model_cv.rs`).
+    fn apply_model(&self, r: &mut AdScan, n: &Normalized, original: &str, model: &AdModel, logit: f32) {
+        if r.flagged && logit < MODEL_CLEAR_LOGIT {
+            r.flagged = false;
+            r.suppressed = Some("the model: worded like the texts that are not offers");
+        } else if !r.flagged && r.suppressed.is_none() && logit >= MODEL_FLAG_LOGIT {
+            r.flagged = true;
+            r.rules.push(RuleHit { rule: Rule::Model, reason: Rule::Model.reason() });
+        } else {
+            return;
+        }
+        // Why: the character runs that weighed most in the model's direction.
+        let mut top: Vec<(f32, usize, usize)> = Vec::new();
+        grams(&n.text, |g| {
+            let w = model.weight(g.bucket);
+            if w != 0.0 && (w > 0.0) == r.flagged {
+                top.push((w.abs(), g.start, g.end));
+            }
+        });
+        top.sort_by(|a, b| b.0.total_cmp(&a.0));
+        top.truncate(5);
+        r.model_grams = top
+            .into_iter()
+            .map(|(w, a, b)| ModelGram {
+                text: n.original_text(original, a, b).to_string(),
+                span: Self::span(n, a, b),
+                weight: (w * 100.0).round() / 100.0,
+            })
+            .collect();
+    }
+
+    /// The rules' verdict and the normalised text.
+    fn scan_rules(&self, original: &str) -> (AdScan, Normalized) {
         let n = normalize(original);
         let t = &n.text;
         let mut phrases: Vec<Phrase> = Vec::new();
@@ -534,22 +707,22 @@ impl AdScanner {
         let suppressed = if rules.is_empty() {
             None
         } else if has(Concept::Rule) && !direct_contact {
-            Some("a platform or group rule")
+            Some(SUPPRESSIONS[0])
         } else if warning_points <= -35 && !direct_contact {
-            Some("a warning, news or a victim's account")
+            Some(SUPPRESSIONS[1])
         } else if has(Concept::Question) && !direct_contact && !has(Concept::ContactCue) {
-            Some("a question about such offers")
+            Some(SUPPRESSIONS[2])
         } else if has(Concept::Official) && !direct_contact {
-            Some("an official notice")
+            Some(SUPPRESSIONS[3])
         } else if quoted_offers > 0 && context < 0 && !direct_contact {
-            Some("the offer is quoted")
+            Some(SUPPRESSIONS[4])
         } else {
             None
         };
         if direct_contact && !rules.is_empty() {
             score += 15;
         }
-        AdScan {
+        let scan = AdScan {
             score,
             flagged: !rules.is_empty() && suppressed.is_none(),
             rules,
@@ -558,7 +731,10 @@ impl AdScanner {
             contacts,
             certificates,
             prices,
-        }
+            model_score: None,
+            model_grams: Vec::new(),
+        };
+        (scan, n)
     }
 
     fn contacts_and_prices(&self, n: &Normalized) -> (Vec<Contact>, Vec<Price>) {
@@ -707,6 +883,8 @@ mod tests {
             assert!((*concept as usize) < CONCEPTS, "{concept:?}");
         }
         assert_eq!(CONCEPTS, Concept::Review as usize + 1);
+        // ... and the model's finding bits have room for 16 concepts, 8 rules and 5 contact kinds.
+        assert!(CONCEPTS <= 16 && (Rule::Model as u32) < 8 && (ContactKind::Url as u32) < 5);
     }
 
     #[test]

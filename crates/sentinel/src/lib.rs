@@ -27,6 +27,7 @@
 //! assert_eq!(ad.contacts[0].value, "zs8888");
 //! ```
 
+pub mod ad_model;
 pub mod ads;
 pub mod cli;
 pub mod domains;

@@ -277,10 +277,16 @@ impl Norm {
             return self.push(c, ci, bi);
         }
         self.prev = Some(c);
+        self.append(c, ci, bi);
+    }
+
+    /// Appends `c` and, for each of its bytes, where it came from.
+    #[inline(always)]
+    fn append(&mut self, c: char, ci: u32, bi: u32) {
         self.text.push(c);
-        let len = self.cmap.len() + c.len_utf8();
-        self.cmap.resize(len, ci);
-        self.bmap.resize(len, bi);
+        let k = c.len_utf8();
+        self.cmap.extend_from_slice(&[ci; 4][..k]);
+        self.bmap.extend_from_slice(&[bi; 4][..k]);
     }
 
     #[inline]
@@ -303,10 +309,7 @@ impl Norm {
             }
             self.prev = Some(c);
         }
-        self.text.push(c);
-        let len = self.cmap.len() + c.len_utf8();
-        self.cmap.resize(len, ci);
-        self.bmap.resize(len, bi);
+        self.append(c, ci, bi);
     }
 }
 

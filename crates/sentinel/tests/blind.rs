@@ -83,35 +83,44 @@ fn ads_file(path: &str) -> Counts {
     c
 }
 
+// Batches 1-4 were blind when they were first measured (bench/RESULTS-sentinel.md, rounds 1-4); since round 5
+// the ad model learns from them, so their ad figures are fits to training data and their floors are high.
 #[test]
-fn blind_batch_1() {
+fn batch_1() {
     domains("blind-sentinel/batch-1").check("batch-1 domains", 0.84, 0.01);
-    ads("blind-sentinel/batch-1").check("batch-1 ads", 0.94, 0.035);
+    ads("blind-sentinel/batch-1").check("batch-1 ads (training data)", 0.97, 0.01);
 }
 
 #[test]
-fn blind_batch_2() {
+fn batch_2() {
     domains("blind-sentinel/batch-2").check("batch-2 domains", 0.82, 0.01);
-    ads("blind-sentinel/batch-2").check("batch-2 ads", 0.83, 0.025);
+    ads("blind-sentinel/batch-2").check("batch-2 ads (training data)", 0.95, 0.01);
 }
 
 #[test]
-fn blind_batch_3() {
+fn batch_3() {
     domains("blind-sentinel/batch-3").check("batch-3 domains", 0.93, 0.01);
-    ads("blind-sentinel/batch-3").check("batch-3 ads", 0.86, 0.03);
+    ads("blind-sentinel/batch-3").check("batch-3 ads (training data)", 0.97, 0.01);
 }
 
 #[test]
-fn blind_batch_4() {
+fn batch_4() {
     domains("blind-sentinel/batch-4").check("batch-4 domains", 0.88, 0.01);
-    ads("blind-sentinel/batch-4").check("batch-4 ads", 0.81, 0.025);
+    ads("blind-sentinel/batch-4").check("batch-4 ads (training data)", 0.95, 0.01);
+}
+
+/// Batch-5 was measured once, blind, with the model of round 5 (ads: 96.7% recall, 2.3% false positives).
+#[test]
+fn blind_batch_5() {
+    domains("blind-sentinel/batch-5").check("batch-5 domains", 0.84, 0.01);
+    ads("blind-sentinel/batch-5").check("batch-5 ads", 0.95, 0.03);
 }
 
 #[test]
 fn tuning_set() {
     domains("sentinel-tuning").check("tuning domains", 0.97, 0.01);
     domains_file("sentinel-tuning/domains-2.tsv").check("tuning domains-2", 0.86, 0.01);
-    ads("sentinel-tuning").check("tuning ads", 0.91, 0.01);
-    ads_file("sentinel-tuning/ads-2.jsonl").check("tuning ads-2", 0.90, 0.01);
-    ads_file("sentinel-tuning/ads-3.jsonl").check("tuning ads-3", 0.86, 0.01);
+    ads("sentinel-tuning").check("tuning ads", 0.97, 0.01);
+    ads_file("sentinel-tuning/ads-2.jsonl").check("tuning ads-2", 0.97, 0.01);
+    ads_file("sentinel-tuning/ads-3.jsonl").check("tuning ads-3", 0.97, 0.01);
 }

@@ -158,6 +158,12 @@ pub fn ad(
             label: serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
         })
         .collect();
+    // When the model decided, the runs that weighed most are the evidence of its reason.
+    spans.extend(scan.model_grams.iter().map(|g| Span {
+        start: byte_at(text, g.span[0]),
+        end: byte_at(text, g.span[1]),
+        label: "model".into(),
+    }));
     spans.extend(scan.contacts.iter().map(|c| Span {
         start: byte_at(text, c.span[0]),
         end: byte_at(text, c.span[1]),
