@@ -4,8 +4,8 @@
 //!
 //! `cargo run --release -p certguard-sentinel --example ads_model_cv`
 
-use certguard_sentinel::ad_model::TrainOptions;
 use certguard_sentinel::ads::{AdScanner, TRAINING_FILES, labelled_texts, train_model};
+use certguard_sentinel::gram_model::TrainOptions;
 
 /// (file, is_offer, rules flagged, suppressed, names a certificate, logit)
 type Row = (usize, bool, bool, bool, bool, f32);

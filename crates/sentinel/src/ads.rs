@@ -16,7 +16,7 @@ use std::sync::{Arc, OnceLock};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::ad_model::{AdModel, TrainOptions, features, grams};
+use crate::gram_model::{GramModel, TrainOptions, features, grams};
 
 /// Why a text whose rules fired is not flagged; the index is its finding bit for the model.
 const SUPPRESSIONS: [&str; 5] = [
@@ -285,7 +285,7 @@ pub const MODEL_FLAG_LOGIT: f32 = 1.5;
 pub const MODEL_CLEAR_LOGIT: f32 = -1.0;
 
 /// The labelled texts the shipped model learns from: the tuning files and the blind batches already measured
-/// (batch-5 and later stay out: they judge the model).
+/// (batch-6 and later stay out: they judge the model).
 pub const TRAINING_FILES: &[(&str, &str)] = &[
     ("sentinel-tuning/ads.jsonl", include_str!("../../../testdata/sentinel-tuning/ads.jsonl")),
     ("sentinel-tuning/ads-2.jsonl", include_str!("../../../testdata/sentinel-tuning/ads-2.jsonl")),
@@ -294,6 +294,7 @@ pub const TRAINING_FILES: &[(&str, &str)] = &[
     ("blind-sentinel/batch-2/ads.jsonl", include_str!("../../../testdata/blind-sentinel/batch-2/ads.jsonl")),
     ("blind-sentinel/batch-3/ads.jsonl", include_str!("../../../testdata/blind-sentinel/batch-3/ads.jsonl")),
     ("blind-sentinel/batch-4/ads.jsonl", include_str!("../../../testdata/blind-sentinel/batch-4/ads.jsonl")),
+    ("blind-sentinel/batch-5/ads.jsonl", include_str!("../../../testdata/blind-sentinel/batch-5/ads.jsonl")),
 ];
 
 /// `(text, is_offer)` of a labelled JSON-lines file (`{"label": "positive"|"negative", "text": ...}`).
@@ -314,14 +315,14 @@ pub fn labelled_texts(jsonl: &str) -> Vec<(String, bool)> {
 }
 
 /// Trains a model on labelled texts, with the rules' findings of `rules` as tags.
-pub fn train_model(rules: &AdScanner, texts: &[(String, bool)], opts: TrainOptions) -> AdModel {
+pub fn train_model(rules: &AdScanner, texts: &[(String, bool)], opts: TrainOptions) -> GramModel {
     let ex: Vec<(Vec<u32>, bool)> = texts.iter().map(|(t, y)| (rules.model_features(t), *y)).collect();
-    AdModel::train(&ex, opts)
+    GramModel::train(&ex, opts)
 }
 
 /// The shipped model, trained once per process from [`TRAINING_FILES`].
-fn shipped_model() -> Arc<AdModel> {
-    static MODEL: OnceLock<Arc<AdModel>> = OnceLock::new();
+fn shipped_model() -> Arc<GramModel> {
+    static MODEL: OnceLock<Arc<GramModel>> = OnceLock::new();
     MODEL
         .get_or_init(|| {
             let texts: Vec<(String, bool)> = TRAINING_FILES.iter().flat_map(|(_, f)| labelled_texts(f)).collect();
@@ -379,8 +380,8 @@ fn lexicon() -> (&'static [LexEntry], &'static [String]) {
 /// Ad scanner. Build once (lexicon automaton and regexes), scan many; it is `Sync`.
 #[derive(Debug, Clone)]
 pub struct AdScanner {
-    /// The statistical half ([`crate::ad_model`]); `None` judges by the rules alone.
-    model: Option<Arc<AdModel>>,
+    /// The statistical half ([`crate::gram_model`]); `None` judges by the rules alone.
+    model: Option<Arc<GramModel>>,
     ac: AhoCorasick,
     info: &'static [LexEntry],
     negators: &'static [String],
@@ -421,7 +422,7 @@ impl AdScanner {
     }
 
     /// The same scanner judging with another model (for evaluation).
-    pub fn with_model(mut self, model: Arc<AdModel>) -> Self {
+    pub fn with_model(mut self, model: Arc<GramModel>) -> Self {
         self.model = Some(model);
         self
     }
@@ -512,7 +513,7 @@ impl AdScanner {
     /// rules' flag it is confident against (a warning or a school's ad in words no context phrase lists). A text
     /// the rules caught but suppressed for its context (a warning, a question) stays suppressed. The thresholds
     /// were chosen by leave-one-file-out evaluation on the training files (`examples/ads_model_cv.rs`).
-    fn apply_model(&self, r: &mut AdScan, n: &Normalized, original: &str, model: &AdModel, logit: f32) {
+    fn apply_model(&self, r: &mut AdScan, n: &Normalized, original: &str, model: &GramModel, logit: f32) {
         if r.flagged && logit < MODEL_CLEAR_LOGIT {
             r.flagged = false;
             r.suppressed = Some("the model: worded like the texts that are not offers");

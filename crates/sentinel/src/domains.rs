@@ -8,6 +8,9 @@
 //!
 //! Cost: O(length of the name) per name (one pass of two automata plus a few label comparisons).
 
+use std::sync::Arc;
+
+use crate::gram_model::{GramModel, TrainOptions, grams, named_features};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
 
@@ -277,6 +280,8 @@ pub fn clean_name(input: &str) -> Result<CleanName, Error> {
 /// Scores domain names against one brand profile. Build once, score many (it is `Sync`).
 #[derive(Debug, Clone)]
 pub struct DomainScorer {
+    /// The statistical half ([`crate::gram_model`]); `None` judges by the rules alone.
+    model: Option<Arc<GramModel>>,
     official_hosts: Vec<String>,
     official_registrable: Vec<String>,
     /// Labels of the official registrable domains (e.g. `mem`).
@@ -338,8 +343,26 @@ fn domain_words() -> &'static DomainWords {
 }
 
 impl DomainScorer {
-    /// Builds a scorer for a profile.
+    /// Builds a scorer for a profile, with the model trained on the shipped labelled names.
     pub fn new(profile: &Profile) -> Self {
+        Self::rules_only(profile).with_model(shipped_domain_model())
+    }
+
+    /// The same scorer judging with another model (for evaluation).
+    pub fn with_model(mut self, model: Arc<GramModel>) -> Self {
+        self.model = Some(model);
+        self
+    }
+
+    /// The model's features of a name as the rules saw it (for training and evaluation); `None` for a name
+    /// that cannot be read or is official.
+    pub fn model_features(&self, input: &str) -> Option<Vec<u32>> {
+        let r = self.score_rules(input).ok()?;
+        (!r.official).then(|| named_features(&model_text(&r), &model_tags(&r)))
+    }
+
+    /// A scorer without its statistical half: the rules alone decide.
+    pub fn rules_only(profile: &Profile) -> Self {
         let official_hosts = profile.official_domains.clone();
         let official_registrable = profile.official_registrable();
         let official_labels: Vec<String> =
@@ -472,6 +495,7 @@ impl DomainScorer {
             .build(&chinese_names)
             .expect("chinese names build");
         Self {
+            model: None,
             official_hosts,
             official_registrable,
             official_labels,
@@ -557,8 +581,28 @@ impl DomainScorer {
         out[first..].reverse();
     }
 
-    /// Scores one name (as given: a host, a URL, a wildcard or an IDN in Unicode or punycode).
+    /// Scores one name (as given: a host, a URL, a wildcard or an IDN in Unicode or punycode): the rules, then
+    /// the model. An official name is never flagged. The model flags a name the rules did not when it is
+    /// confident and the rules found something in it (a known word, a suspicious suffix ...); the threshold
+    /// comes from leave-one-file-out evaluation (`examples/domain_model_cv.rs`). It never clears a rules' flag:
+    /// on that evaluation clearing removed no false positive.
     pub fn score(&self, input: &str) -> Result<DomainScore, Error> {
+        let mut r = self.score_rules(input)?;
+        let Some(model) = &self.model else { return Ok(r) };
+        if r.official || r.flagged || r.reasons.is_empty() {
+            return Ok(r);
+        }
+        let text = model_text(&r);
+        let logit = model.logit(&named_features(&text, &model_tags(&r)));
+        if !r.flagged && logit >= DOMAIN_MODEL_FLAG_LOGIT {
+            r.flagged = true;
+            r.reasons.push(Reason { code: "model", points: 0, detail: model_detail(model, &text, logit) });
+        }
+        Ok(r)
+    }
+
+    /// The rules' verdict on one name.
+    fn score_rules(&self, input: &str) -> Result<DomainScore, Error> {
         let clean = clean_name(input)?;
         // One public-suffix lookup; the registrable domain is the label in front of the suffix plus the suffix.
         let suffix = psl::suffix_str(&clean.ascii).unwrap_or("");
@@ -915,6 +959,81 @@ impl DomainScorer {
             reasons,
         })
     }
+}
+
+/// Log-odds at and above which the model flags a name the rules found something in but did not flag.
+pub const DOMAIN_MODEL_FLAG_LOGIT: f32 = 1.5;
+
+/// The text the model reads: the name in Unicode, lower case (its n-grams span the dots and dashes).
+fn model_text(r: &DomainScore) -> String {
+    r.unicode.to_lowercase()
+}
+
+/// The rules' findings as named tags for the model: each reason's code and whether the rules flagged.
+fn model_tags(r: &DomainScore) -> Vec<&'static str> {
+    let mut t: Vec<&'static str> = r.reasons.iter().map(|x| x.code).collect();
+    if r.flagged {
+        t.push("flagged_by_rules");
+    }
+    t
+}
+
+/// Why the model decided: its log-odds and the runs of the name that weighed most that way.
+fn model_detail(model: &GramModel, text: &str, logit: f32) -> String {
+    let mut top: Vec<(f32, usize, usize)> = Vec::new();
+    grams(text, |g| {
+        let w = model.weight(g.bucket);
+        if w > 0.0 && g.end - g.start >= 2 {
+            top.push((w.abs(), g.start, g.end));
+        }
+    });
+    top.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let runs: Vec<&str> = top.iter().take(4).map(|&(_, a, b)| &text[a..b]).collect();
+    format!("统计模型判定为仿冒 (the model: named like impersonations); log-odds {logit:.2}; {}", runs.join(", "))
+}
+
+/// The labelled names the shipped domain model learns from: the tuning files and the blind batches already
+/// measured (batch-6 and later stay out: they judge the model).
+pub const DOMAIN_TRAINING_FILES: &[(&str, &str)] = &[
+    ("sentinel-tuning/domains.tsv", include_str!("../../../testdata/sentinel-tuning/domains.tsv")),
+    ("sentinel-tuning/domains-2.tsv", include_str!("../../../testdata/sentinel-tuning/domains-2.tsv")),
+    ("blind-sentinel/batch-1/domains.tsv", include_str!("../../../testdata/blind-sentinel/batch-1/domains.tsv")),
+    ("blind-sentinel/batch-2/domains.tsv", include_str!("../../../testdata/blind-sentinel/batch-2/domains.tsv")),
+    ("blind-sentinel/batch-3/domains.tsv", include_str!("../../../testdata/blind-sentinel/batch-3/domains.tsv")),
+    ("blind-sentinel/batch-4/domains.tsv", include_str!("../../../testdata/blind-sentinel/batch-4/domains.tsv")),
+    ("blind-sentinel/batch-5/domains.tsv", include_str!("../../../testdata/blind-sentinel/batch-5/domains.tsv")),
+];
+
+/// `(name, is_impersonation)` of a labelled TSV file (header, then `positive|negative<TAB>name<TAB>...`).
+pub fn labelled_names(tsv: &str) -> Vec<(String, bool)> {
+    tsv.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            let (label, name) = (f.next()?, f.next()?);
+            Some((name.to_string(), label == "positive"))
+        })
+        .collect()
+}
+
+/// Trains a domain model on labelled names, with the findings of `rules` as tags (official and unreadable
+/// names are left out: the model never judges them).
+pub fn train_domain_model(rules: &DomainScorer, names: &[(String, bool)], opts: TrainOptions) -> GramModel {
+    let ex: Vec<(Vec<u32>, bool)> =
+        names.iter().filter_map(|(n, y)| rules.model_features(n).map(|x| (x, *y))).collect();
+    GramModel::train(&ex, opts)
+}
+
+/// The shipped domain model, trained once per process on [`DOMAIN_TRAINING_FILES`] with every profile's rules.
+fn shipped_domain_model() -> Arc<GramModel> {
+    static MODEL: std::sync::OnceLock<Arc<GramModel>> = std::sync::OnceLock::new();
+    MODEL
+        .get_or_init(|| {
+            let names: Vec<(String, bool)> =
+                DOMAIN_TRAINING_FILES.iter().flat_map(|(_, f)| labelled_names(f)).collect();
+            Arc::new(train_domain_model(&DomainScorer::rules_only(&Profile::all()), &names, TrainOptions::default()))
+        })
+        .clone()
 }
 
 /// True when `a` and `b` differ by exactly one edit (insertion, deletion, substitution or transposition of two

@@ -1,4 +1,5 @@
-//! A logistic model over character n-grams and the scanner's own findings, the statistical half of ad scanning.
+//! A logistic model over character n-grams and a detector's own findings: the statistical half of ad scanning
+//! and of domain scoring.
 //!
 //! The rules of [`crate::ads`] say why a text is an offer, but a ring only has to phrase an offer in words no
 //! rule lists. The model sees every character 1-, 2- and 3-gram of the normalised text (hashed into
@@ -16,6 +17,25 @@ pub const BUCKETS: usize = 1 << 18;
 #[inline(always)]
 fn bucket(key: u64) -> u32 {
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - 18)) as u32
+}
+
+/// Bucket of a named finding (a domain reason code, see [`crate::domains`]).
+pub fn named_tag_bucket(name: &str) -> u32 {
+    let mut key = 0xC3C3_0000_0000_0000u64;
+    for b in name.bytes() {
+        key = (key ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
+    }
+    bucket(key)
+}
+
+/// The features of a text with named findings (sorted, each once).
+pub fn named_features(text: &str, tags: &[&str]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(text.len() * 3 + tags.len());
+    grams(text, |g| out.push(g.bucket));
+    out.extend(tags.iter().map(|t| named_tag_bucket(t)));
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Bucket of the scanner's finding number `bit` (0..64, see [`crate::ads`]).
@@ -119,19 +139,19 @@ impl Default for TrainOptions {
 
 /// The weights.
 #[derive(Clone)]
-pub struct AdModel {
+pub struct GramModel {
     weights: Vec<f32>,
     bias: f32,
 }
 
-impl std::fmt::Debug for AdModel {
+impl std::fmt::Debug for GramModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let used = self.weights.iter().filter(|w| **w != 0.0).count();
-        f.debug_struct("AdModel").field("weights_used", &used).field("bias", &self.bias).finish()
+        f.debug_struct("GramModel").field("weights_used", &used).field("bias", &self.bias).finish()
     }
 }
 
-impl AdModel {
+impl GramModel {
     /// Trains on `(features, is_offer)` examples.
     pub fn train(examples: &[(Vec<u32>, bool)], opts: TrainOptions) -> Self {
         let mut weights = vec![0f32; BUCKETS];
@@ -170,7 +190,7 @@ impl AdModel {
         self.bias + features.iter().map(|&b| self.weights[b as usize]).sum::<f32>()
     }
 
-    /// The log-odds of a normalised text with these findings, as [`AdModel::logit`] of its [`features`] but
+    /// The log-odds of a normalised text with these findings, as [`GramModel::logit`] of its [`features`] but
     /// without sorting them: a per-thread bitmap counts each bucket once.
     pub fn logit_of(&self, normalized: &str, tags: u64) -> f32 {
         SEEN.with_borrow_mut(|seen| {
@@ -217,8 +237,8 @@ mod tests {
             ("焊工证报名考试", false),
         ];
         let ex: Vec<_> = texts.iter().map(|(t, y)| (features(t, 0), *y)).collect();
-        let a = AdModel::train(&ex, TrainOptions::default());
-        let b = AdModel::train(&ex, TrainOptions::default());
+        let a = GramModel::train(&ex, TrainOptions::default());
+        let b = GramModel::train(&ex, TrainOptions::default());
         for ((text, _), (x, y)) in texts.iter().zip(&ex) {
             assert_eq!(a.logit(x) > 0.0, *y);
             assert_eq!(a.logit(x), b.logit(x));

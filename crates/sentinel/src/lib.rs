@@ -27,12 +27,12 @@
 //! assert_eq!(ad.contacts[0].value, "zs8888");
 //! ```
 
-pub mod ad_model;
 pub mod ads;
 pub mod cli;
 pub mod domains;
 mod error;
 pub mod fetch;
+pub mod gram_model;
 pub mod lookalike;
 pub mod normalize;
 pub mod page;

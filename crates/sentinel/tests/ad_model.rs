@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use certguard_sentinel::ad_model::TrainOptions;
 use certguard_sentinel::ads::{AdScanner, TRAINING_FILES, labelled_texts, train_model};
+use certguard_sentinel::gram_model::TrainOptions;
 
 #[test]
 fn leave_one_file_out() {
@@ -68,4 +68,65 @@ fn the_model_explains_what_it_flags_and_is_the_same_every_time() {
         }
     }
     assert!(explained > 0);
+}
+
+#[test]
+fn domain_model_leave_one_file_out() {
+    use certguard_sentinel::domains::{DOMAIN_TRAINING_FILES, DomainScorer, labelled_names, train_domain_model};
+    use certguard_sentinel::profile::Profile;
+    let rules = DomainScorer::rules_only(&Profile::all());
+    let files: Vec<Vec<(String, bool)>> = DOMAIN_TRAINING_FILES.iter().map(|(_, f)| labelled_names(f)).collect();
+    let (mut pos, mut tp, mut neg, mut fp, mut rules_tp) = (0u32, 0u32, 0u32, 0u32, 0u32);
+    for (k, held) in files.iter().enumerate() {
+        let train: Vec<(String, bool)> =
+            files.iter().enumerate().filter(|(j, _)| *j != k).flat_map(|(_, t)| t.iter().cloned()).collect();
+        let scorer = DomainScorer::rules_only(&Profile::all()).with_model(Arc::new(train_domain_model(
+            &rules,
+            &train,
+            TrainOptions::default(),
+        )));
+        for (name, bad) in held {
+            let flagged = scorer.score(name).is_ok_and(|s| s.flagged);
+            if *bad {
+                pos += 1;
+                tp += u32::from(flagged);
+                rules_tp += u32::from(rules.score(name).is_ok_and(|s| s.flagged));
+            } else {
+                neg += 1;
+                fp += u32::from(flagged);
+            }
+        }
+    }
+    let recall = f64::from(tp) / f64::from(pos);
+    let fp_rate = f64::from(fp) / f64::from(neg);
+    eprintln!(
+        "domains, rules and model: recall {tp}/{pos} = {:.1}%, FP {fp}/{neg} = {:.2}%",
+        100.0 * recall,
+        100.0 * fp_rate
+    );
+    assert!(pos > 1_000 && neg > 1_000, "the training files are incomplete");
+    assert!(recall >= 0.95 && fp_rate <= 0.006, "recall {recall:.3}, false positives {fp_rate:.4}");
+    assert!(tp > rules_tp + 50, "the model adds too little: {tp} vs {rules_tp}");
+}
+
+#[test]
+fn a_model_flag_on_a_domain_says_why_and_official_names_stay_unflagged() {
+    use certguard_sentinel::domains::DomainScorer;
+    use certguard_sentinel::profile::Profile;
+    let s = DomainScorer::new(&Profile::all());
+    let mut by_model = 0;
+    for (_, f) in certguard_sentinel::domains::DOMAIN_TRAINING_FILES {
+        for (name, _) in certguard_sentinel::domains::labelled_names(f) {
+            if let Ok(r) = s.score(&name)
+                && let Some(why) = r.reasons.iter().find(|x| x.code == "model")
+            {
+                assert!(r.flagged && why.detail.contains("log-odds"), "{name}: {r:?}");
+                by_model += 1;
+            }
+        }
+    }
+    assert!(by_model > 0);
+    for official in ["cx.mem.gov.cn", "www.mem.gov.cn", "zscx.osta.org.cn", "anything.gov.cn"] {
+        assert!(!s.score(official).unwrap().flagged, "{official}");
+    }
 }
