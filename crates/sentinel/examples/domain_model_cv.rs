@@ -18,10 +18,13 @@ fn main() {
     let rules = DomainScorer::rules_only(&all);
     let files: Vec<Vec<(String, bool)>> = DOMAIN_TRAINING_FILES.iter().map(|(_, f)| labelled_names(f)).collect();
     let mut rows: Vec<Row> = Vec::new();
+    // (is_impersonation, flagged as shipped: rules, then the model where the rules found a word)
+    let mut shipped: Vec<(bool, bool)> = Vec::new();
     for (k, held) in files.iter().enumerate() {
         let train: Vec<(String, bool)> =
             files.iter().enumerate().filter(|(j, _)| *j != k).flat_map(|(_, t)| t.iter().cloned()).collect();
         let model = Arc::new(train_domain_model(&rules, &train, TrainOptions::default()));
+        let judged = DomainScorer::rules_only(&all).with_model(model.clone());
         for (name, y) in held {
             let r = rules.score(name);
             let (flagged, found, skip) = match &r {
@@ -30,6 +33,7 @@ fn main() {
             };
             let logit = rules.model_features(name).map_or(-99.0, |x| model.logit(&x));
             rows.push((k, *y, flagged, found, skip, logit));
+            shipped.push((*y, judged.score(name).is_ok_and(|s| s.flagged)));
         }
     }
     let report = |label: &str, flag: &dyn Fn(&Row) -> bool| {
@@ -44,6 +48,10 @@ fn main() {
         );
     };
     report("rules alone", &|r| r.2);
+    let pos = shipped.iter().filter(|s| s.0).count();
+    let tp = shipped.iter().filter(|s| s.0 && s.1).count();
+    let fp = shipped.iter().filter(|s| !s.0 && s.1).count();
+    println!("as shipped: recall {tp}/{pos}, false positives {fp}/{}", shipped.len() - pos);
     for add in [0.0f32, 1.0, 1.5, 2.0, 3.0] {
         for clear in [-99.0f32, -3.0] {
             report(&format!("rules>={clear} or found&model>={add}"), &|r| {

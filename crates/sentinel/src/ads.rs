@@ -256,6 +256,12 @@ pub struct ModelGram {
 }
 
 impl AdScan {
+    /// The rules found a certificate named or an offer said (not negated): only then may the model flag a text.
+    /// A text with none of them is no offer however its characters weigh (random bytes once scored high).
+    fn has_offer_evidence(&self) -> bool {
+        self.phrases.iter().any(|p| !p.negated && p.points > 0 && (p.kind == Concept::Cert || p.kind.is_offer()))
+    }
+
     /// What the scanner found, as bits for the model: each concept found (bits 0-15) or negated (16-31), each
     /// rule that fired (32-39), contact kinds (40-44), a price (45), why a text was suppressed (46-50).
     fn tags(&self) -> u64 {
@@ -509,7 +515,8 @@ impl AdScanner {
         features(&n.text, r.tags())
     }
 
-    /// The model's half of the verdict. It flags a text no rule caught when it is confident, and it clears a
+    /// The model's half of the verdict. It flags a text no rule caught when it is confident and the rules found
+    /// a certificate or an offer in it, and it clears a
     /// rules' flag it is confident against (a warning or a school's ad in words no context phrase lists). A text
     /// the rules caught but suppressed for its context (a warning, a question) stays suppressed. The thresholds
     /// were chosen by leave-one-file-out evaluation on the training files (`examples/ads_model_cv.rs`).
@@ -517,7 +524,7 @@ impl AdScanner {
         if r.flagged && logit < MODEL_CLEAR_LOGIT {
             r.flagged = false;
             r.suppressed = Some("the model: worded like the texts that are not offers");
-        } else if !r.flagged && r.suppressed.is_none() && logit >= MODEL_FLAG_LOGIT {
+        } else if !r.flagged && r.suppressed.is_none() && logit >= MODEL_FLAG_LOGIT && r.has_offer_evidence() {
             r.flagged = true;
             r.rules.push(RuleHit { rule: Rule::Model, reason: Rule::Model.reason() });
         } else {

@@ -343,9 +343,12 @@ fn domain_words() -> &'static DomainWords {
 }
 
 impl DomainScorer {
-    /// Builds a scorer for a profile, with the model trained on the shipped labelled names.
+    /// Builds a scorer for a profile. The scorer of every profile at once (the default of `scan domains`) has the
+    /// model trained on the shipped labelled names; one narrowed to a single profile judges by its rules alone
+    /// (the model learned what impersonates any authority, not which one).
     pub fn new(profile: &Profile) -> Self {
-        Self::rules_only(profile).with_model(shipped_domain_model())
+        let rules = Self::rules_only(profile);
+        if profile.name == crate::profile::ALL_PROFILES { rules.with_model(shipped_domain_model()) } else { rules }
     }
 
     /// The same scorer judging with another model (for evaluation).
@@ -589,14 +592,18 @@ impl DomainScorer {
     pub fn score(&self, input: &str) -> Result<DomainScore, Error> {
         let mut r = self.score_rules(input)?;
         let Some(model) = &self.model else { return Ok(r) };
-        if r.official || r.flagged || r.reasons.is_empty() {
+        // The model weighs names in which the rules found a word of the brand, a query service, an official
+        // name or a look-alike of one; a name that is only odd in shape (dashes, a cheap suffix) is no
+        // impersonation of anything.
+        if r.official || r.flagged || !r.reasons.iter().any(|x| !SHAPE_REASONS.contains(&x.code)) {
             return Ok(r);
         }
         let text = model_text(&r);
-        let logit = model.logit(&named_features(&text, &model_tags(&r)));
-        if !r.flagged && logit >= DOMAIN_MODEL_FLAG_LOGIT {
+        let logit = model.logit_named(&text, &model_tags(&r));
+        if logit >= DOMAIN_MODEL_FLAG_LOGIT {
+            let detail = model_detail(model, &text, logit);
             r.flagged = true;
-            r.reasons.push(Reason { code: "model", points: 0, detail: model_detail(model, &text, logit) });
+            r.reasons.push(Reason { code: "model", points: 0, detail });
         }
         Ok(r)
     }
@@ -961,12 +968,19 @@ impl DomainScorer {
     }
 }
 
+/// Reasons about a name's shape alone: not enough for the model to weigh it.
+const SHAPE_REASONS: &[&str] = &["suspicious_tld", "entropy", "many_dashes", "many_labels", "lawful_word"];
+
 /// Log-odds at and above which the model flags a name the rules found something in but did not flag.
 pub const DOMAIN_MODEL_FLAG_LOGIT: f32 = 1.5;
 
 /// The text the model reads: the name in Unicode, lower case (its n-grams span the dots and dashes).
-fn model_text(r: &DomainScore) -> String {
-    r.unicode.to_lowercase()
+fn model_text(r: &DomainScore) -> std::borrow::Cow<'_, str> {
+    if r.unicode.bytes().any(|b| b.is_ascii_uppercase()) || !r.unicode.is_ascii() {
+        std::borrow::Cow::Owned(r.unicode.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(&r.unicode)
+    }
 }
 
 /// The rules' findings as named tags for the model: each reason's code and whether the rules flagged.

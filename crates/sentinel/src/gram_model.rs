@@ -193,9 +193,24 @@ impl GramModel {
     /// The log-odds of a normalised text with these findings, as [`GramModel::logit`] of its [`features`] but
     /// without sorting them: a per-thread bitmap counts each bucket once.
     pub fn logit_of(&self, normalized: &str, tags: u64) -> f32 {
+        self.sum_once(|f| for_each_occurrence(normalized, tags, f))
+    }
+
+    /// The log-odds of a text with named findings, as [`GramModel::logit`] of its [`named_features`].
+    pub fn logit_named(&self, text: &str, tags: &[&str]) -> f32 {
+        self.sum_once(|f| {
+            grams(text, |g| f(g.bucket));
+            for t in tags {
+                f(named_tag_bucket(t));
+            }
+        })
+    }
+
+    /// Bias plus the weight of each bucket `each` yields, each bucket counted once.
+    fn sum_once(&self, each: impl FnOnce(&mut dyn FnMut(u32))) -> f32 {
         SEEN.with_borrow_mut(|seen| {
             let mut z = self.bias;
-            for_each_occurrence(normalized, tags, |b| {
+            each(&mut |b| {
                 let (word, bit) = ((b / 64) as usize, 1u64 << (b % 64));
                 if seen.bits[word] & bit == 0 {
                     seen.bits[word] |= bit;
