@@ -293,14 +293,38 @@ pub const MODEL_CLEAR_LOGIT: f32 = -1.0;
 /// The labelled texts the shipped model learns from: the tuning files and the blind batches already measured
 /// (batch-6 and later stay out: they judge the model).
 pub const TRAINING_FILES: &[(&str, &str)] = &[
-    ("sentinel-tuning/ads.jsonl", include_str!("../../../testdata/sentinel-tuning/ads.jsonl")),
-    ("sentinel-tuning/ads-2.jsonl", include_str!("../../../testdata/sentinel-tuning/ads-2.jsonl")),
-    ("sentinel-tuning/ads-3.jsonl", include_str!("../../../testdata/sentinel-tuning/ads-3.jsonl")),
-    ("blind-sentinel/batch-1/ads.jsonl", include_str!("../../../testdata/blind-sentinel/batch-1/ads.jsonl")),
-    ("blind-sentinel/batch-2/ads.jsonl", include_str!("../../../testdata/blind-sentinel/batch-2/ads.jsonl")),
-    ("blind-sentinel/batch-3/ads.jsonl", include_str!("../../../testdata/blind-sentinel/batch-3/ads.jsonl")),
-    ("blind-sentinel/batch-4/ads.jsonl", include_str!("../../../testdata/blind-sentinel/batch-4/ads.jsonl")),
-    ("blind-sentinel/batch-5/ads.jsonl", include_str!("../../../testdata/blind-sentinel/batch-5/ads.jsonl")),
+    (
+        "sentinel-tuning/ads.jsonl",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/sentinel-tuning/ads.jsonl")),
+    ),
+    (
+        "sentinel-tuning/ads-2.jsonl",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/sentinel-tuning/ads-2.jsonl")),
+    ),
+    (
+        "sentinel-tuning/ads-3.jsonl",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/sentinel-tuning/ads-3.jsonl")),
+    ),
+    (
+        "blind-sentinel/batch-1/ads.jsonl",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-1/ads.jsonl")),
+    ),
+    (
+        "blind-sentinel/batch-2/ads.jsonl",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-2/ads.jsonl")),
+    ),
+    (
+        "blind-sentinel/batch-3/ads.jsonl",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-3/ads.jsonl")),
+    ),
+    (
+        "blind-sentinel/batch-4/ads.jsonl",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-4/ads.jsonl")),
+    ),
+    (
+        "blind-sentinel/batch-5/ads.jsonl",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-5/ads.jsonl")),
+    ),
 ];
 
 /// `(text, is_offer)` of a labelled JSON-lines file (`{"label": "positive"|"negative", "text": ...}`).

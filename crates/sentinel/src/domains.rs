@@ -1009,13 +1009,34 @@ fn model_detail(model: &GramModel, text: &str, logit: f32) -> String {
 /// The labelled names the shipped domain model learns from: the tuning files and the blind batches already
 /// measured (batch-6 and later stay out: they judge the model).
 pub const DOMAIN_TRAINING_FILES: &[(&str, &str)] = &[
-    ("sentinel-tuning/domains.tsv", include_str!("../../../testdata/sentinel-tuning/domains.tsv")),
-    ("sentinel-tuning/domains-2.tsv", include_str!("../../../testdata/sentinel-tuning/domains-2.tsv")),
-    ("blind-sentinel/batch-1/domains.tsv", include_str!("../../../testdata/blind-sentinel/batch-1/domains.tsv")),
-    ("blind-sentinel/batch-2/domains.tsv", include_str!("../../../testdata/blind-sentinel/batch-2/domains.tsv")),
-    ("blind-sentinel/batch-3/domains.tsv", include_str!("../../../testdata/blind-sentinel/batch-3/domains.tsv")),
-    ("blind-sentinel/batch-4/domains.tsv", include_str!("../../../testdata/blind-sentinel/batch-4/domains.tsv")),
-    ("blind-sentinel/batch-5/domains.tsv", include_str!("../../../testdata/blind-sentinel/batch-5/domains.tsv")),
+    (
+        "sentinel-tuning/domains.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/sentinel-tuning/domains.tsv")),
+    ),
+    (
+        "sentinel-tuning/domains-2.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/sentinel-tuning/domains-2.tsv")),
+    ),
+    (
+        "blind-sentinel/batch-1/domains.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-1/domains.tsv")),
+    ),
+    (
+        "blind-sentinel/batch-2/domains.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-2/domains.tsv")),
+    ),
+    (
+        "blind-sentinel/batch-3/domains.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-3/domains.tsv")),
+    ),
+    (
+        "blind-sentinel/batch-4/domains.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-4/domains.tsv")),
+    ),
+    (
+        "blind-sentinel/batch-5/domains.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-5/domains.tsv")),
+    ),
 ];
 
 /// `(name, is_impersonation)` of a labelled TSV file (header, then `positive|negative<TAB>name<TAB>...`).
