@@ -102,6 +102,10 @@ pub struct Options {
     /// A centre's (or room's) setup: seen in at least this share of its sessions, and at least this many.
     pub baseline_share: f64,
     pub baseline_min: usize,
+    /// Relay (one operator answering terminals one after another): answering that starts this long after the
+    /// session did (ms), and a hand-over within this window after the other terminal's run ends (ms).
+    pub relay_late_ms: i64,
+    pub relay_handoff_ms: (i64, i64),
 }
 
 impl Default for Options {
@@ -119,6 +123,8 @@ impl Default for Options {
             replace_window_ms: 300_000,
             baseline_share: 0.5,
             baseline_min: 5,
+            relay_late_ms: 300_000,
+            relay_handoff_ms: (-60_000, 240_000),
         }
     }
 }
@@ -549,6 +555,62 @@ fn fast_and_right(
     }
 }
 
+/// A session's answering as runs, in ms after the session's own start (a terminal clock that is off by a constant
+/// does not matter): a run ends where no first answer came for two minutes. `(start, end, answers)`.
+struct Runs(Vec<(i64, i64, usize)>);
+
+/// A pause this long ends a run of answers.
+const RUN_GAP_MS: i64 = 120_000;
+
+impl Runs {
+    fn of(s: &Session, a: &Answers) -> Runs {
+        let Some(start) = s.start else { return Runs(Vec::new()) };
+        let mut at: Vec<i64> = a.first_at.iter().flatten().map(|t| t - start).collect();
+        at.sort_unstable();
+        let mut runs: Vec<(i64, i64, usize)> = Vec::new();
+        for t in at {
+            match runs.last_mut() {
+                Some(r) if t - r.1 <= RUN_GAP_MS => {
+                    r.1 = t;
+                    r.2 += 1;
+                }
+                _ => runs.push((t, t, 1)),
+            }
+        }
+        Runs(runs)
+    }
+
+    /// Runs of at least `min` answers.
+    fn at_least(&self, min: usize) -> impl Iterator<Item = &(i64, i64, usize)> {
+        self.0.iter().filter(move |r| r.2 >= min)
+    }
+}
+
+/// A relay: `follower` is answered by whoever answered `leader` just before. In one sitting at one centre, the
+/// follower's answering starts late (an honest candidate starts within minutes), the two never answer at the
+/// same time (overlap at most a tenth of the shorter's answering time), and a run of the follower starts just
+/// as a run of the leader ends.
+fn relay_shaped(follower: &Session, leader: &Session, f: &Runs, l: &Runs, opts: &Options) -> bool {
+    let (Some(fs), Some(ls)) = (&follower.seat, &leader.seat) else { return false };
+    let (Some(f0), Some(l0)) = (follower.start, leader.start) else { return false };
+    if fs.centre != ls.centre || (f0 - l0).abs() > 45 * 60_000 {
+        return false;
+    }
+    let Some(first_big) = f.at_least(10).next() else { return false };
+    if first_big.0 < opts.relay_late_ms || l.at_least(10).next().is_none() {
+        return false;
+    }
+    let active = |r: &Runs| r.at_least(3).map(|x| x.1 - x.0).sum::<i64>();
+    let shorter = active(f).min(active(l));
+    let overlap: i64 =
+        f.at_least(3).flat_map(|a| l.at_least(3).map(move |b| (a.1.min(b.1) - a.0.max(b.0)).max(0))).sum();
+    if shorter <= 0 || overlap * 10 > shorter {
+        return false;
+    }
+    let (lo, hi) = opts.relay_handoff_ms;
+    f.at_least(10).any(|a| l.0.iter().any(|b| (lo..=hi).contains(&(a.0 - b.1))))
+}
+
 /// Pairs within the exam: answer agreement beyond chance (leaks, copying) and answer timings in lockstep (one
 /// operator for several terminals).
 #[allow(clippy::too_many_arguments)]
@@ -592,6 +654,9 @@ fn pairs(
         })
         .collect();
     let probs: Vec<Vec<f64>> = (0..n).map(|j| (0..items).map(|i| irt.p(j, i)).collect()).collect();
+    let runs: Vec<Runs> = sessions.iter().zip(answers).map(|(s, a)| Runs::of(s, a)).collect();
+    // (follower, leader, matches, same wrong, p of the agreement)
+    let mut relays: Vec<(usize, usize, usize, usize, f64)> = Vec::new();
     let mut lockstep_edges: Vec<(usize, usize, f64)> = Vec::new();
     let mut agree: Vec<(usize, usize, usize, usize, f64)> = Vec::new();
     let mut ps = Vec::with_capacity(items);
@@ -614,6 +679,19 @@ fn pairs(
                         same_wrong += 1;
                     }
                 }
+            }
+            // Relay: one terminal's answering takes over where the other's stopped.
+            let relay = if relay_shaped(&sessions[k], &sessions[j], &runs[k], &runs[j], opts) {
+                Some((k, j))
+            } else if relay_shaped(&sessions[j], &sessions[k], &runs[j], &runs[k], opts) {
+                Some((j, k))
+            } else {
+                None
+            };
+            if let Some((follower, leader)) = relay
+                && both > 0
+            {
+                relays.push((follower, leader, m, same_wrong, poisson_binomial_upper_tail(&ps, m)));
             }
             if both > 0 && var > 0.0 && (m as f64 - mu) / var.sqrt() > z_screen {
                 let p = poisson_binomial_upper_tail(&ps, m);
@@ -685,6 +763,33 @@ fn pairs(
                 en: format!(
                     "answers agree with session {}: {m} the same ({same_wrong} of them the same wrong choice); by chance, given both candidates' ability: p = {p:.1e}",
                     sessions[b].id
+                ),
+                peers: vec![sessions[b].id.clone()],
+            });
+        }
+    }
+    // A relay-shaped pair is rare among honest sessions (answering late, never at the same time, starting as the
+    // other stops); the pair is flagged when its answers also agree beyond chance given both candidates'
+    // ability, at the exam's alpha shared among the relay-shaped pairs only.
+    let p_relay = opts.alpha / relays.len().max(1) as f64;
+    for &(follower, leader, m, same_wrong, p) in &relays {
+        if p >= p_relay {
+            continue;
+        }
+        let score = (-p.max(1e-30).log10() * 10.0).round() / 10.0;
+        for (a, b) in [(follower, leader), (leader, follower)] {
+            let first = a == leader;
+            findings[a].push(Finding {
+                code: "relay_answers",
+                kind: Kind::Operator,
+                score: score.max(DIRECT),
+                zh: format!(
+                    "{}：一个终端停止作答后另一个随即开始、两者从不同时作答，且答案一致程度超出两人水平所能解释（{m} 题相同，{same_wrong} 道错得一样，p = {p:.1e}），一人轮流代答",
+                    if first { format!("会话 {} 在本会话之后接着作答", sessions[b].id) } else { format!("本会话在会话 {} 之后接着作答", sessions[b].id) }
+                ),
+                en: format!(
+                    "{}: one terminal starts answering as the other stops, they never answer at the same time, and their answers agree beyond what both candidates' ability explains ({m} the same, {same_wrong} the same wrong choice, p = {p:.1e}): one person answering in turn",
+                    if first { format!("session {} answers right after this one", sessions[b].id) } else { format!("this session answers right after session {}", sessions[b].id) }
                 ),
                 peers: vec![sessions[b].id.clone()],
             });

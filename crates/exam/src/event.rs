@@ -5,7 +5,7 @@
 //!
 //! | kind | fields |
 //! |---|---|
-//! | `exam` | `exam`, `questions` `[{id, key, options}]`, `pass_mark`, `minutes` — the exam's shape and key, sent once by the centre |
+//! | `exam` | `exam`, `questions` `[{id, key, options}]` (`options`: the number of choices, or the list of their labels), `pass_mark`, `minutes` — the exam's shape and key, sent once by the centre |
 //! | `session_start` | `candidate`, `exam`, `centre`, `room`, `seat`, `terminal` |
 //! | `session_end` | — |
 //! | `processes` | `processes` `[{name, path, signer}]`: what runs, sent periodically |
@@ -98,8 +98,24 @@ pub struct Question {
     pub id: String,
     /// The right choice.
     pub key: String,
-    /// How many choices (2 for true/false, 4 for single choice).
+    /// How many choices (2 for true/false, 4 for single choice). Terminals may send the count or the list of
+    /// the choices' labels (`["A", "B", "C", "D"]`); both are read as the count.
+    #[serde(deserialize_with = "count_or_list")]
     pub options: u32,
+}
+
+/// A count given as a number or as the list of what is counted.
+fn count_or_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum CountOrList {
+        Count(u32),
+        List(Vec<serde::de::IgnoredAny>),
+    }
+    match CountOrList::deserialize(d)? {
+        CountOrList::Count(n) => Ok(n),
+        CountOrList::List(v) => u32::try_from(v.len()).map_err(serde::de::Error::custom),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -230,5 +246,21 @@ mod tests {
         assert!(err(b"\xff\xfe").contains("UTF-8"));
         assert!(err(b"not json").contains("not an event"));
         assert!(err(&vec![b' '; MAX_LINE + 1]).contains("longer"));
+    }
+
+    #[test]
+    fn a_question_s_options_are_a_count_or_the_list_of_labels() {
+        let exam = |options: &str| {
+            format!(
+                r#"{{"v":1,"id":"x","at":"2026-12-01T09:00:00Z","kind":"exam","exam":"E","pass_mark":80,"minutes":120,"questions":[{{"id":"Q1","key":"A","options":{options}}}]}}"#
+            )
+        };
+        for (options, count) in [("4", 4), (r#"["A","B","C","D"]"#, 4), (r#"["对","错"]"#, 2)] {
+            let Body::Exam { questions, .. } = parse_line(exam(options).as_bytes()).unwrap().body else { panic!() };
+            assert_eq!(questions[0].options, count, "{options}");
+        }
+        for bad in ["1", "[]", r#"["A","B","C","D","E","F","G","H","I","J","K"]"#, r#""four""#, "-4"] {
+            assert!(parse_line(exam(bad).as_bytes()).is_err(), "{bad}");
+        }
     }
 }

@@ -11,12 +11,17 @@ use certguard_exam::{Collector, Options, Signatures, analyze};
 use std::io::BufReader;
 
 fn figures(set: &str) -> Figures {
+    figures_with_bad_lines(set, 0)
+}
+
+/// The figures of a set whose events hold `bad_lines` lines the reader must refuse (each reported, none fatal).
+fn figures_with_bad_lines(set: &str, bad_lines: u64) -> Figures {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata").join(set);
     let gz = std::fs::File::open(dir.join("events.jsonl.gz")).expect("blind set in the repository");
     let input = BufReader::new(flate2::read::MultiGzDecoder::new(BufReader::new(gz)));
     let mut c = Collector::new(Signatures::builtin());
     let report = read_events(input, |e, _| c.add(e), |_| {}).unwrap();
-    assert_eq!(report.errors, 0, "{:?}", report.first_errors);
+    assert_eq!(report.errors, bad_lines, "{:?}", report.first_errors);
     let truth: Vec<Truth> = std::fs::read_to_string(dir.join("truth.jsonl"))
         .unwrap()
         .lines()
@@ -70,7 +75,26 @@ fn blind_set_d_stays_at_or_above_its_measured_floors() {
     let recall = |k: &str| f.kinds[k].recall;
     assert!(recall("software") >= 0.85, "{f:?}");
     assert!(recall("hardware") >= 0.75, "{f:?}");
-    assert!(recall("operator") >= 0.25, "{f:?}");
+    assert!(recall("operator") >= 0.80, "{f:?}");
     assert!(recall("leak") >= 0.80, "{f:?}");
     assert!(f.false_positive_rate <= 0.01, "{f:?}");
+    // The relay detector (one operator answering terminals one after another) names 14 of them as operators;
+    // before it, the operators found here were named as other kinds, and only 6 were found at all.
+    assert!(f.kinds["operator"].flagged_as_kind >= 13, "{f:?}");
+}
+
+/// Set E (`testdata/exam-blind-4`): a fourth helper and generator, measured on arrival with the detectors of
+/// 637cd06 and again after the relay detector (designed on sets A-D before E arrived): the same figures. Its
+/// exam events give `options` as the list of labels, read since as the count (before, the exam's key was lost
+/// and the analysis used the modal answers: the figures did not change). One line (a negative input interval)
+/// is refused.
+#[test]
+fn blind_set_e_stays_at_or_above_its_measured_floors() {
+    let f = figures_with_bad_lines("exam-blind-4/set-e", 1);
+    let recall = |k: &str| f.kinds[k].recall;
+    assert!(recall("software") >= 0.80, "{f:?}");
+    assert!(recall("hardware") >= 0.56, "{f:?}");
+    assert!(recall("operator") >= 0.96, "{f:?}");
+    assert!(recall("leak") >= 0.32, "{f:?}");
+    assert!(f.false_positive_rate <= 0.012, "{f:?}");
 }
