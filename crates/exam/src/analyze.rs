@@ -660,16 +660,21 @@ fn pairs(
     let mut lockstep_edges: Vec<(usize, usize, f64)> = Vec::new();
     let mut agree: Vec<(usize, usize, usize, usize, f64)> = Vec::new();
     let mut ps = Vec::with_capacity(items);
+    let mut qs = Vec::with_capacity(items);
     for j in 0..n {
         for k in j + 1..n {
-            // Agreement.
+            // Agreement: every answer the same (ps), and the same wrong choice (qs), each by chance given both
+            // candidates' ability, the item's difficulty and how its wrong answers spread.
             let (mut m, mut mu, mut var, mut both, mut same_wrong) = (0usize, 0.0, 0.0, 0usize, 0usize);
             ps.clear();
+            qs.clear();
             for i in 0..items {
                 let (Some(a), Some(b)) = (&answers[j].choice[i], &answers[k].choice[i]) else { continue };
                 let (pj, pk) = (probs[j][i], probs[k][i]);
-                let p = pj * pk + (1.0 - pj) * (1.0 - pk) * coincide[i];
+                let q = (1.0 - pj) * (1.0 - pk) * coincide[i];
+                let p = pj * pk + q;
                 ps.push(p);
+                qs.push(q);
                 both += 1;
                 mu += p;
                 var += p * (1.0 - p);
@@ -688,16 +693,25 @@ fn pairs(
             } else {
                 None
             };
+            // Identical wrong answers are the sharper test when both candidates are able (their right answers
+            // agree anyway and dilute the count of all agreements): a leak with transcription errors, or an
+            // answer sheet passed around.
+            let p_same_wrong = if same_wrong >= 3 { poisson_binomial_upper_tail(&qs, same_wrong) } else { 1.0 };
             if let Some((follower, leader)) = relay
                 && both > 0
             {
-                relays.push((follower, leader, m, same_wrong, poisson_binomial_upper_tail(&ps, m)));
+                let p = (2.0 * poisson_binomial_upper_tail(&ps, m).min(p_same_wrong)).min(1.0);
+                relays.push((follower, leader, m, same_wrong, p));
             }
-            if both > 0 && var > 0.0 && (m as f64 - mu) / var.sqrt() > z_screen {
-                let p = poisson_binomial_upper_tail(&ps, m);
-                if p < p_pair {
-                    agree.push((j, k, m, same_wrong, p));
-                }
+            // Two tests per pair: each at half the pair's share of alpha.
+            let p_all = if both > 0 && var > 0.0 && (m as f64 - mu) / var.sqrt() > z_screen {
+                poisson_binomial_upper_tail(&ps, m)
+            } else {
+                1.0
+            };
+            let p = p_all.min(p_same_wrong);
+            if p < p_pair / 2.0 {
+                agree.push((j, k, m, same_wrong, p));
             }
             // Lockstep: the offset between the two answer clocks barely changes from question to question.
             let mut common: Vec<(i64, i64, f64)> = (0..items)

@@ -87,12 +87,13 @@ fn blind_set_d_stays_at_or_above_its_measured_floors() {
 /// 637cd06 and again after the relay detector (designed on sets A-D before E arrived): the same figures. Its
 /// exam events give `options` as the list of labels, read since as the count (before, the exam's key was lost
 /// and the analysis used the modal answers: the figures did not change). One line (a negative input interval)
-/// is refused.
+/// is refused. Then, after looking at what it missed, screen-sharing and casting programs joined the signature
+/// list (software 21/25 -> 25/25, no honest session more on any set): set E is tuning data since.
 #[test]
 fn blind_set_e_stays_at_or_above_its_measured_floors() {
     let f = figures_with_bad_lines("exam-blind-4/set-e", 1);
     let recall = |k: &str| f.kinds[k].recall;
-    assert!(recall("software") >= 0.80, "{f:?}");
+    assert!(recall("software") >= 0.96, "{f:?}");
     assert!(recall("hardware") >= 0.56, "{f:?}");
     assert!(recall("operator") >= 0.96, "{f:?}");
     assert!(recall("leak") >= 0.32, "{f:?}");
