@@ -291,7 +291,7 @@ pub const MODEL_FLAG_LOGIT: f32 = 1.5;
 pub const MODEL_CLEAR_LOGIT: f32 = -1.0;
 
 /// The labelled texts the shipped model learns from: the tuning files and the blind batches already measured
-/// (batch-6 and later stay out: they judge the model).
+/// (batch-7 and later stay out: they judge the model).
 pub const TRAINING_FILES: &[(&str, &str)] = &[
     (
         "sentinel-tuning/ads.jsonl",
@@ -324,6 +324,10 @@ pub const TRAINING_FILES: &[(&str, &str)] = &[
     (
         "blind-sentinel/batch-5/ads.jsonl",
         include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-5/ads.jsonl")),
+    ),
+    (
+        "blind-sentinel/batch-6/ads.jsonl",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-6/ads.jsonl")),
     ),
 ];
 

@@ -1007,7 +1007,7 @@ fn model_detail(model: &GramModel, text: &str, logit: f32) -> String {
 }
 
 /// The labelled names the shipped domain model learns from: the tuning files and the blind batches already
-/// measured (batch-6 and later stay out: they judge the model).
+/// measured (batch-7 and later stay out: they judge the model).
 pub const DOMAIN_TRAINING_FILES: &[(&str, &str)] = &[
     (
         "sentinel-tuning/domains.tsv",
@@ -1036,6 +1036,10 @@ pub const DOMAIN_TRAINING_FILES: &[(&str, &str)] = &[
     (
         "blind-sentinel/batch-5/domains.tsv",
         include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-5/domains.tsv")),
+    ),
+    (
+        "blind-sentinel/batch-6/domains.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-6/domains.tsv")),
     ),
 ];
 

@@ -119,11 +119,11 @@ fn batch_5() {
 
 /// Batch-6 was measured blind with the code of round 5: domains 92.3% / 1.6%, ads 96.3% / 0.7%; then the models
 /// were made to need the rules' evidence (a property test found random characters flagged), which gives
-/// 91.8% / 1.6% and 95.4% / 0.7%.
+/// 91.8% / 1.6% and 95.4% / 0.7%. Then it joined the training files (round 6).
 #[test]
-fn blind_batch_6() {
-    domains("blind-sentinel/batch-6").check("batch-6 domains", 0.90, 0.02);
-    ads("blind-sentinel/batch-6").check("batch-6 ads", 0.94, 0.01);
+fn batch_6() {
+    domains("blind-sentinel/batch-6").check("batch-6 domains (training data)", 0.93, 0.02);
+    ads("blind-sentinel/batch-6").check("batch-6 ads (training data)", 0.96, 0.01);
 }
 
 #[test]
