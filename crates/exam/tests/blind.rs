@@ -99,3 +99,16 @@ fn blind_set_e_stays_at_or_above_its_measured_floors() {
     assert!(recall("leak") >= 0.32, "{f:?}");
     assert!(f.false_positive_rate <= 0.012, "{f:?}");
 }
+
+/// Set F (`testdata/exam-blind-5`): a fifth helper and generator, measured once on arrival with the detectors of
+/// this round (relay, screen sharing, identical wrong answers). Floors a little below those figures.
+#[test]
+fn blind_set_f_stays_at_or_above_its_measured_floors() {
+    let f = figures("exam-blind-5/set-f");
+    let recall = |k: &str| f.kinds[k].recall;
+    assert!(recall("software") >= 0.92, "{f:?}");
+    assert!(recall("hardware") >= 0.40, "{f:?}");
+    assert!(recall("operator") >= 0.96, "{f:?}");
+    assert!(recall("leak") >= 0.44, "{f:?}");
+    assert!(f.false_positive_rate <= 0.005, "{f:?}");
+}
