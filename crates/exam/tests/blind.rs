@@ -101,13 +101,15 @@ fn blind_set_e_stays_at_or_above_its_measured_floors() {
 }
 
 /// Set F (`testdata/exam-blind-5`): a fifth helper and generator, measured once on arrival with the detectors of
-/// this round (relay, screen sharing, identical wrong answers). Floors a little below those figures.
+/// this round (relay, screen sharing, identical wrong answers): hardware 11/25. Then, after reading its misses,
+/// the Linux USB gadget id of IP-KVMs (1d6b:0104) joined the hardware list: 14/25 (and set B 18 -> 20), no honest
+/// session more on any set. Set F is tuning data since.
 #[test]
 fn blind_set_f_stays_at_or_above_its_measured_floors() {
     let f = figures("exam-blind-5/set-f");
     let recall = |k: &str| f.kinds[k].recall;
     assert!(recall("software") >= 0.92, "{f:?}");
-    assert!(recall("hardware") >= 0.40, "{f:?}");
+    assert!(recall("hardware") >= 0.52, "{f:?}");
     assert!(recall("operator") >= 0.96, "{f:?}");
     assert!(recall("leak") >= 0.44, "{f:?}");
     assert!(f.false_positive_rate <= 0.005, "{f:?}");
