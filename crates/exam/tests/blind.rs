@@ -114,3 +114,17 @@ fn blind_set_f_stays_at_or_above_its_measured_floors() {
     assert!(recall("leak") >= 0.44, "{f:?}");
     assert!(f.false_positive_rate <= 0.005, "{f:?}");
 }
+
+/// Set G (`testdata/exam-blind-6`): a sixth helper and generator, measured once on arrival with the detectors of
+/// this round (after the IP-KVM id). Floors a little below those figures.
+#[test]
+fn blind_set_g_stays_at_or_above_its_measured_floors() {
+    let f = figures("exam-blind-6/set-g");
+    let recall = |k: &str| f.kinds[k].recall;
+    assert!(recall("software") >= 0.90, "{f:?}");
+    assert!(recall("hardware") >= 0.75, "{f:?}");
+    assert!(recall("operator") >= 0.95, "{f:?}");
+    assert!(f.kinds["operator"].flagged_as_kind >= 5, "{f:?}");
+    assert!(recall("leak") >= 0.30, "{f:?}");
+    assert!(f.false_positive_rate <= 0.005, "{f:?}");
+}
