@@ -666,6 +666,7 @@ fn pairs(
             // Agreement: every answer the same (ps), and the same wrong choice (qs), each by chance given both
             // candidates' ability, the item's difficulty and how its wrong answers spread.
             let (mut m, mut mu, mut var, mut both, mut same_wrong) = (0usize, 0.0, 0.0, 0usize, 0usize);
+            let (mut mu_q, mut var_q) = (0.0, 0.0);
             ps.clear();
             qs.clear();
             for i in 0..items {
@@ -675,6 +676,8 @@ fn pairs(
                 let p = pj * pk + q;
                 ps.push(p);
                 qs.push(q);
+                mu_q += q;
+                var_q += q * (1.0 - q);
                 both += 1;
                 mu += p;
                 var += p * (1.0 - p);
@@ -696,7 +699,12 @@ fn pairs(
             // Identical wrong answers are the sharper test when both candidates are able (their right answers
             // agree anyway and dilute the count of all agreements): a leak with transcription errors, or an
             // answer sheet passed around.
-            let p_same_wrong = if same_wrong >= 3 { poisson_binomial_upper_tail(&qs, same_wrong) } else { 1.0 };
+            // The exact tail (O(items²)) only for pairs the normal approximation already finds unusual: counts of
+            // rare coincidences are skewed right, so the approximation overstates them and the screen lets through
+            // every pair the exact test could flag in the relay test (z > 2) or alone.
+            let unusual = var_q > 0.0 && (same_wrong as f64 - mu_q) / var_q.sqrt() > 2.0;
+            let p_same_wrong =
+                if same_wrong >= 3 && unusual { poisson_binomial_upper_tail(&qs, same_wrong) } else { 1.0 };
             if let Some((follower, leader)) = relay
                 && both > 0
             {
