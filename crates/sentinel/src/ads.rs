@@ -419,6 +419,8 @@ pub struct AdScanner {
     ac: AhoCorasick,
     info: &'static [LexEntry],
     negators: &'static [String],
+    /// The last characters of the negators: a text before a phrase that ends in none of them negates nothing.
+    negator_ends: rustc_hash::FxHashSet<char>,
     wechat: Regex,
     qq: Regex,
     qq_group: Regex,
@@ -476,6 +478,7 @@ impl AdScanner {
             ac,
             info,
             negators,
+            negator_ends: negators.iter().filter_map(|n| n.chars().next_back()).collect(),
             wechat: re(r"微信(?:号|号码|id)?[^0-9a-z\n]{0,4}([a-z][-_a-z0-9]{5,19}|1[3-9][0-9]{9})"),
             qq: re(r"qq(?:号|号码)?[^0-9a-z群\n]{0,4}([1-9][0-9]{4,11})"),
             qq_group: re(r"(?:qq群|群号|交流群|群)(?:号|号码)?[^0-9a-z\n]{0,4}([1-9][0-9]{5,11})"),
@@ -612,6 +615,7 @@ impl AdScanner {
             let follows_negated = concept.is_offer() && m.start() == last_negated_end;
             let negated = follows_negated
                 || concept.is_offer()
+                    && before.chars().next_back().is_some_and(|c| self.negator_ends.contains(&c))
                     && self.negators.iter().any(|ng| {
                         (!self_negating || !matches!(ng.as_str(), "不" | "无" | "没")) && before.ends_with(ng.as_str())
                     });

@@ -118,6 +118,26 @@ thread_local! {
         std::cell::RefCell::new(Seen { bits: vec![0; BUCKETS / 64], set: Vec::new() });
 }
 
+/// A running sum of weights in which each bucket counts once.
+struct OnceSum<'a> {
+    seen: &'a mut Seen,
+    weights: &'a [f32],
+    z: f32,
+}
+
+impl OnceSum<'_> {
+    #[inline(always)]
+    fn add(&mut self, b: u32) {
+        let (word, bit) = ((b / 64) as usize, 1u64 << (b % 64));
+        let w = &mut self.seen.bits[word];
+        if *w & bit == 0 {
+            *w |= bit;
+            self.seen.set.push(b);
+            self.z += self.weights[b as usize];
+        }
+    }
+}
+
 /// Training settings.
 #[derive(Debug, Clone, Copy)]
 pub struct TrainOptions {
@@ -193,31 +213,26 @@ impl GramModel {
     /// The log-odds of a normalised text with these findings, as [`GramModel::logit`] of its [`features`] but
     /// without sorting them: a per-thread bitmap counts each bucket once.
     pub fn logit_of(&self, normalized: &str, tags: u64) -> f32 {
-        self.sum_once(|f| for_each_occurrence(normalized, tags, f))
+        self.sum_once(|s| for_each_occurrence(normalized, tags, |b| s.add(b)))
     }
 
     /// The log-odds of a text with named findings, as [`GramModel::logit`] of its [`named_features`].
     pub fn logit_named(&self, text: &str, tags: &[&str]) -> f32 {
-        self.sum_once(|f| {
-            grams(text, |g| f(g.bucket));
+        self.sum_once(|s| {
+            grams(text, |g| s.add(g.bucket));
             for t in tags {
-                f(named_tag_bucket(t));
+                s.add(named_tag_bucket(t));
             }
         })
     }
 
-    /// Bias plus the weight of each bucket `each` yields, each bucket counted once.
-    fn sum_once(&self, each: impl FnOnce(&mut dyn FnMut(u32))) -> f32 {
+    /// Bias plus the weight of each bucket `each` adds, each bucket counted once. `each` gets a concrete sum
+    /// (no dynamic call per bucket: this is the inner loop of scanning).
+    fn sum_once(&self, each: impl FnOnce(&mut OnceSum<'_>)) -> f32 {
         SEEN.with_borrow_mut(|seen| {
-            let mut z = self.bias;
-            each(&mut |b| {
-                let (word, bit) = ((b / 64) as usize, 1u64 << (b % 64));
-                if seen.bits[word] & bit == 0 {
-                    seen.bits[word] |= bit;
-                    seen.set.push(b);
-                    z += self.weights[b as usize];
-                }
-            });
+            let mut sum = OnceSum { seen, weights: &self.weights, z: self.bias };
+            each(&mut sum);
+            let OnceSum { seen, z, .. } = sum;
             for b in seen.set.drain(..) {
                 seen.bits[(b / 64) as usize] = 0;
             }

@@ -238,6 +238,8 @@ struct Norm {
     prev: Option<char>,
     /// A character that can start or mark a variant was seen: only then is the variant pass run.
     trigger: bool,
+    /// Chinese numerals seen: fewer than seven make no spelled number, and the pass for them is skipped.
+    numerals: usize,
 }
 
 /// Characters of which every variant spelling has at least one.
@@ -268,11 +270,41 @@ fn is_variant_trigger(c: char) -> bool {
     )
 }
 
+/// First and last ideograph of the bitmap of [`is_plain_cjk`] (the CJK Unified Ideographs block).
+const PLAIN_FIRST: u32 = 0x4E00;
+const PLAIN_LAST: u32 = 0x9FFF;
+
+/// An ideograph that normalisation keeps as it is: not a traditional form, not a variant trigger, not a numeral.
+/// A bitmap of the block, built once from those three functions, replaces their chains of comparisons.
+#[inline(always)]
+fn is_plain_cjk(c: char) -> bool {
+    static PLAIN: OnceLock<Vec<u64>> = OnceLock::new();
+    let u = c as u32;
+    if !(PLAIN_FIRST..=PLAIN_LAST).contains(&u) {
+        return false;
+    }
+    let bits = PLAIN.get_or_init(|| {
+        let mut bits = vec![0u64; ((PLAIN_LAST - PLAIN_FIRST) / 64 + 1) as usize];
+        for u in PLAIN_FIRST..=PLAIN_LAST {
+            let c = char::from_u32(u).expect("an ideograph");
+            let s = simplified(c);
+            if s == c && !is_variant_trigger(c) && numeral_digit(c).is_none() && !is_filler(c) {
+                let k = (u - PLAIN_FIRST) as usize;
+                bits[k / 64] |= 1 << (k % 64);
+            }
+        }
+        bits
+    });
+    let k = (u - PLAIN_FIRST) as usize;
+    bits[k / 64] & (1 << (k % 64)) != 0
+}
+
 impl Norm {
     /// A CJK ideograph: never filler, never a variant trigger (except 薇威徽芯维扣企君電話証證).
     #[inline]
     fn push_cjk(&mut self, c: char, ci: u32, bi: u32) {
         let c = simplified(c);
+        self.numerals += usize::from(numeral_digit(c).is_some());
         if self.run.is_some() || is_variant_trigger(c) {
             return self.push(c, ci, bi);
         }
@@ -313,6 +345,16 @@ impl Norm {
     }
 }
 
+/// NFKC of a full-width form of an ASCII character (！ to ～): the ASCII character, without the NFKC tables.
+#[inline]
+fn fullwidth_ascii(c: char) -> Option<char> {
+    let u = c as u32;
+    if (0xFF01..=0xFF5E).contains(&u) { char::from_u32(u - 0xFEE0) } else { None }
+}
+
+/// Chinese punctuation that NFKC and lower-casing leave as it is (the common marks of ad text).
+const STABLE_PUNCTUATION: [char; 12] = ['、', '。', '“', '”', '‘', '’', '《', '》', '【', '】', '「', '」'];
+
 /// Normalises ad text (see the module docs). Input longer than 4 GiB is cut (offsets are 32-bit).
 pub fn normalize(original: &str) -> Normalized {
     let original = if original.len() > u32::MAX as usize / 2 {
@@ -334,18 +376,28 @@ pub fn normalize(original: &str) -> Normalized {
         run: None,
         prev: None,
         trigger: false,
+        numerals: 0,
     };
     for (i, (b, ch)) in original.char_indices().enumerate() {
         let (i, b) = (i as u32, b as u32);
         if ch.is_ascii() {
             n.push(ch.to_ascii_lowercase(), i, b);
+        } else if n.run.is_none() && is_plain_cjk(ch) {
+            // the common case: an ideograph that stays as it is, with no filler run to close
+            n.prev = Some(ch);
+            n.append(ch, i, b);
         } else if is_cjk(ch) {
             n.push_cjk(ch, i, b);
+        } else if let Some(a) = fullwidth_ascii(ch) {
+            n.push(a.to_ascii_lowercase(), i, b);
+        } else if STABLE_PUNCTUATION.contains(&ch) {
+            n.push(ch, i, b);
         } else if !is_dropped(ch) {
             for c in std::iter::once(ch).nfkc() {
                 if is_dropped(c) {
                     continue;
                 }
+                n.numerals += usize::from(numeral_digit(c).is_some());
                 let c = match c {
                     '：' => ':',
                     '，' => ',',
@@ -362,21 +414,22 @@ pub fn normalize(original: &str) -> Normalized {
             }
         }
     }
-    let Norm { text: joined, cmap, bmap, trigger, .. } = n;
-    let (joined, cmap, bmap) = spelled_numbers_to_digits(joined, cmap, bmap);
+    let Norm { text: joined, cmap, bmap, trigger, numerals, .. } = n;
+    let (joined, cmap, bmap) =
+        if numerals >= 7 { spelled_numbers_to_digits(joined, cmap, bmap) } else { (joined, cmap, bmap) };
     if !trigger {
         return Normalized { text: joined, char_map: cmap, byte_map: bmap };
     }
     // 3. Variants (rare: most texts have none, and keep their maps as they are).
-    let ac = variants();
-    if ac.find(&joined).is_none() {
+    let mut found = variants().find_iter(&joined).peekable();
+    if found.peek().is_none() {
         return Normalized { text: joined, char_map: cmap, byte_map: bmap };
     }
     let mut text = String::with_capacity(joined.len() + 16);
     let mut char_map = Vec::with_capacity(cmap.len() + 16);
     let mut byte_map = Vec::with_capacity(cmap.len() + 16);
     let mut last = 0usize;
-    for m in ac.find_iter(&joined) {
+    for m in found {
         text.push_str(&joined[last..m.start()]);
         char_map.extend_from_slice(&cmap[last..m.start()]);
         byte_map.extend_from_slice(&bmap[last..m.start()]);
@@ -507,6 +560,27 @@ mod tests {
         let n = normalize(orig);
         let b = n.text.find("13788652041").unwrap();
         assert_eq!(n.original_span(b, b + 11), (2, 13));
+    }
+
+    #[test]
+    fn the_fast_paths_agree_with_nfkc() {
+        for u in 0xFF01..=0xFF5E {
+            let c = char::from_u32(u).unwrap();
+            assert_eq!(std::iter::once(c).nfkc().collect::<String>(), fullwidth_ascii(c).unwrap().to_string());
+        }
+        for c in STABLE_PUNCTUATION {
+            assert_eq!(std::iter::once(c).nfkc().flat_map(char::to_lowercase).collect::<String>(), c.to_string());
+            assert!(!is_dropped(c) && !is_cjk(c));
+        }
+        // ideographs the bitmap calls plain stay as they are; the others go the long way
+        for u in PLAIN_FIRST..=PLAIN_LAST {
+            let c = char::from_u32(u).unwrap();
+            if is_plain_cjk(c) {
+                assert_eq!(simplified(c), c);
+                assert!(!is_variant_trigger(c) && numeral_digit(c).is_none());
+            }
+        }
+        assert!(!is_plain_cjk('電') && !is_plain_cjk('薇') && !is_plain_cjk('三') && is_plain_cjk('考'));
     }
 
     #[test]
