@@ -151,7 +151,7 @@ pub fn analyze(collector: Collector, opts: &Options) -> Analysis {
                 s.answers.sort_by_key(|a| a.0);
                 s.input.sort_by_key(|x| x.1);
                 s.devices.sort_by_key(|d| d.at);
-                s.displays.sort_by_key(|d| d.0);
+                s.displays.sort_by_key(|d| d.at);
                 by_exam.entry(seat.exam.clone()).or_default().push(s);
             }
             None => without_start.push((s.id.clone(), s.events)),
@@ -201,6 +201,13 @@ pub struct Baseline {
     tools: HashMap<String, std::collections::HashSet<String>>,
     room_tools: HashMap<(String, String), std::collections::HashSet<String>>,
     displays: HashMap<(String, String), bool>,
+    /// The display set-up under which a room's (else the centre's) sessions gave most of their answers, where
+    /// one set-up is common enough to be the place's.
+    usual_display: HashMap<(String, String), (u32, bool)>,
+    centre_display: HashMap<String, (u32, bool)>,
+    /// How many of a room's and of a centre's sessions gave most answers under each display set-up.
+    room_setups: HashMap<(String, String), HashMap<(u32, bool), usize>>,
+    centre_setups: HashMap<String, HashMap<(u32, bool), usize>>,
 }
 
 fn tool_key(m: &crate::signatures::ToolMatch) -> String {
@@ -214,6 +221,8 @@ impl Baseline {
         let mut room_tool_counts: HashMap<((String, String), String), usize> = HashMap::new();
         let mut room_sessions: HashMap<(String, String), usize> = HashMap::new();
         let mut room_multi: HashMap<(String, String), usize> = HashMap::new();
+        let mut room_setups: HashMap<(String, String), HashMap<(u32, bool), usize>> = HashMap::new();
+        let mut centre_setups: HashMap<String, HashMap<(u32, bool), usize>> = HashMap::new();
         for s in sessions {
             let Some(seat) = &s.seat else { continue };
             *centre_sessions.entry(seat.centre.clone()).or_default() += 1;
@@ -227,7 +236,11 @@ impl Baseline {
                 *tool_counts.entry((seat.centre.clone(), k)).or_default() += 1;
             }
             *room_sessions.entry(room.clone()).or_default() += 1;
-            if s.displays.iter().any(|(_, n, m)| *n >= 2 || *m) {
+            if let Some((setup, _, _)) = answering_display(s) {
+                *room_setups.entry(room.clone()).or_default().entry(setup).or_default() += 1;
+                *centre_setups.entry(seat.centre.clone()).or_default().entry(setup).or_default() += 1;
+            }
+            if s.displays.iter().any(|d| d.displays >= 2 || d.mirrored) {
                 *room_multi.entry(room).or_default() += 1;
             }
         }
@@ -251,7 +264,40 @@ impl Baseline {
                 (room, common(multi, n))
             })
             .collect();
-        Baseline { tools, room_tools, displays }
+        // The most common set-up, if common enough; ties go to the smaller set-up (the stricter usual).
+        let usual = |counts: HashMap<(u32, bool), usize>| {
+            let total: usize = counts.values().sum();
+            counts
+                .into_iter()
+                .max_by_key(|(setup, n)| (*n, std::cmp::Reverse(*setup)))
+                .filter(|(_, n)| common(*n, total))
+                .map(|(setup, _)| setup)
+        };
+        let usual_display =
+            room_setups.iter().filter_map(|(room, c)| Some((room.clone(), usual(c.clone())?))).collect();
+        let centre_display =
+            centre_setups.iter().filter_map(|(centre, c)| Some((centre.clone(), usual(c.clone())?))).collect();
+        Baseline { tools, room_tools, displays, usual_display, centre_display, room_setups, centre_setups }
+    }
+
+    /// A display set-up found in at least `baseline_min` sessions of the room or of the centre: some of the
+    /// place's seats are set up that way (laptops duplicated to a monitor), however few of them.
+    fn setup_in_use(&self, s: &Session, setup: (u32, bool), opts: &Options) -> bool {
+        let Some(seat) = &s.seat else { return false };
+        let seen = |c: Option<&HashMap<(u32, bool), usize>>| {
+            c.and_then(|c| c.get(&setup)).is_some_and(|n| *n >= opts.baseline_min)
+        };
+        seen(self.room_setups.get(&(seat.centre.clone(), seat.room.clone())))
+            || seen(self.centre_setups.get(&seat.centre))
+    }
+
+    /// The display set-up usual where the session sat: its room's, else its centre's.
+    fn usual_display(&self, s: &Session) -> Option<(u32, bool)> {
+        let seat = s.seat.as_ref()?;
+        self.usual_display
+            .get(&(seat.centre.clone(), seat.room.clone()))
+            .or_else(|| self.centre_display.get(&seat.centre))
+            .copied()
     }
 
     fn ordinary_tool(&self, s: &Session, m: &crate::signatures::ToolMatch) -> bool {
@@ -492,18 +538,122 @@ fn hardware(s: &Session, baseline: &Baseline, opts: &Options, out: &mut Vec<Find
     // up that way throughout is ordinary even then.
     let changed_after = start + opts.device_grace_ms;
     let ordinary_room = baseline.ordinary_display(s);
-    if let Some((_, n, mirrored)) =
-        s.displays.iter().find(|(at, n, m)| (*n >= 2 || *m) && !ordinary_room && *at >= changed_after)
-    {
+    let added = s.displays.iter().find(|d| (d.displays >= 2 || d.mirrored) && !ordinary_room && d.at >= changed_after);
+    if let Some(d) = added {
         out.push(Finding {
             code: "display_added",
             kind: Kind::Hardware,
             score: DIRECT,
-            zh: if *mirrored { "屏幕被镜像输出".to_string() } else { format!("连接了 {n} 个显示器") },
-            en: if *mirrored { "the screen was mirrored".to_string() } else { format!("{n} displays were connected") },
+            zh: if d.mirrored {
+                "屏幕被镜像输出".to_string()
+            } else {
+                format!("连接了 {} 个显示器", d.displays)
+            },
+            en: if d.mirrored {
+                "the screen was mirrored".to_string()
+            } else {
+                format!("{} displays were connected", d.displays)
+            },
             peers: Vec::new(),
         });
     }
+    // Set up before the start, a screen sent elsewhere as well is still unlike the seats around it: most
+    // answers given with more displays, or mirrored, than the room's (else the centre's) usual set-up, in a
+    // set-up few of the place's sessions share. A seat used for the briefing's projector goes back to the
+    // usual before most answers are given.
+    if added.is_none()
+        && let Some(((n, mirrored), under, total)) = answering_display(s)
+        && under * 2 >= total
+        && let Some(usual) = baseline.usual_display(s)
+        && (n > usual.0 || (mirrored && !usual.1))
+        && !baseline.setup_in_use(s, (n, mirrored), opts)
+    {
+        let say = |n: u32, m: bool, zh: bool| match (zh, m) {
+            (true, true) => format!("{n} 个显示器、镜像"),
+            (true, false) => format!("{n} 个显示器"),
+            (false, true) => format!("{n} display(s), mirrored"),
+            (false, false) => format!("{n} display(s)"),
+        };
+        out.push(Finding {
+            code: "display_unusual",
+            kind: Kind::Hardware,
+            score: DIRECT,
+            zh: format!(
+                "{under}/{total} 道题作答时屏幕为 {}，本考场通常为 {}",
+                say(n, mirrored, true),
+                say(usual.0, usual.1, true)
+            ),
+            en: format!(
+                "{under} of {total} answers were given with {}, where this room usually has {}",
+                say(n, mirrored, false),
+                say(usual.0, usual.1, false)
+            ),
+            peers: Vec::new(),
+        });
+    }
+    // Something put inline on the display cable (a splitter, a capture box) re-plugs the display during the
+    // exam and brings its own resolution: the display went away and came back at another.
+    if let Some((before, after)) = replugged_at_other_resolution(s, changed_after) {
+        let fmt = |r: (u32, u32)| format!("{}x{}", r.0, r.1);
+        out.push(Finding {
+            code: "display_replugged",
+            kind: Kind::Hardware,
+            score: DIRECT,
+            zh: format!("考试中显示器断开后重新接入，分辨率由 {} 变为 {}", fmt(before), fmt(after)),
+            en: format!(
+                "the display was unplugged during the exam and came back at {} instead of {}",
+                fmt(after),
+                fmt(before)
+            ),
+            peers: Vec::new(),
+        });
+    }
+}
+
+/// The display set-up (displays, mirrored) under which the session gave most of its answers, how many answers
+/// that was and how many in all. Before its first `display` event a session is taken to be as that event says.
+fn answering_display(s: &Session) -> Option<((u32, bool), usize, usize)> {
+    if s.displays.is_empty() || s.answers.is_empty() {
+        return None;
+    }
+    let mut counts: Vec<((u32, bool), usize)> = Vec::new();
+    let mut k = 0;
+    for (at, _, _) in &s.answers {
+        while k + 1 < s.displays.len() && s.displays[k + 1].at <= *at {
+            k += 1;
+        }
+        let d = &s.displays[k];
+        let setup = (d.displays, d.mirrored);
+        match counts.iter_mut().find(|(x, _)| *x == setup) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((setup, 1)),
+        }
+    }
+    let (setup, n) = counts.into_iter().max_by_key(|(setup, n)| (*n, std::cmp::Reverse(*setup)))?;
+    Some((setup, n, s.answers.len()))
+}
+
+/// After `after`, the display went to none and came back at another resolution: (before, after).
+fn replugged_at_other_resolution(s: &Session, after: i64) -> Option<((u32, u32), (u32, u32))> {
+    let mut last_shown: Option<(u32, u32)> = None;
+    let mut gone = false;
+    for d in &s.displays {
+        if d.displays == 0 {
+            gone |= d.at >= after;
+            continue;
+        }
+        if gone
+            && let (Some(before), Some(now)) = (last_shown, d.resolution)
+            && before != now
+        {
+            return Some((before, now));
+        }
+        gone = false;
+        if d.resolution.is_some() {
+            last_shown = d.resolution;
+        }
+    }
+    None
 }
 
 /// Fast and right: many responses far faster than this candidate's own speed predicts for the item, nearly

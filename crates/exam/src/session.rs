@@ -47,13 +47,28 @@ pub struct Session {
     /// Takeover hardware seen (device name or id matched).
     pub hardware: Vec<(i64, String)>,
     pub devices: Vec<DeviceEvent>,
-    /// (time, displays, mirrored)
-    pub displays: Vec<(i64, u32, bool)>,
+    /// The display set-up as reported, in arrival order (sorted by time before analysis).
+    pub displays: Vec<DisplayState>,
     /// (interval start, interval end, key + pointer events)
     pub input: Vec<(i64, i64, u32)>,
     /// (time, question, choice)
     pub answers: Vec<(i64, String, String)>,
     pub events: u64,
+}
+
+/// One `display` event: how many displays, mirrored or not, and the resolution (`None` when unreadable).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisplayState {
+    pub at: i64,
+    pub displays: u32,
+    pub mirrored: bool,
+    pub resolution: Option<(u32, u32)>,
+}
+
+/// `1920x1080` (also with `×` or `*`, spaces allowed) as (width, height).
+pub fn parse_resolution(s: &str) -> Option<(u32, u32)> {
+    let (w, h) = s.split_once(['x', 'X', '×', '*'])?;
+    Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
 }
 
 /// Most software matches and device events kept per session (evidence enough; memory bounded).
@@ -129,7 +144,12 @@ impl Collector {
                     s.devices.push(DeviceEvent { at, action, hid: class.eq_ignore_ascii_case("hid"), name });
                 }
             }
-            Body::Display { displays, mirrored, .. } => s.displays.push((at, displays, mirrored)),
+            Body::Display { displays, mirrored, resolution } => {
+                if s.displays.len() < MAX_KEPT * 10 {
+                    let resolution = parse_resolution(&resolution);
+                    s.displays.push(DisplayState { at, displays, mirrored, resolution });
+                }
+            }
             Body::Answer { question, choice } => s.answers.push((at, question, choice)),
         }
         true
