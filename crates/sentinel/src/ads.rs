@@ -587,9 +587,10 @@ impl AdScanner {
         let t = &n.text;
         let mut phrases: Vec<Phrase> = Vec::new();
         let mut certificates: Vec<String> = Vec::new();
-        // Patterns seen so far: a set, since a hostile text can repeat one phrase a million times.
-        let mut seen: rustc_hash::FxHashSet<usize> = rustc_hash::FxHashSet::default();
-        let mut found: Vec<Concept> = Vec::new();
+        // Patterns seen so far, a bit each: a hostile text can repeat one phrase a million times.
+        let mut seen = vec![0u64; self.info.len().div_ceil(64)];
+        // Concepts found, a bit each.
+        let mut found = 0u32;
         // Distinct phrases per concept: two different claims (入网 and 查得到) say more than one.
         let mut distinct = [0u32; CONCEPTS];
         let mut quoted_offers = 0;
@@ -627,25 +628,20 @@ impl AdScanner {
             if negated {
                 last_negated_end = m.end();
             }
-            let first = seen.insert(pid);
+            let first = seen[pid / 64] & (1 << (pid % 64)) == 0;
+            seen[pid / 64] |= 1 << (pid % 64);
             let counted = if negated || !first { 0 } else { pts };
             if !negated {
                 if quoted && concept.is_offer() {
                     quoted_offers += 1;
                 }
-                if !found.contains(&concept) {
-                    found.push(concept);
-                }
+                found |= 1 << concept as u32;
                 if first {
                     distinct[concept as usize] += 1;
                 }
                 // 出证, 办证, 证书查询网: an offer phrase that names the certificate names it (验证 does not).
-                if concept.is_offer()
-                    && concept != Concept::Verifiable
-                    && phrase.contains('证')
-                    && !found.contains(&Concept::Cert)
-                {
-                    found.push(Concept::Cert);
+                if concept.is_offer() && concept != Concept::Verifiable && phrase.contains('证') {
+                    found |= 1 << Concept::Cert as u32;
                 }
             }
             if matches!(
@@ -672,8 +668,8 @@ impl AdScanner {
         }
         for (a, b) in Self::delivery_times(t) {
             distinct[Concept::Speed as usize] += 1;
-            if !found.contains(&Concept::Speed) {
-                found.push(Concept::Speed);
+            if found & (1 << Concept::Speed as u32) == 0 {
+                found |= 1 << Concept::Speed as u32;
                 score += 15;
             }
             phrases.push(Phrase {
@@ -687,7 +683,7 @@ impl AdScanner {
         }
         phrases.sort_by_key(|p| p.span);
         let (contacts, prices) = self.contacts_and_prices(&n);
-        let has = |c: Concept| found.contains(&c);
+        let has = |c: Concept| found & (1 << c as u32) != 0;
         // A way to buy: a number or an account, a non-government address, or a call to get in touch. Warnings
         // cite the official query site; that is no way to buy.
         let direct_contact = contacts.iter().any(|c| c.kind != ContactKind::Url);
