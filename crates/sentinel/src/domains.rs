@@ -707,8 +707,10 @@ impl DomainScorer {
             }
             if !edit_done && sk.len() >= 5 {
                 for t in self.long_tokens.iter().chain(&self.official_labels) {
+                    // One edit apart, two names share their first or their last byte: a cheap test first.
                     if t.len() >= 5
                         && sk.len().abs_diff(t.len()) <= 1
+                        && (sk.as_bytes()[0] == t.as_bytes()[0] || sk.as_bytes().last() == t.as_bytes().last())
                         && !sk.contains(t.as_str())
                         && one_edit_apart(sk, t)
                     {
