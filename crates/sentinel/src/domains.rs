@@ -286,6 +286,8 @@ pub struct DomainScorer {
     official_registrable: Vec<String>,
     /// Labels of the official registrable domains (e.g. `mem`).
     official_labels: Vec<String>,
+    /// The first labels of the official hosts that are not such labels (`cx` of cx.mem.gov.cn).
+    official_sub_labels: Vec<String>,
     /// Embedded forms: [official host, folded variants ...] -> (code, points).
     embedded: AhoCorasick,
     embedded_info: Vec<(&'static str, i32, String)>,
@@ -370,6 +372,12 @@ impl DomainScorer {
         let official_registrable = profile.official_registrable();
         let official_labels: Vec<String> =
             official_registrable.iter().filter_map(|r| r.split('.').next().map(str::to_string)).collect();
+        let official_sub_labels: Vec<String> = official_hosts
+            .iter()
+            .filter_map(|h| h.split('.').next())
+            .filter(|l| !official_labels.iter().any(|o| o == l))
+            .map(str::to_string)
+            .collect();
         let mut pats = Vec::new();
         let mut embedded_info = Vec::new();
         for h in &official_hosts {
@@ -501,6 +509,7 @@ impl DomainScorer {
             model: None,
             official_hosts,
             official_registrable,
+            official_sub_labels,
             official_labels,
             embedded,
             embedded_info,
@@ -865,17 +874,10 @@ impl DomainScorer {
         // A label one edit from an official label (nem, meem, osat, sanr) next to a government claim or an
         // official host's own sub-label (cx, cnse, zscx): cx.nem.gov.cn.top.
         if !homoglyph_done && !edit_done && best_embedded.is_none() {
-            let sub_labels: Vec<&str> = self
-                .official_hosts
-                .iter()
-                .filter_map(|h| h.split('.').next())
-                .filter(|l| !self.official_labels.iter().any(|o| o == l))
-                .collect();
-            let pieces: Vec<&str> = skel.split(['.', '-', '_']).collect();
-            let beside_official = pieces.iter().any(|p| sub_labels.contains(p));
-            if gov_claim || beside_official {
-                let near = pieces.iter().find_map(|p| {
-                    self.official_labels.iter().find(|o| o.len() >= 3 && one_edit_apart(p, o)).map(|o| (*p, o))
+            let pieces = || skel.split(['.', '-', '_']);
+            if gov_claim || pieces().any(|p| self.official_sub_labels.iter().any(|l| l == p)) {
+                let near = pieces().find_map(|p| {
+                    self.official_labels.iter().find(|o| o.len() >= 3 && one_edit_apart(p, o)).map(|o| (p, o))
                 });
                 if let Some((p, o)) = near
                     && !reasons.iter().any(|r| r.code == "near_official_label")
