@@ -716,10 +716,9 @@ impl DomainScorer {
             }
             if !edit_done && sk.len() >= 5 {
                 for t in self.long_tokens.iter().chain(&self.official_labels) {
-                    // One edit apart, two names share their first or their last byte: a cheap test first.
                     if t.len() >= 5
                         && sk.len().abs_diff(t.len()) <= 1
-                        && (sk.as_bytes()[0] == t.as_bytes()[0] || sk.as_bytes().last() == t.as_bytes().last())
+                        && may_be_one_edit_apart(sk, t)
                         && !sk.contains(t.as_str())
                         && one_edit_apart(sk, t)
                     {
@@ -1079,6 +1078,12 @@ fn shipped_domain_model() -> Arc<GramModel> {
         .clone()
 }
 
+/// A cheap necessary condition of [`one_edit_apart`]: one edit leaves the first or the last byte in place (an
+/// edit at the front keeps the rest, so the last byte; anywhere else the first).
+fn may_be_one_edit_apart(a: &str, b: &str) -> bool {
+    a.as_bytes().first() == b.as_bytes().first() || a.as_bytes().last() == b.as_bytes().last()
+}
+
 /// True when `a` and `b` differ by exactly one edit (insertion, deletion, substitution or transposition of two
 /// adjacent characters): the Damerau-Levenshtein distance is 1. O(length), no allocation for ASCII.
 pub fn one_edit_apart(a: &str, b: &str) -> bool {
@@ -1188,6 +1193,44 @@ mod tests {
             assert!(r.flagged, "{n} not flagged: {r:?}");
             assert!(codes(&r).contains(&code), "{n}: expected {code} in {:?}", codes(&r));
             assert_eq!(r.score, r.reasons.iter().map(|x| x.points).sum::<i32>());
+        }
+    }
+
+    #[test]
+    fn the_quick_test_keeps_every_single_edit() {
+        // every substitution, deletion, insertion and transposition of each long token, at every position
+        let s = scorer();
+        let mut tried = 0;
+        for t in s.long_tokens.iter().chain(&s.official_labels) {
+            let b = t.as_bytes();
+            let mut edits: Vec<Vec<u8>> = Vec::new();
+            for i in 0..=b.len() {
+                for c in [b'a', b'q', b'z', b'0', b'-'] {
+                    edits.push([&b[..i], &[c], &b[i..]].concat());
+                    if i < b.len() {
+                        edits.push([&b[..i], &[c], &b[i + 1..]].concat());
+                    }
+                }
+                if i < b.len() {
+                    edits.push([&b[..i], &b[i + 1..]].concat());
+                }
+                if i + 1 < b.len() {
+                    edits.push([&b[..i], &[b[i + 1], b[i]], &b[i + 2..]].concat());
+                }
+            }
+            for e in edits {
+                let e = String::from_utf8(e).unwrap();
+                if one_edit_apart(&e, t) {
+                    tried += 1;
+                    assert!(may_be_one_edit_apart(&e, t), "{e} / {t}");
+                }
+            }
+        }
+        assert!(tried > 1000, "{tried}");
+        // and the reason still comes for an edit at the front, the middle and the end
+        for n in ["xingjiguanlibu.com", "yignjiguanlibu.com", "yingjiguanlibv.com"] {
+            let r = s.score(n).unwrap();
+            assert!(codes(&r).contains(&"edit_distance"), "{n}: {:?}", r.reasons);
         }
     }
 
