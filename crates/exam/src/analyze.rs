@@ -102,6 +102,11 @@ pub struct Options {
     /// A centre's (or room's) setup: seen in at least this share of its sessions, and at least this many.
     pub baseline_share: f64,
     pub baseline_min: usize,
+    /// A remote tool or a device is the centre's (or room's) own when seen in at least this share of its
+    /// sessions (and `baseline_min` of them). Lower than `baseline_share`: centres put maintenance tools and
+    /// readers on part of their terminals (one wing, the newer machines), while a candidate's own tool is on one
+    /// seat and a ring's on a few.
+    pub tool_share: f64,
     /// Relay (one operator answering terminals one after another): answering that starts this long after the
     /// session did (ms), and a hand-over within this window after the other terminal's run ends (ms).
     pub relay_late_ms: i64,
@@ -123,6 +128,7 @@ impl Default for Options {
             replace_window_ms: 300_000,
             baseline_share: 0.5,
             baseline_min: 5,
+            tool_share: 0.2,
             relay_late_ms: 300_000,
             relay_handoff_ms: (-60_000, 240_000),
         }
@@ -192,11 +198,12 @@ fn layout(s: &Session, index: &HashMap<&str, usize>, items: usize) -> Answers {
     a
 }
 
-/// What is ordinary where a session sat: the software on a centre's or a room's own image (remote maintenance
-/// and classroom tools installed on every terminal) and the display setup of a room (a projector, duplicated
-/// screens). A thing seen in at least `baseline_share` of the centre's (or room's) sessions, and in at least
-/// `baseline_min` of them, is the place's setup: its presence is no evidence against one candidate. What is
-/// not in the setup still is, and so is the setup's tool answering while the terminal's own input is idle.
+/// What is ordinary where a session sat: the software and devices of a centre's or a room's own terminals
+/// (remote maintenance and classroom tools, readers) and the display setup of a room (a projector, duplicated
+/// screens). A tool or device seen in at least `tool_share` of the centre's (or room's) sessions, a display
+/// setup in at least `baseline_share`, each in at least `baseline_min` of them, is the place's setup: its
+/// presence is no evidence against one candidate. What is not in the setup still is, and so is the setup's tool
+/// answering while the terminal's own input is idle.
 pub struct Baseline {
     tools: HashMap<String, std::collections::HashSet<String>>,
     room_tools: HashMap<(String, String), std::collections::HashSet<String>>,
@@ -245,15 +252,16 @@ impl Baseline {
             }
         }
         let common = |n: usize, of: usize| n >= opts.baseline_min && n as f64 >= opts.baseline_share * of as f64;
+        let installed = |n: usize, of: usize| n >= opts.baseline_min && n as f64 >= opts.tool_share * of as f64;
         let mut tools: HashMap<String, std::collections::HashSet<String>> = HashMap::new();
         for ((centre, key), n) in tool_counts {
-            if common(n, centre_sessions[&centre]) {
+            if installed(n, centre_sessions[&centre]) {
                 tools.entry(centre).or_default().insert(key);
             }
         }
         let mut room_tools: HashMap<(String, String), std::collections::HashSet<String>> = HashMap::new();
         for ((room, key), n) in room_tool_counts {
-            if common(n, room_sessions[&room]) {
+            if installed(n, room_sessions[&room]) {
                 room_tools.entry(room).or_default().insert(key);
             }
         }

@@ -1,74 +1,31 @@
 //! The display findings on small rooms built event by event: a screen sent elsewhere as well (more displays or
 //! mirrored than the room's usual set-up, for most answers) and a display re-plugged at another resolution.
 
-use certguard_exam::{Collector, Options, Signatures, analyze, parse_line};
+mod common;
+
 use serde_json::json;
 
-/// One room's sessions; each seat's display events as (minutes after the start, displays, mirrored, resolution).
-struct Room {
-    lines: Vec<String>,
-    next_id: usize,
-}
+/// One room's seats, each with its display events as (minutes after the start, displays, mirrored, resolution).
+struct Room(common::Exam);
 
 impl Room {
     fn new() -> Room {
-        let questions: Vec<_> = (0..40).map(|i| json!({"id": format!("q{i}"), "key": "A", "options": 4})).collect();
-        let mut r = Room { lines: Vec::new(), next_id: 0 };
-        r.push(json!({"kind": "exam", "exam": "E1", "questions": questions, "pass_mark": 80, "minutes": 120}), 0.0);
-        r
+        Room(common::Exam::new())
     }
 
-    fn push(&mut self, mut v: serde_json::Value, minute: f64) {
-        self.next_id += 1;
-        v["v"] = json!(1);
-        v["id"] = json!(format!("e{}", self.next_id));
-        let at = chrono::DateTime::parse_from_rfc3339("2026-11-20T09:00:00+08:00").unwrap()
-            + chrono::Duration::milliseconds((minute * 60_000.0) as i64);
-        v["at"] = json!(at.to_rfc3339());
-        self.lines.push(v.to_string());
-    }
-
-    /// A session answering its 40 questions (a varied pattern, so no two agree beyond chance) from minute 5 to
-    /// minute 85, with local input all along, and the given display events.
     fn seat(&mut self, n: usize, displays: &[(f64, u32, bool, &str)]) -> String {
-        let session = format!("s{n}");
-        let s = session.as_str();
-        self.push(
-            json!({"kind": "session_start", "session": s, "candidate": format!("c{n}"), "exam": "E1",
-                "centre": "C1", "room": "R1", "seat": format!("{n}"), "terminal": format!("t{n}")}),
-            0.0,
-        );
-        for (minute, count, mirrored, resolution) in displays {
-            self.push(
-                json!({"kind": "display", "session": s, "displays": count, "mirrored": mirrored,
-                    "resolution": resolution}),
-                *minute,
-            );
-        }
-        for q in 0..40usize {
-            let minute = 5.0 + 2.0 * q as f64;
-            self.push(json!({"kind": "input", "session": s, "interval_ms": 60_000, "keys": 3, "pointer": 20}), minute);
-            let choice = ["A", "B", "C", "D"][(q * 7 + n * 3 + q * n) % 4 * usize::from((q + n).is_multiple_of(3))];
-            self.push(json!({"kind": "answer", "session": s, "question": format!("q{q}"), "choice": choice}), minute);
-        }
-        self.push(json!({"kind": "session_end", "session": s}), 90.0);
-        session
+        let events: Vec<_> = displays
+            .iter()
+            .map(|(minute, count, mirrored, resolution)| {
+                (*minute, json!({"kind": "display", "displays": count, "mirrored": mirrored, "resolution": resolution}))
+            })
+            .collect();
+        self.0.seat(n, "R1", &events)
     }
 
     /// The display findings per session.
     fn findings(&self) -> std::collections::HashMap<String, Vec<&'static str>> {
-        let mut c = Collector::new(Signatures::builtin());
-        for l in &self.lines {
-            assert!(c.add(parse_line(l.as_bytes()).expect("a valid line")));
-        }
-        analyze(c, &Options::default())
-            .sessions
-            .into_iter()
-            .map(|r| {
-                let codes = r.findings.iter().map(|f| f.code).filter(|c| c.starts_with("display")).collect();
-                (r.session, codes)
-            })
-            .collect()
+        self.0.findings("display")
     }
 }
 

@@ -1,0 +1,70 @@
+//! Remote tools and the centre's own install: a tool on a fifth of a centre's seats (and on at least five) is
+//! the centre's maintenance client, noted for the reviewer; a tool on one seat, or on a few, connected during the
+//! exam, is flagged.
+
+mod common;
+
+use serde_json::{Value, json};
+
+/// A tool running and connected to its service every ten minutes of the exam.
+fn running(process: &str, path: &str, host: &str) -> Vec<(f64, Value)> {
+    let mut events = Vec::new();
+    for minute in (0..90).step_by(10) {
+        let minute = f64::from(minute);
+        events.push((
+            minute,
+            json!({"kind": "processes", "processes": [
+                {"name": "explorer.exe", "path": "C:\\Windows\\explorer.exe", "signer": "Microsoft Windows"},
+                {"name": process, "path": path, "signer": ""}]}),
+        ));
+        events.push((
+            minute,
+            json!({"kind": "connections", "connections": [
+            {"remote": host, "port": 443, "process": process}]}),
+        ));
+    }
+    events
+}
+
+fn sunlogin() -> Vec<(f64, Value)> {
+    running("SunloginClient.exe", "C:\\Program Files\\Oray\\SunLogin\\SunloginClient.exe", "client-api.oray.com")
+}
+
+#[test]
+fn a_maintenance_client_on_a_fifth_of_the_centre_is_the_centre_s_own() {
+    let mut exam = common::Exam::new();
+    let mut with_client = Vec::new();
+    let mut candidates_own = Vec::new();
+    for n in 0..40 {
+        let room = if n < 20 { "R1" } else { "R2" };
+        // the centre's client on every fourth seat of both rooms: 10 of 45, under half of either room
+        let events = if n % 4 == 0 { sunlogin() } else { Vec::new() };
+        let s = exam.seat(n, room, &events);
+        if n % 4 == 0 {
+            with_client.push(s);
+        }
+    }
+    // a candidate's own tool on one seat, and a ring's on four (fewer than five seats: no install of the centre)
+    candidates_own.push(exam.seat(
+        40,
+        "R1",
+        &running("AnyDesk.exe", "C:\\Users\\exam\\Downloads\\AnyDesk.exe", "relay-1.net.anydesk.com"),
+    ));
+    for n in 41..45 {
+        candidates_own.push(exam.seat(n, "R2", &running("ToDesk.exe", "D:\\ToDesk\\ToDesk.exe", "relay3.todesk.com")));
+    }
+    let analysis = exam.analysis();
+    for r in &analysis.sessions {
+        let codes: Vec<&str> = r.findings.iter().map(|f| f.code).collect();
+        let notes: Vec<&str> = r.notes.iter().map(|f| f.code).collect();
+        if with_client.contains(&r.session) {
+            assert!(codes.is_empty(), "{}: {codes:?}", r.session);
+            assert!(notes.contains(&"remote_software_of_the_centre"), "{}: {notes:?}", r.session);
+        } else if candidates_own.contains(&r.session) {
+            assert!(codes.contains(&"remote_software"), "{}: {codes:?}", r.session);
+        } else {
+            assert!(codes.is_empty(), "{}: {codes:?}", r.session);
+        }
+    }
+    assert_eq!(analysis.sessions.len(), 45);
+}
