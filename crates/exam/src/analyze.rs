@@ -713,16 +713,28 @@ fn fast_and_right(
     }
 }
 
-/// A session's answering as runs, in ms after the session's own start (a terminal clock that is off by a constant
-/// does not matter): a run ends where no first answer came for two minutes. `(start, end, answers)`.
+/// A session's answering as runs of first answers, in ms: a run ends where no first answer came for two minutes.
+/// `(start, end, answers)`.
 struct Runs(Vec<(i64, i64, usize)>);
 
 /// A pause this long ends a run of answers.
 const RUN_GAP_MS: i64 = 120_000;
 
 impl Runs {
-    fn of(s: &Session, a: &Answers) -> Runs {
-        let Some(start) = s.start else { return Runs(Vec::new()) };
+    /// On the session's own time, since its start: a terminal clock off by a constant does not matter.
+    fn since_start(s: &Session, a: &Answers) -> Runs {
+        match s.start {
+            Some(start) => Runs::since(start, a),
+            None => Runs(Vec::new()),
+        }
+    }
+
+    /// On the terminal's clock: candidates who logged in minutes apart do not matter.
+    fn on_the_clock(a: &Answers) -> Runs {
+        Runs::since(0, a)
+    }
+
+    fn since(start: i64, a: &Answers) -> Runs {
         let mut at: Vec<i64> = a.first_at.iter().flatten().map(|t| t - start).collect();
         at.sort_unstable();
         let mut runs: Vec<(i64, i64, usize)> = Vec::new();
@@ -745,10 +757,16 @@ impl Runs {
 }
 
 /// A relay: `follower` is answered by whoever answered `leader` just before. In one sitting at one centre, the
-/// follower's answering starts late (an honest candidate starts within minutes), the two never answer at the
-/// same time (overlap at most a tenth of the shorter's answering time), and a run of the follower starts just
-/// as a run of the leader ends.
-fn relay_shaped(follower: &Session, leader: &Session, f: &Runs, l: &Runs, opts: &Options) -> bool {
+/// follower's answering starts late (an honest candidate starts within minutes), and the hand-over shows on the
+/// sessions' own time or on the terminals' clocks (the first is blind to logins minutes apart, the second to
+/// clocks set wrong; one of them holds in a room).
+fn relay_shaped(
+    follower: &Session,
+    leader: &Session,
+    (f, l): (&Runs, &Runs),
+    (f_clock, l_clock): (&Runs, &Runs),
+    opts: &Options,
+) -> bool {
     let (Some(fs), Some(ls)) = (&follower.seat, &leader.seat) else { return false };
     let (Some(f0), Some(l0)) = (follower.start, leader.start) else { return false };
     if fs.centre != ls.centre || (f0 - l0).abs() > 45 * 60_000 {
@@ -758,6 +776,12 @@ fn relay_shaped(follower: &Session, leader: &Session, f: &Runs, l: &Runs, opts: 
     if first_big.0 < opts.relay_late_ms || l.at_least(10).next().is_none() {
         return false;
     }
+    handed_over(f, l, opts) || handed_over(f_clock, l_clock, opts)
+}
+
+/// The two never answer at the same time (overlap at most a tenth of the shorter's answering time), and a run of
+/// the follower starts just as a run of the leader ends.
+fn handed_over(f: &Runs, l: &Runs, opts: &Options) -> bool {
     let active = |r: &Runs| r.at_least(3).map(|x| x.1 - x.0).sum::<i64>();
     let shorter = active(f).min(active(l));
     let overlap: i64 =
@@ -812,7 +836,8 @@ fn pairs(
         })
         .collect();
     let probs: Vec<Vec<f64>> = (0..n).map(|j| (0..items).map(|i| irt.p(j, i)).collect()).collect();
-    let runs: Vec<Runs> = sessions.iter().zip(answers).map(|(s, a)| Runs::of(s, a)).collect();
+    let runs: Vec<Runs> = sessions.iter().zip(answers).map(|(s, a)| Runs::since_start(s, a)).collect();
+    let clock_runs: Vec<Runs> = answers.iter().map(Runs::on_the_clock).collect();
     // (follower, leader, matches, same wrong, p of the agreement)
     let mut relays: Vec<(usize, usize, usize, usize, f64)> = Vec::new();
     let mut lockstep_edges: Vec<(usize, usize, f64)> = Vec::new();
@@ -847,9 +872,21 @@ fn pairs(
                 }
             }
             // Relay: one terminal's answering takes over where the other's stopped.
-            let relay = if relay_shaped(&sessions[k], &sessions[j], &runs[k], &runs[j], opts) {
+            let relay = if relay_shaped(
+                &sessions[k],
+                &sessions[j],
+                (&runs[k], &runs[j]),
+                (&clock_runs[k], &clock_runs[j]),
+                opts,
+            ) {
                 Some((k, j))
-            } else if relay_shaped(&sessions[j], &sessions[k], &runs[j], &runs[k], opts) {
+            } else if relay_shaped(
+                &sessions[j],
+                &sessions[k],
+                (&runs[j], &runs[k]),
+                (&clock_runs[j], &clock_runs[k]),
+                opts,
+            ) {
                 Some((j, k))
             } else {
                 None

@@ -77,12 +77,15 @@ fn blind_set_d_stays_at_or_above_its_measured_floors() {
     let recall = |k: &str| f.kinds[k].recall;
     assert!(recall("software") >= 0.85, "{f:?}");
     assert!(recall("hardware") >= 0.75, "{f:?}");
-    assert!(recall("operator") >= 0.80, "{f:?}");
+    // 17/20 until the hand-over was looked for on the terminals' clocks as well (an insider walking between
+    // seats whose candidates logged in minutes apart); 20/20 since
+    assert!(recall("operator") >= 0.95, "{f:?}");
     assert!(recall("leak") >= 0.80, "{f:?}");
     assert!(f.false_positive_rate <= 0.01, "{f:?}");
-    // The relay detector (one operator answering terminals one after another) names 14 of them as operators;
-    // before it, the operators found here were named as other kinds, and only 6 were found at all.
-    assert!(f.kinds["operator"].flagged_as_kind >= 13, "{f:?}");
+    // The relay detector (one operator answering terminals one after another) names 19 of them as operators
+    // (14 before the clocks' frame); before it, the operators found here were named as other kinds, and only 6
+    // were found at all.
+    assert!(f.kinds["operator"].flagged_as_kind >= 18, "{f:?}");
 }
 
 /// Set E (`testdata/exam-blind-4`): a fourth helper and generator, measured on arrival with the detectors of
