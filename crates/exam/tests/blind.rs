@@ -133,3 +133,18 @@ fn blind_set_g_stays_at_or_above_its_measured_floors() {
     assert!(recall("leak") >= 0.30, "{f:?}");
     assert!(f.false_positive_rate <= 0.005, "{f:?}");
 }
+
+/// Set H (`testdata/exam-blind-7`): a seventh helper and generator, committed before anything ran on it and
+/// measured once with the detectors before and after the changes of 2026-12-05 (a tool on a fifth of a centre's
+/// seats is the centre's; hand-overs on the terminals' clocks): the same figures, session for session. Floors a
+/// little below them. Its 17 operators found are all found as some other kind; 2 of 320 honest are flagged.
+#[test]
+fn blind_set_h_stays_at_or_above_its_measured_floors() {
+    let f = figures("exam-blind-7/set-h");
+    let recall = |k: &str| f.kinds[k].recall;
+    assert!(recall("software") >= 0.90, "{f:?}");
+    assert!(recall("hardware") >= 0.70, "{f:?}");
+    assert!(recall("operator") >= 0.80, "{f:?}");
+    assert!(recall("leak") >= 0.20, "{f:?}");
+    assert!(f.false_positive_rate <= 0.01, "{f:?}");
+}
