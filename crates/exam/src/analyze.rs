@@ -111,6 +111,10 @@ pub struct Options {
     /// session did (ms), and a hand-over within this window after the other terminal's run ends (ms).
     pub relay_late_ms: i64,
     pub relay_handoff_ms: (i64, i64),
+    /// A relay follower is flagged on its timing alone when its answering begins this long after its login and
+    /// `late_relay_margin_ms` later than its room's usual (median) start.
+    pub late_relay_ms: i64,
+    pub late_relay_margin_ms: i64,
 }
 
 impl Default for Options {
@@ -131,6 +135,8 @@ impl Default for Options {
             tool_share: 0.2,
             relay_late_ms: 300_000,
             relay_handoff_ms: (-60_000, 240_000),
+            late_relay_ms: 20 * 60_000,
+            late_relay_margin_ms: 15 * 60_000,
         }
     }
 }
@@ -793,6 +799,60 @@ fn handed_over(f: &Runs, l: &Runs, opts: &Options) -> bool {
     f.at_least(10).any(|a| l.0.iter().any(|b| (lo..=hi).contains(&(a.0 - b.1))))
 }
 
+/// A terminal left unanswered long after its login that starts just as another terminal of the centre stops is
+/// answered by someone who came from there, whatever the answers: an able operator's answers agree with anyone
+/// able. Honest candidates begin within minutes of the exam opening (no honest follower of a relay-shaped pair
+/// in the eight blind sets began 20 minutes late); a room's usual delay is allowed for, as a room logged in long
+/// before the exam opened begins late as a whole. The follower is flagged, not the terminal before it: a late
+/// start finds some terminal that stopped just before among many.
+fn late_relays(
+    sessions: &[Session],
+    runs: &[Runs],
+    relays: &[(usize, usize, usize, usize, f64)],
+    opts: &Options,
+    findings: &mut [Vec<Finding>],
+) {
+    let room = |s: &Session| s.seat.as_ref().map(|x| (x.centre.clone(), x.room.clone()));
+    let mut delays: HashMap<(String, String), Vec<f64>> = HashMap::new();
+    for (s, r) in sessions.iter().zip(runs) {
+        if let (Some(room), Some(first)) = (room(s), r.0.first()) {
+            delays.entry(room).or_default().push(first.0 as f64);
+        }
+    }
+    let usual: HashMap<(String, String), i64> =
+        delays.into_iter().map(|(room, mut d)| (room, crate::stats::median(&mut d) as i64)).collect();
+    let mut leaders: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
+    for &(follower, leader, ..) in relays {
+        let Some(first) = runs[follower].at_least(10).next() else { continue };
+        let usual = room(&sessions[follower]).and_then(|r| usual.get(&r).copied()).unwrap_or(0);
+        if first.0 >= opts.late_relay_ms.max(usual + opts.late_relay_margin_ms) {
+            leaders.entry(follower).or_default().push(leader);
+        }
+    }
+    for (follower, before) in leaders {
+        if findings[follower].iter().any(|f| f.code == "relay_answers") {
+            continue;
+        }
+        let minutes = runs[follower].at_least(10).next().map_or(0, |r| r.0 / 60_000);
+        let usual = room(&sessions[follower]).and_then(|r| usual.get(&r).copied()).unwrap_or(0) / 60_000;
+        let peers: Vec<String> = before.iter().map(|&l| sessions[l].id.clone()).collect();
+        findings[follower].push(Finding {
+            code: "late_relay",
+            kind: Kind::Operator,
+            score: DIRECT / 2.0,
+            zh: format!(
+                "登录 {minutes} 分钟后才开始作答（本考场通常 {usual} 分钟内开始），恰在同一考点的会话 {} 停止作答时开始，两者从不同时作答：由从那台终端过来的人代答",
+                peers.join("、")
+            ),
+            en: format!(
+                "began answering {minutes} minutes after login (this room usually begins within {usual}), just as session {} of the same centre stopped, never answering at the same time: answered by someone who came from that terminal",
+                peers.join(", ")
+            ),
+            peers,
+        });
+    }
+}
+
 /// Pairs within the exam: answer agreement beyond chance (leaks, copying) and answer timings in lockstep (one
 /// operator for several terminals).
 #[allow(clippy::too_many_arguments)]
@@ -1012,6 +1072,7 @@ fn pairs(
             });
         }
     }
+    late_relays(sessions, &runs, &relays, opts, findings);
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
     for &(j, k, _) in &lockstep_edges {
         for x in [j, k] {

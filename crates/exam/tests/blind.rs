@@ -47,7 +47,8 @@ fn blind_sets_stay_at_or_above_their_measured_floors() {
         let recall = |k: &str| f.kinds[k].recall;
         assert!(recall("software") >= 0.93, "{set}: {f:?}");
         assert!(recall("hardware") >= 0.55, "{set}: {f:?}");
-        assert!(recall("operator") >= 0.50, "{set}: {f:?}");
+        // 22/30 and 17/30 until a relay follower that began 20 minutes late counted on its timing alone
+        assert!(recall("operator") >= 0.90, "{set}: {f:?}");
         assert!(recall("leak") >= 0.60, "{set}: {f:?}");
         // 7.6% on set A until a tool on a fifth of a centre's seats counted as the centre's own; 0 since
         assert!(f.false_positive_rate <= 0.01, "{set}: {f:?}");
@@ -144,7 +145,8 @@ fn blind_set_h_stays_at_or_above_its_measured_floors() {
     let recall = |k: &str| f.kinds[k].recall;
     assert!(recall("software") >= 0.90, "{f:?}");
     assert!(recall("hardware") >= 0.70, "{f:?}");
-    assert!(recall("operator") >= 0.80, "{f:?}");
+    // 17/20 as measured blind; 19/20 since a relay follower that began 20 minutes late counts on its timing
+    assert!(recall("operator") >= 0.90, "{f:?}");
     assert!(recall("leak") >= 0.20, "{f:?}");
     assert!(f.false_positive_rate <= 0.01, "{f:?}");
 }

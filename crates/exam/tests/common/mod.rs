@@ -36,6 +36,11 @@ impl Exam {
     /// its 40 answers from minute 5 on (by minute 113), drawn from a hash of the seat and the question (so no two
     /// seats agree, or keep in step, beyond chance).
     pub fn seat(&mut self, n: usize, room: &str, extra: &[(f64, Value)]) -> String {
+        self.seat_from(n, room, extra, 5.0)
+    }
+
+    /// [`Exam::seat`] answering from minute `first` on.
+    pub fn seat_from(&mut self, n: usize, room: &str, extra: &[(f64, Value)], first: f64) -> String {
         let session = format!("s{n}");
         let s = session.as_str();
         self.push(
@@ -48,7 +53,7 @@ impl Exam {
             body["session"] = json!(s);
             self.push(body, *minute);
         }
-        let mut minute = 5.0;
+        let mut minute = first;
         for q in 0..40usize {
             // each seat at its own pace (half a minute to 2.7 minutes a question), right about two times in three
             let h = mix((n as u64) << 32 | q as u64);
@@ -57,7 +62,7 @@ impl Exam {
             let choice = if (h >> 10) % 3 < 2 { "A" } else { ["B", "C", "D"][((h >> 20) % 3) as usize] };
             self.push(json!({"kind": "answer", "session": s, "question": format!("q{q}"), "choice": choice}), minute);
         }
-        self.push(json!({"kind": "session_end", "session": s}), 118.0);
+        self.push(json!({"kind": "session_end", "session": s}), minute.max(113.0) + 5.0);
         session
     }
 
