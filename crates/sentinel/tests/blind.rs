@@ -134,6 +134,14 @@ fn blind_batch_7() {
     ads("blind-sentinel/batch-7").check("batch-7 ads", 0.90, 0.015);
 }
 
+/// Batch-8 was measured once, blind, with the detectors of round 6 (2026-12-05): domains 97.2% / 1.7% (3 of 172
+/// negatives flagged: above the 1% target), ads 95.3% / 0.5%.
+#[test]
+fn blind_batch_8() {
+    domains("blind-sentinel/batch-8").check("batch-8 domains", 0.96, 0.02);
+    ads("blind-sentinel/batch-8").check("batch-8 ads", 0.94, 0.01);
+}
+
 #[test]
 fn tuning_set() {
     domains("sentinel-tuning").check("tuning domains", 0.97, 0.01);
