@@ -154,12 +154,20 @@ pub fn skeleton(s: &str) -> String {
                 }
                 _ => {}
             }
-            // A 0 or 1 in a run of digits between letters is a homoglyph (mem-g0v, g00gle); a number at the
-            // start or end of a label (mem12350, czz01) is a number.
+            // A 0 or 1 in a run of digits between letters is a homoglyph (mem-g0v, g00gle), and so is a lone 0
+            // opening a word (0sta-org); a number at the start or end of a label (mem12350, czz01, 1hai) is a
+            // number.
             let in_number = c.is_ascii_digit() && {
                 let start = b[..i].iter().rposition(|d| !d.is_ascii_digit()).map_or(0, |p| p + 1);
                 let end = b[i..].iter().position(|d| !d.is_ascii_digit()).map_or(b.len(), |p| i + p);
-                !(start > 0 && b[start - 1].is_ascii_alphabetic() && end < b.len() && b[end].is_ascii_alphabetic())
+                let between_letters =
+                    start > 0 && b[start - 1].is_ascii_alphabetic() && end < b.len() && b[end].is_ascii_alphabetic();
+                let lone_zero_opening = c == b'0'
+                    && end == start + 1
+                    && (start == 0 || matches!(b[start - 1], b'.' | b'-' | b'_'))
+                    && end < b.len()
+                    && b[end].is_ascii_alphabetic();
+                !(between_letters || lone_zero_opening)
             };
             out.push(match c {
                 b'0' if !in_number => 'o',
@@ -303,6 +311,8 @@ pub struct DomainScorer {
     /// Brand names first (`chinese_brand_count` of them), then generic words.
     chinese_names: Vec<String>,
     chinese_brand_count: usize,
+    /// Brand terms that name a field of work (应急, 安全生产): alone in a Chinese name they name nothing.
+    chinese_broad: Vec<String>,
     certificate_words: Vec<&'static str>,
     /// Brand words that name a government office (yjglj, zhujianbu).
     office_words: Vec<String>,
@@ -492,6 +502,13 @@ impl DomainScorer {
             .chain(profile.terms.iter().filter(|t| !t.weak).map(|t| &t.zh))
             .cloned()
             .collect();
+        // A broad term with its office (应急局, 应急部) is the authority's name.
+        let chinese_broad: Vec<String> = profile.terms.iter().filter(|t| t.broad).map(|t| t.zh.clone()).collect();
+        for t in profile.terms.iter().filter(|t| t.broad) {
+            chinese_names.extend(
+                t.suffixes.iter().filter_map(|x| crate::profile::office_hanzi(x)).map(|h| format!("{}{h}", t.zh)),
+            );
+        }
         chinese_names.sort();
         chinese_names.dedup();
         // Generic Chinese words (证书, 查询) in an IDN count as generic words.
@@ -521,6 +538,7 @@ impl DomainScorer {
             chinese,
             chinese_names,
             chinese_brand_count: chinese_count,
+            chinese_broad,
             certificate_words: shared.certificate.iter().map(String::as_str).collect(),
             office_words: profile.office_forms(),
             query_words: shared.query.iter().map(String::as_str).collect(),
@@ -771,7 +789,12 @@ impl DomainScorer {
                     list.push(n);
                 }
             }
-            if !chinese_brand.is_empty() {
+            // A field of work alone (应急物资, 安全生产月) is a shop or a campaign, not the authority; beside a
+            // certificate (特种设备作业证) it is the certificate's name.
+            let only_broad = chinese_generic.is_empty()
+                && !head_unicode.contains('证')
+                && chinese_brand.iter().all(|n| self.chinese_broad.iter().any(|b| b == n));
+            if !chinese_brand.is_empty() && !only_broad {
                 let pts = 60 + 15 * (chinese_brand.len() as i32 - 1).min(2);
                 reasons.push(Reason { code: "chinese_official_name", points: pts, detail: chinese_brand.join(",") });
                 brand = true;
@@ -1165,6 +1188,33 @@ mod tests {
             let r = s.score(n).unwrap();
             assert!(r.official && !r.flagged && r.score == 0, "{n}: {r:?}");
         }
+    }
+
+    #[test]
+    fn a_field_of_work_alone_in_a_chinese_name_names_no_authority() {
+        let s = DomainScorer::new(&Profile::all());
+        for n in ["应急物资.com", "安全生产月.cn", "应急科普.cn", "起重机.com", "建筑施工.net"] {
+            let r = s.score(n).unwrap();
+            assert!(!r.flagged && !codes(&r).contains(&"chinese_official_name"), "{n}: {r:?}");
+        }
+        // with an office, a certificate or a query word it does
+        for n in ["应急局.com", "应急管理.cn", "安全生产证书.com", "特种设备作业证.com", "建筑施工查询.cn"]
+        {
+            let r = s.score(n).unwrap();
+            assert!(r.flagged && codes(&r).contains(&"chinese_official_name"), "{n}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn a_lone_zero_opening_a_word_reads_as_o() {
+        let s = DomainScorer::new(&Profile::all());
+        for n in ["0sta-org.cn", "0sta.org.cn", "0stacx.org"] {
+            assert!(s.score(n).unwrap().flagged, "{n}");
+        }
+        assert_eq!(skeleton("0sta-org"), "osta-org");
+        assert_eq!(skeleton("x.0sta"), "x.osta");
+        // numbers stay numbers: a leading 1, two digits, a 0 that opens no word
+        assert_eq!(skeleton("1hai-00sta-0-czz01"), "1hai-00sta-0-czz01");
     }
 
     #[test]

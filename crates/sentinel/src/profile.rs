@@ -76,6 +76,24 @@ pub struct Term {
     /// Syllables that may follow the term (局/部/厅: `ju`, `bu`, `ting`), each in full or as its initial.
     #[serde(default)]
     pub suffixes: Vec<String>,
+    /// A field of work rather than the name of an authority or a certificate (应急, 安全生产, 特种设备): in a
+    /// Chinese domain name it names the authority only with an office after it (应急局), a generic word (证书,
+    /// 查询) or another brand word beside it. 应急物资 and 安全生产月 are a shop and a campaign.
+    #[serde(default)]
+    pub broad: bool,
+}
+
+/// The office a suffix syllable names, in Chinese (`ju` → 局).
+pub fn office_hanzi(syllable: &str) -> Option<char> {
+    Some(match syllable {
+        "ju" => '局',
+        "bu" => '部',
+        "ting" => '厅',
+        "wei" => '委',
+        "zhan" => '站',
+        "chu" => '处',
+        _ => return None,
+    })
 }
 
 impl Term {
@@ -271,14 +289,20 @@ mod tests {
 
     #[test]
     fn a_term_spells_its_full_and_initial_forms_with_office_suffixes() {
-        let t = Term { zh: "登高证".into(), pinyin: "deng gao zheng".into(), weak: false, suffixes: vec![] };
-        assert_eq!(t.forms(), ["denggaozheng", "dengaozheng", "dgz"]);
         let t =
             Term {
-                zh: "应急管理".into(), pinyin: "ying ji guan li".into(), weak: false, suffixes: vec!["ju".into()]
+                zh: "登高证".into(), pinyin: "deng gao zheng".into(), weak: false, suffixes: vec![], broad: false
             };
+        assert_eq!(t.forms(), ["denggaozheng", "dengaozheng", "dgz"]);
+        let t = Term {
+            zh: "应急管理".into(),
+            pinyin: "ying ji guan li".into(),
+            weak: false,
+            suffixes: vec!["ju".into()],
+            broad: false,
+        };
         assert_eq!(t.forms(), ["yingjiguanli", "yjgl", "yingjiguanliju", "yjglj", "yjglju"]);
-        let one = Term { zh: "证".into(), pinyin: "zheng".into(), weak: true, suffixes: vec![] };
+        let one = Term { zh: "证".into(), pinyin: "zheng".into(), weak: true, suffixes: vec![], broad: false };
         assert_eq!(one.forms(), ["zheng"], "a single initial is no token");
     }
 
