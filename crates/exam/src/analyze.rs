@@ -221,6 +221,9 @@ pub struct Baseline {
     /// How many of a room's and of a centre's sessions gave most answers under each display set-up.
     room_setups: HashMap<(String, String), HashMap<(u32, bool), usize>>,
     centre_setups: HashMap<String, HashMap<(u32, bool), usize>>,
+    /// How many of a room's and of a centre's sessions listed each number of input devices at once.
+    room_inputs: HashMap<(String, String), HashMap<u32, usize>>,
+    centre_inputs: HashMap<String, HashMap<u32, usize>>,
 }
 
 fn tool_key(m: &crate::signatures::ToolMatch) -> String {
@@ -236,6 +239,8 @@ impl Baseline {
         let mut room_multi: HashMap<(String, String), usize> = HashMap::new();
         let mut room_setups: HashMap<(String, String), HashMap<(u32, bool), usize>> = HashMap::new();
         let mut centre_setups: HashMap<String, HashMap<(u32, bool), usize>> = HashMap::new();
+        let mut room_inputs: HashMap<(String, String), HashMap<u32, usize>> = HashMap::new();
+        let mut centre_inputs: HashMap<String, HashMap<u32, usize>> = HashMap::new();
         for s in sessions {
             let Some(seat) = &s.seat else { continue };
             *centre_sessions.entry(seat.centre.clone()).or_default() += 1;
@@ -252,6 +257,10 @@ impl Baseline {
             if let Some((setup, _, _)) = answering_display(s) {
                 *room_setups.entry(room.clone()).or_default().entry(setup).or_default() += 1;
                 *centre_setups.entry(seat.centre.clone()).or_default().entry(setup).or_default() += 1;
+            }
+            if let Some(n) = input_inventory(s) {
+                *room_inputs.entry(room.clone()).or_default().entry(n).or_default() += 1;
+                *centre_inputs.entry(seat.centre.clone()).or_default().entry(n).or_default() += 1;
             }
             if s.displays.iter().any(|d| d.displays >= 2 || d.mirrored) {
                 *room_multi.entry(room).or_default() += 1;
@@ -291,7 +300,38 @@ impl Baseline {
             room_setups.iter().filter_map(|(room, c)| Some((room.clone(), usual(c.clone())?))).collect();
         let centre_display =
             centre_setups.iter().filter_map(|(centre, c)| Some((centre.clone(), usual(c.clone())?))).collect();
-        Baseline { tools, room_tools, displays, usual_display, centre_display, room_setups, centre_setups }
+        Baseline {
+            tools,
+            room_tools,
+            displays,
+            usual_display,
+            centre_display,
+            room_setups,
+            centre_setups,
+            room_inputs,
+            centre_inputs,
+        }
+    }
+
+    /// A session listing more input devices at once than its room's seats usually do (else its centre's), in
+    /// a number fewer than `baseline_min` of the room's and of the centre's sessions list: `(listed, usual)`.
+    fn extra_inputs(&self, s: &Session, opts: &Options) -> Option<(u32, u32)> {
+        let seat = s.seat.as_ref()?;
+        let n = input_inventory(s)?;
+        let room = self.room_inputs.get(&(seat.centre.clone(), seat.room.clone()));
+        let centre = self.centre_inputs.get(&seat.centre);
+        // the most common count, when common enough to be the place's
+        let usual = |c: &HashMap<u32, usize>| {
+            let total: usize = c.values().sum();
+            c.iter()
+                .max_by_key(|(k, v)| (**v, std::cmp::Reverse(**k)))
+                .filter(|(_, v)| **v >= opts.baseline_min && **v as f64 >= opts.baseline_share * total as f64)
+                .map(|(k, _)| *k)
+        };
+        let usual = room.and_then(usual).or_else(|| centre.and_then(usual))?;
+        let shared =
+            |c: Option<&HashMap<u32, usize>>| c.and_then(|c| c.get(&n)).is_some_and(|k| *k >= opts.baseline_min);
+        (n > usual && !shared(room) && !shared(centre)).then_some((n, usual))
     }
 
     /// A display set-up found in at least `baseline_min` sessions of the room or of the centre: some of the
@@ -398,6 +438,15 @@ fn analyze_exam(
             }
         })
         .collect()
+}
+
+/// How many input devices the terminal listed at once: the largest number of HID devices reported present at
+/// one moment (a terminal lists its devices together). `None` when it never listed them.
+fn input_inventory(s: &Session) -> Option<u32> {
+    let mut at: Vec<i64> =
+        s.devices.iter().filter(|d| d.hid && d.action == crate::event::DeviceAction::Present).map(|d| d.at).collect();
+    at.sort_unstable();
+    at.chunk_by(|a, b| a == b).map(|g| g.len() as u32).max()
 }
 
 /// Items and a key from the answers alone: each question's most common final choice.
@@ -602,6 +651,17 @@ fn hardware(s: &Session, baseline: &Baseline, opts: &Options, out: &mut Vec<Find
                 say(n, mirrored, false),
                 say(usual.0, usual.1, false)
             ),
+            peers: Vec::new(),
+        });
+    }
+    // A receiver or an injector plugged in before the start is one device more than the seats around it list.
+    if let Some((n, usual)) = baseline.extra_inputs(s, opts) {
+        out.push(Finding {
+            code: "input_device_extra",
+            kind: Kind::Hardware,
+            score: DIRECT,
+            zh: format!("终端同时列出 {n} 个输入设备，本考场的座位通常为 {usual} 个"),
+            en: format!("the terminal listed {n} input devices at once, where this room's seats usually list {usual}"),
             peers: Vec::new(),
         });
     }

@@ -68,3 +68,33 @@ fn a_maintenance_client_on_a_fifth_of_the_centre_is_the_centre_s_own() {
     }
     assert_eq!(analysis.sessions.len(), 45);
 }
+
+/// The input devices a terminal lists at login.
+fn listed(names: &[&str]) -> Vec<(f64, Value)> {
+    names
+        .iter()
+        .map(|n| (0.0, json!({"kind": "device", "action": "present", "class": "hid", "name": n, "vid": "", "pid": ""})))
+        .collect()
+}
+
+#[test]
+fn a_receiver_more_than_the_seats_around_it_list_is_flagged_and_a_set_up_many_share_is_not() {
+    let mut exam = common::Exam::new();
+    for n in 0..10 {
+        exam.seat(n, "R1", &listed(&["USB Keyboard", "USB Mouse"]));
+    }
+    // two receivers of one model beside the wired pair: four devices where the centre's seats list two or three
+    let hidden = exam.seat(10, "R1", &listed(&["USB Keyboard", "USB Mouse", "2.4G Receiver", "2.4G Receiver"]));
+    // a second room where five seats have a barcode scanner as well: their set-up
+    for n in 20..30 {
+        exam.seat(n, "R2", &listed(&["USB Keyboard", "USB Mouse"]));
+    }
+    let scanners: Vec<String> =
+        (30..35).map(|n| exam.seat(n, "R2", &listed(&["USB Keyboard", "USB Mouse", "Barcode Scanner"]))).collect();
+    let f = exam.findings("input_device");
+    assert_eq!(f[&hidden], ["input_device_extra"], "{f:?}");
+    for s in &scanners {
+        assert!(f[s].is_empty(), "{s}: {f:?}");
+    }
+    assert!(f["s0"].is_empty() && f["s20"].is_empty(), "{f:?}");
+}
