@@ -150,3 +150,18 @@ fn blind_set_h_stays_at_or_above_its_measured_floors() {
     assert!(recall("leak") >= 0.20, "{f:?}");
     assert!(f.false_positive_rate <= 0.01, "{f:?}");
 }
+
+/// Set I (`testdata/exam-blind-8`): an eighth helper and generator, committed before anything ran on it and
+/// measured once with the code before the changes of 2026-12-05 (f871538) and after them (1642128): software
+/// 20/20, hardware 20/20, leak 6/20, honest 0/320 both; operators 19 -> 20/20 (a relay now confirmed). Floors a
+/// little below.
+#[test]
+fn blind_set_i_stays_at_or_above_its_measured_floors() {
+    let f = figures("exam-blind-8/set-i");
+    let recall = |k: &str| f.kinds[k].recall;
+    assert!(recall("software") >= 0.95, "{f:?}");
+    assert!(recall("hardware") >= 0.95, "{f:?}");
+    assert!(recall("operator") >= 0.95, "{f:?}");
+    assert!(recall("leak") >= 0.25, "{f:?}");
+    assert!(f.false_positive_rate <= 0.005, "{f:?}");
+}
