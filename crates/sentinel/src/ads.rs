@@ -291,7 +291,7 @@ pub const MODEL_FLAG_LOGIT: f32 = 1.5;
 pub const MODEL_CLEAR_LOGIT: f32 = -1.0;
 
 /// The labelled texts the shipped model learns from: the tuning files and the blind batches already measured
-/// (batch-7 and later stay out: they judge the model).
+/// (batch-9 and later stay out: they judge the model).
 pub const TRAINING_FILES: &[(&str, &str)] = &[
     (
         "sentinel-tuning/ads.jsonl",
@@ -328,6 +328,14 @@ pub const TRAINING_FILES: &[(&str, &str)] = &[
     (
         "blind-sentinel/batch-6/ads.jsonl",
         include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-6/ads.jsonl")),
+    ),
+    (
+        "blind-sentinel/batch-7/ads.jsonl",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-7/ads.jsonl")),
+    ),
+    (
+        "blind-sentinel/batch-8/ads.jsonl",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-8/ads.jsonl")),
     ),
 ];
 

@@ -1033,7 +1033,7 @@ fn model_detail(model: &GramModel, text: &str, logit: f32) -> String {
 }
 
 /// The labelled names the shipped domain model learns from: the tuning files and the blind batches already
-/// measured (batch-7 and later stay out: they judge the model).
+/// measured (batch-9 and later stay out: they judge the model).
 pub const DOMAIN_TRAINING_FILES: &[(&str, &str)] = &[
     (
         "sentinel-tuning/domains.tsv",
@@ -1066,6 +1066,14 @@ pub const DOMAIN_TRAINING_FILES: &[(&str, &str)] = &[
     (
         "blind-sentinel/batch-6/domains.tsv",
         include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-6/domains.tsv")),
+    ),
+    (
+        "blind-sentinel/batch-7/domains.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-7/domains.tsv")),
+    ),
+    (
+        "blind-sentinel/batch-8/domains.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/blind-sentinel/batch-8/domains.tsv")),
     ),
 ];
 
