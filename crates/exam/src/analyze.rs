@@ -115,6 +115,21 @@ pub struct Options {
     /// `late_relay_margin_ms` later than its room's usual (median) start.
     pub late_relay_ms: i64,
     pub late_relay_margin_ms: i64,
+    /// One answer sheet shared by a group: a pair whose identical rare wrong answers lie this many standard
+    /// deviations above chance seeds a group; a group needs `sheet_members` candidates all erring alike on
+    /// `sheet_items` items.
+    pub sheet_seed_z: f64,
+    pub sheet_members: usize,
+    pub sheet_items: usize,
+    /// A wrong choice is rare when at most this share of the item's answers made it.
+    pub sheet_rare: f64,
+    /// A group is flagged when its corrected chance is below this: far below `alpha`, because honest candidates
+    /// who learned from one question bank with wrong keys share rare wrong answers too (a blind set's training-
+    /// school cohort reached 1e-8), and the ability model cannot tell them from a ring's sheet.
+    pub sheet_alpha: f64,
+    /// A member's own agreement with the group's shared errors, times the candidates who could have matched
+    /// them, must be below this.
+    pub sheet_member_alpha: f64,
 }
 
 impl Default for Options {
@@ -137,6 +152,12 @@ impl Default for Options {
             relay_handoff_ms: (-60_000, 240_000),
             late_relay_ms: 20 * 60_000,
             late_relay_margin_ms: 15 * 60_000,
+            sheet_seed_z: 3.0,
+            sheet_members: 3,
+            sheet_items: 3,
+            sheet_rare: 0.25,
+            sheet_alpha: 1e-10,
+            sheet_member_alpha: 0.01,
         }
     }
 }
@@ -410,7 +431,7 @@ fn analyze_exam(
         hardware(s, baseline, opts, &mut findings[j]);
         fast_and_right(j, &resp[j], &log_t[j], &rt, &options, n, opts, &mut findings[j]);
     }
-    pairs(sessions, &answers, &resp, &irt, &keys, &options, opts, &mut findings);
+    pairs(sessions, &answers, &resp, &irt, (&ids, &keys), &options, opts, &mut findings);
 
     sessions
         .iter()
@@ -921,7 +942,7 @@ fn pairs(
     answers: &[Answers],
     resp: &[Vec<Option<bool>>],
     irt: &IrtFit,
-    keys: &[String],
+    (ids, keys): (&[String], &[String]),
     options: &[u32],
     opts: &Options,
     findings: &mut [Vec<Finding>],
@@ -956,12 +977,15 @@ fn pairs(
         })
         .collect();
     let probs: Vec<Vec<f64>> = (0..n).map(|j| (0..items).map(|i| irt.p(j, i)).collect()).collect();
+    let rare = RareWrong::of(answers, keys, options, opts.sheet_rare);
     let runs: Vec<Runs> = sessions.iter().zip(answers).map(|(s, a)| Runs::since_start(s, a)).collect();
     let clock_runs: Vec<Runs> = answers.iter().map(Runs::on_the_clock).collect();
     // (follower, leader, matches, same wrong, p of the agreement)
     let mut relays: Vec<(usize, usize, usize, usize, f64)> = Vec::new();
     let mut lockstep_edges: Vec<(usize, usize, f64)> = Vec::new();
     let mut agree: Vec<(usize, usize, usize, usize, f64)> = Vec::new();
+    // Pairs sharing unusually many identical wrong answers: seeds of a group that copied one sheet.
+    let mut sheet_pairs: Vec<(usize, usize)> = Vec::new();
     let mut ps = Vec::with_capacity(items);
     let mut qs = Vec::with_capacity(items);
     for j in 0..n {
@@ -970,6 +994,8 @@ fn pairs(
             // candidates' ability, the item's difficulty and how its wrong answers spread.
             let (mut m, mut mu, mut var, mut both, mut same_wrong) = (0usize, 0.0, 0.0, 0usize, 0usize);
             let (mut mu_q, mut var_q) = (0.0, 0.0);
+            // Identical rare wrong choices (see RareWrong), for the shared-sheet test's seeds.
+            let (mut rare_same, mut mu_r, mut var_r) = (0usize, 0.0, 0.0);
             ps.clear();
             qs.clear();
             for i in 0..items {
@@ -984,10 +1010,16 @@ fn pairs(
                 both += 1;
                 mu += p;
                 var += p * (1.0 - p);
+                let r = (1.0 - pj) * (1.0 - pk) * rare.alike2[i];
+                mu_r += r;
+                var_r += r * (1.0 - r);
                 if a == b {
                     m += 1;
                     if resp[j][i] == Some(false) {
                         same_wrong += 1;
+                        if rare.is_rare(i, a) {
+                            rare_same += 1;
+                        }
                     }
                 }
             }
@@ -1020,6 +1052,9 @@ fn pairs(
             let unusual = var_q > 0.0 && (same_wrong as f64 - mu_q) / var_q.sqrt() > 2.0;
             let p_same_wrong =
                 if same_wrong >= 3 && unusual { poisson_binomial_upper_tail(&qs, same_wrong) } else { 1.0 };
+            if rare_same >= opts.sheet_items && rare_same as f64 > mu_r + opts.sheet_seed_z * var_r.sqrt() {
+                sheet_pairs.push((j, k));
+            }
             if let Some((follower, leader)) = relay
                 && both > 0
             {
@@ -1133,6 +1168,7 @@ fn pairs(
         }
     }
     late_relays(sessions, &runs, &relays, opts, findings);
+    shared_sheets(sessions, answers, (ids, keys), &rare, &probs, &sheet_pairs, opts, findings);
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
     for &(j, k, _) in &lockstep_edges {
         for x in [j, k] {
@@ -1167,6 +1203,179 @@ fn pairs(
                     peers.len(),
                     rooms.len(),
                     best * 100.0
+                ),
+                peers,
+            });
+        }
+    }
+}
+
+/// Each item's wrong choices that few candidates make. Only those count as evidence of a shared sheet: a trap's
+/// popular wrong answer is shared by honest candidates who fall for traps alike, beyond what one ability per
+/// person says, while a mis-copied sheet's errors land anywhere, mostly on choices few candidates make.
+struct RareWrong<'a> {
+    /// Per item: how many candidates made each wrong choice.
+    counts: Vec<HashMap<&'a str, usize>>,
+    /// Per item: how many answered.
+    answered: Vec<usize>,
+    /// Per item: the shares, among its wrong answers, of its rare wrong choices (smoothed towards the unseen
+    /// distractors, which are rare by definition).
+    shares: Vec<Vec<f64>>,
+    /// Per item: the chance that two erring candidates make the same rare choice.
+    alike2: Vec<f64>,
+    /// Per item: how many wrong choices it offers.
+    distractors: Vec<f64>,
+    rare_share: f64,
+}
+
+impl<'a> RareWrong<'a> {
+    fn of(answers: &'a [Answers], keys: &[String], options: &[u32], rare_share: f64) -> Self {
+        let items = keys.len();
+        let mut counts: Vec<HashMap<&str, usize>> = vec![HashMap::new(); items];
+        let mut answered = vec![0usize; items];
+        for a in answers {
+            for (i, c) in a.choice.iter().enumerate() {
+                if let Some(c) = c {
+                    answered[i] += 1;
+                    if *c != keys[i] {
+                        *counts[i].entry(c.as_str()).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let distractors: Vec<f64> = options.iter().map(|&o| f64::from(o.max(2) - 1)).collect();
+        let mut r = RareWrong { counts, answered, shares: Vec::new(), alike2: Vec::new(), distractors, rare_share };
+        r.shares = (0..items)
+            .map(|i| {
+                let distractors = r.distractors[i];
+                let total = r.counts[i].values().sum::<usize>() as f64 + distractors;
+                let unseen = (distractors - r.counts[i].len() as f64).max(0.0) as usize;
+                r.counts[i]
+                    .iter()
+                    .filter(|(c, _)| r.is_rare(i, c))
+                    .map(|(_, &k)| (k as f64 + 1.0) / total)
+                    .chain(std::iter::repeat_n(1.0 / total, unseen))
+                    .collect()
+            })
+            .collect();
+        r.alike2 = (0..items).map(|i| r.alike(i, 2)).collect();
+        r
+    }
+
+    /// The share of wrong choice `c` among item `i`'s wrong answers (smoothed as in `shares`).
+    fn share_of(&self, i: usize, c: Option<&str>) -> f64 {
+        let k = c.and_then(|c| self.counts[i].get(c)).copied().unwrap_or(0);
+        (k as f64 + 1.0) / (self.counts[i].values().sum::<usize>() as f64 + self.distractors[i])
+    }
+
+    fn is_rare(&self, i: usize, c: &str) -> bool {
+        self.counts[i].get(c).is_some_and(|&k| k as f64 <= self.rare_share * self.answered[i] as f64)
+    }
+
+    /// The chance that `g` erring candidates all make one same rare choice on item `i`.
+    fn alike(&self, i: usize, g: i32) -> f64 {
+        self.shares[i].iter().map(|s| s.powi(g)).sum()
+    }
+}
+
+/// Groups that copied one answer sheet: three or more candidates who all gave the same wrong choice on the same
+/// three or more items (a key with transcription errors, a mis-copied row). Two able candidates sharing three or
+/// four such errors are not rare enough among all the exam's pairs; five sharing them are. Each group grows from a
+/// pair that shares unusually many identical wrong answers: every candidate who repeats enough of the pair's shared
+/// errors joins, and the errors all members share are counted. The chance of that many items on which all members
+/// err alike, given each member's ability, each item's difficulty and how its wrong answers spread, is corrected
+/// for every group of that size the exam could form and for the sizes tried.
+#[allow(clippy::too_many_arguments)]
+fn shared_sheets(
+    sessions: &[Session],
+    answers: &[Answers],
+    (ids, keys): (&[String], &[String]),
+    rare: &RareWrong,
+    probs: &[Vec<f64>],
+    seeds: &[(usize, usize)],
+    opts: &Options,
+    findings: &mut [Vec<Finding>],
+) {
+    let n = sessions.len();
+    let items = keys.len();
+    if seeds.is_empty() || n < 3 {
+        return;
+    }
+    let wrong = |j: usize, i: usize| answers[j].choice[i].as_deref().filter(|c| *c != keys[i]);
+    let ln_choose = |n: usize, k: usize| -> f64 { (0..k).map(|i| ((n - i) as f64 / (i + 1) as f64).ln()).sum() };
+    let mut seen: std::collections::HashSet<Vec<usize>> = std::collections::HashSet::new();
+    // (members, shared items, corrected p)
+    let mut groups: Vec<(Vec<usize>, Vec<usize>, f64)> = Vec::new();
+    for &(a, b) in seeds {
+        let shared: Vec<usize> = (0..items)
+            .filter(|&i| wrong(a, i).is_some_and(|c| rare.is_rare(i, c)) && wrong(a, i) == wrong(b, i))
+            .collect();
+        let overlap: Vec<usize> =
+            (0..n).map(|l| shared.iter().filter(|&&i| wrong(l, i) == wrong(a, i)).count()).collect();
+        let mut best: Option<(Vec<usize>, Vec<usize>, f64)> = None;
+        for need in (opts.sheet_items..=shared.len()).rev() {
+            let members: Vec<usize> = (0..n).filter(|&l| l == a || l == b || overlap[l] >= need).collect();
+            if members.len() < opts.sheet_members {
+                continue;
+            }
+            let common_of = |members: &[usize]| -> Vec<usize> {
+                shared.iter().copied().filter(|&i| members.iter().all(|&l| wrong(l, i) == wrong(a, i))).collect()
+            };
+            let common = common_of(&members);
+            if common.len() < opts.sheet_items {
+                continue;
+            }
+            // Each member's own agreement with the sheet must be improbable for that member, among every
+            // candidate who could have matched it: a weak candidate who happens to share three rare errors with
+            // a large ring does not join it.
+            let fits = |l: usize| {
+                let p: f64 = common.iter().map(|&i| (1.0 - probs[l][i]) * rare.share_of(i, wrong(a, i))).product();
+                p * (n as f64) < opts.sheet_member_alpha
+            };
+            let members: Vec<usize> = members.iter().copied().filter(|&l| fits(l)).collect();
+            let common = common_of(&members);
+            if members.len() < opts.sheet_members || common.len() < opts.sheet_items {
+                continue;
+            }
+            // Per item: the chance that every member errs there with one same choice.
+            let g = members.len() as i32;
+            let pis: Vec<f64> = (0..items)
+                .map(|i| members.iter().map(|&l| 1.0 - probs[l][i]).product::<f64>() * rare.alike(i, g))
+                .collect();
+            let p = poisson_binomial_upper_tail(&pis, common.len());
+            let corrected = (p.max(1e-300).ln() + ln_choose(n, members.len()) + (n as f64).ln()).exp().min(1.0);
+            if best.as_ref().is_none_or(|b| corrected < b.2) {
+                best = Some((members, common, corrected));
+            }
+        }
+        if let Some(g) = best
+            && g.2 < opts.sheet_alpha
+            && seen.insert(g.0.clone())
+        {
+            groups.push(g);
+        }
+    }
+    for (members, common, p) in groups {
+        let score = (-p.max(1e-30).log10() * 10.0).round() / 10.0;
+        let listed: Vec<String> =
+            common.iter().take(6).map(|&i| format!("{} {}", ids[i], wrong(members[0], i).unwrap_or(""))).collect();
+        for &x in &members {
+            let peers: Vec<String> = members.iter().filter(|&&y| y != x).map(|&y| sessions[y].id.clone()).collect();
+            findings[x].push(Finding {
+                code: "shared_sheet",
+                kind: Kind::Leak,
+                score: score.max(1.0),
+                zh: format!(
+                    "与另外 {} 个会话在同样 {} 道题上选了同一个错误答案（{}…），按各人水平偶然如此的概率（已按可能的组数校正）为 {p:.1e}：同一份答案单",
+                    peers.len(),
+                    common.len(),
+                    listed.join("、")
+                ),
+                en: format!(
+                    "gave the same wrong choice as {} other sessions on the same {} questions ({}...); by chance, given each one's ability and corrected for every group the exam could form: p = {p:.1e}: one answer sheet",
+                    peers.len(),
+                    common.len(),
+                    listed.join(", ")
                 ),
                 peers,
             });

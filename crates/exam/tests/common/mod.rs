@@ -41,6 +41,23 @@ impl Exam {
 
     /// [`Exam::seat`] answering from minute `first` on.
     pub fn seat_from(&mut self, n: usize, room: &str, extra: &[(f64, Value)], first: f64) -> String {
+        self.seat_inner(n, room, extra, first, None)
+    }
+
+    /// [`Exam::seat`] giving the 40 `choices` (at the seat's own pace).
+    pub fn seat_choosing(&mut self, n: usize, room: &str, choices: &[&str]) -> String {
+        assert_eq!(choices.len(), 40);
+        self.seat_inner(n, room, &[], 5.0, Some(choices))
+    }
+
+    fn seat_inner(
+        &mut self,
+        n: usize,
+        room: &str,
+        extra: &[(f64, Value)],
+        first: f64,
+        choices: Option<&[&str]>,
+    ) -> String {
         let session = format!("s{n}");
         let s = session.as_str();
         self.push(
@@ -59,7 +76,8 @@ impl Exam {
             let h = mix((n as u64) << 32 | q as u64);
             minute += 0.5 + 2.2 * (h % 1000) as f64 / 1000.0;
             self.push(json!({"kind": "input", "session": s, "interval_ms": 60_000, "keys": 3, "pointer": 20}), minute);
-            let choice = if (h >> 10) % 3 < 2 { "A" } else { ["B", "C", "D"][((h >> 20) % 3) as usize] };
+            let drawn = if (h >> 10) % 3 < 2 { "A" } else { ["B", "C", "D"][((h >> 20) % 3) as usize] };
+            let choice = choices.map_or(drawn, |c| c[q]);
             self.push(json!({"kind": "answer", "session": s, "question": format!("q{q}"), "choice": choice}), minute);
         }
         self.push(json!({"kind": "session_end", "session": s}), minute.max(113.0) + 5.0);
