@@ -147,7 +147,8 @@ fn blind_set_h_stays_at_or_above_its_measured_floors() {
     assert!(recall("hardware") >= 0.70, "{f:?}");
     // 17/20 as measured blind; 19/20 since a relay follower that began 20 minutes late counts on its timing
     assert!(recall("operator") >= 0.90, "{f:?}");
-    assert!(recall("leak") >= 0.20, "{f:?}");
+    // 5/20 as measured blind; 9/20 since groups that copied one sheet are found (shared_sheet)
+    assert!(recall("leak") >= 0.40, "{f:?}");
     assert!(f.false_positive_rate <= 0.01, "{f:?}");
 }
 
@@ -164,4 +165,18 @@ fn blind_set_i_stays_at_or_above_its_measured_floors() {
     assert!(recall("operator") >= 0.95, "{f:?}");
     assert!(recall("leak") >= 0.25, "{f:?}");
     assert!(f.false_positive_rate <= 0.005, "{f:?}");
+}
+
+/// Set J (`testdata/exam-blind-9`): a ninth helper and generator, committed before anything ran on it and
+/// measured once with the code of 57cf6b8 and with the shared-sheet test (322fe8b): the same figures, session for
+/// session: software 20/20, hardware 11/20, operator 19/20, leak 8/20, honest 3/320 (0.9%). Floors a little below.
+#[test]
+fn blind_set_j_stays_at_or_above_its_measured_floors() {
+    let f = figures("exam-blind-9/set-j");
+    let recall = |k: &str| f.kinds[k].recall;
+    assert!(recall("software") >= 0.95, "{f:?}");
+    assert!(recall("hardware") >= 0.50, "{f:?}");
+    assert!(recall("operator") >= 0.90, "{f:?}");
+    assert!(recall("leak") >= 0.35, "{f:?}");
+    assert!(f.false_positive_rate <= 0.01, "{f:?}");
 }
