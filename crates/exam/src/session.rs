@@ -54,6 +54,8 @@ pub struct Session {
     /// (time, question, choice)
     pub answers: Vec<(i64, String, String)>,
     pub events: u64,
+    /// The terminal clock's last reading and the correction applied to it (see [`CLOCK_JUMP_MS`]).
+    clock: Option<(i64, i64)>,
 }
 
 /// One `display` event: how many displays, mirrored or not, and the resolution (`None` when unreadable).
@@ -109,6 +111,7 @@ impl Collector {
         let id = e.session.unwrap_or_default();
         let s = self.sessions.entry(id.clone()).or_insert_with(|| Session { id, ..Session::default() });
         s.events += 1;
+        let at = s.on_session_clock(at);
         match e.body {
             Body::Exam { .. } => {}
             Body::SessionStart { candidate, exam, centre, room, seat, terminal } => {
@@ -153,6 +156,30 @@ impl Collector {
             Body::Answer { question, choice } => s.answers.push((at, question, choice)),
         }
         true
+    }
+}
+
+/// A terminal clock that jumps by more than this between two of a session's events (in arrival order) was reset
+/// (a dead CMOS battery's 2020-01-01 after a crash and restart) or set right again: network delays and clock
+/// offsets are minutes, an exam hours.
+pub const CLOCK_JUMP_MS: i64 = 12 * 3_600_000;
+
+impl Session {
+    /// `at` on the session's own continuous clock: after a jump of more than [`CLOCK_JUMP_MS`], the terminal's
+    /// readings are shifted to go on from the last corrected one, so that a restarted client's re-sent answers
+    /// fall where they were re-sent, not on another day before the exam began; once the clock is back near the
+    /// session's time, the shift ends.
+    fn on_session_clock(&mut self, at: i64) -> i64 {
+        let offset = match self.clock {
+            Some((last, offset)) if (at - last).abs() > CLOCK_JUMP_MS => {
+                let last_corrected = last + offset;
+                if (at - last_corrected).abs() <= CLOCK_JUMP_MS { 0 } else { last_corrected - at }
+            }
+            Some((_, offset)) => offset,
+            None => 0,
+        };
+        self.clock = Some((at, offset));
+        at + offset
     }
 }
 

@@ -22,11 +22,17 @@ impl Exam {
     }
 
     /// Adds an event `minute` minutes after 09:00 (China time), with its version and a fresh id.
-    pub fn push(&mut self, mut v: Value, minute: f64) {
+    pub fn push(&mut self, v: Value, minute: f64) {
+        self.push_on("2026-11-20T09:00:00+08:00", v, minute);
+    }
+
+    /// Adds an event `minute` minutes after `clock` (RFC 3339: what the terminal's clock said at the exam's
+    /// 09:00), with its version and a fresh id.
+    pub fn push_on(&mut self, clock: &str, mut v: Value, minute: f64) {
         self.next_id += 1;
         v["v"] = json!(1);
         v["id"] = json!(format!("e{}", self.next_id));
-        let at = chrono::DateTime::parse_from_rfc3339("2026-11-20T09:00:00+08:00").unwrap()
+        let at = chrono::DateTime::parse_from_rfc3339(clock).unwrap()
             + chrono::Duration::milliseconds((minute * 60_000.0) as i64);
         v["at"] = json!(at.to_rfc3339());
         self.lines.push(v.to_string());
