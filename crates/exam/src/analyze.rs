@@ -279,7 +279,7 @@ impl Baseline {
                 *room_setups.entry(room.clone()).or_default().entry(setup).or_default() += 1;
                 *centre_setups.entry(seat.centre.clone()).or_default().entry(setup).or_default() += 1;
             }
-            if let Some(n) = input_inventory(s) {
+            if let Some(n) = input_inventory(s, opts) {
                 *room_inputs.entry(room.clone()).or_default().entry(n).or_default() += 1;
                 *centre_inputs.entry(seat.centre.clone()).or_default().entry(n).or_default() += 1;
             }
@@ -338,7 +338,7 @@ impl Baseline {
     /// a number fewer than `baseline_min` of the room's and of the centre's sessions list: `(listed, usual)`.
     fn extra_inputs(&self, s: &Session, opts: &Options) -> Option<(u32, u32)> {
         let seat = s.seat.as_ref()?;
-        let n = input_inventory(s)?;
+        let n = input_inventory(s, opts)?;
         let room = self.room_inputs.get(&(seat.centre.clone(), seat.room.clone()));
         let centre = self.centre_inputs.get(&seat.centre);
         // the most common count, when common enough to be the place's
@@ -461,13 +461,44 @@ fn analyze_exam(
         .collect()
 }
 
-/// How many input devices the terminal listed at once: the largest number of HID devices reported present at
-/// one moment (a terminal lists its devices together). `None` when it never listed them.
-fn input_inventory(s: &Session) -> Option<u32> {
-    let mut at: Vec<i64> =
-        s.devices.iter().filter(|d| d.hid && d.action == crate::event::DeviceAction::Present).map(|d| d.at).collect();
-    at.sort_unstable();
-    at.chunk_by(|a, b| a == b).map(|g| g.len() as u32).max()
+/// How many input devices the terminal had at login: the most distinct HID devices (by `vid:pid`: a composite
+/// keyboard's interfaces are one device) it listed present or attached, less those removed, within `LISTING_MS`
+/// of one another in the login period (from a minute before the start to `device_grace_ms` after it). A terminal
+/// lists its devices one after another, a few hundred milliseconds apart; a receiver plugged in while the
+/// candidate logs in is one more. `None` when it listed none.
+fn input_inventory(s: &Session, opts: &Options) -> Option<u32> {
+    use crate::event::DeviceAction;
+    const LISTING_MS: i64 = 10_000;
+    let start = s.start.or_else(|| s.devices.first().map(|d| d.at))?;
+    let login = start - 60_000..=start + opts.device_grace_ms;
+    let events: Vec<&crate::session::DeviceEvent> =
+        s.devices.iter().filter(|d| d.hid && login.contains(&d.at)).collect();
+    if !events.iter().any(|d| d.action != DeviceAction::Removed) {
+        return None;
+    }
+    // devices are sorted by time: each listing window starts at one event
+    (0..events.len())
+        .map(|k| {
+            let end = events[k].at + LISTING_MS;
+            // (ids, name, times listed present): one listing naming the very same device twice has two of it
+            let mut listed: Vec<(&str, &str, u32)> = Vec::new();
+            for d in events[k..].iter().take_while(|d| d.at <= end) {
+                if d.action == DeviceAction::Removed {
+                    listed.retain(|x| x.0 != d.ids);
+                    continue;
+                }
+                let present = u32::from(d.action == DeviceAction::Present);
+                match listed.iter_mut().find(|x| x.0 == d.ids && x.1 == d.name) {
+                    Some(x) => x.2 += present,
+                    None => listed.push((&d.ids, &d.name, present)),
+                }
+            }
+            let mut ids: Vec<&str> = listed.iter().map(|x| x.0).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids.iter().map(|i| listed.iter().filter(|x| x.0 == *i).map(|x| x.2.max(1)).max().unwrap_or(1)).sum::<u32>()
+        })
+        .max()
 }
 
 /// Items and a key from the answers alone: each question's most common final choice.

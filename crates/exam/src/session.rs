@@ -33,6 +33,8 @@ pub struct DeviceEvent {
     pub action: DeviceAction,
     pub hid: bool,
     pub name: String,
+    /// `vid:pid`, lower case: the interfaces of one composite device (a keyboard and its media keys) share it.
+    pub ids: String,
 }
 
 /// Everything kept of one session (times in milliseconds since the epoch, terminal clock).
@@ -144,7 +146,13 @@ impl Collector {
                     s.hardware.push((at, format!("{name} ({m})")));
                 }
                 if s.devices.len() < MAX_KEPT * 10 {
-                    s.devices.push(DeviceEvent { at, action, hid: class.eq_ignore_ascii_case("hid"), name });
+                    // without ids (an agent that cannot read them), the name stands for the device
+                    let ids = if vid.is_empty() && pid.is_empty() {
+                        format!("name:{name}")
+                    } else {
+                        format!("{}:{}", vid.to_ascii_lowercase(), pid.to_ascii_lowercase())
+                    };
+                    s.devices.push(DeviceEvent { at, action, hid: class.eq_ignore_ascii_case("hid"), name, ids });
                 }
             }
             Body::Display { displays, mirrored, resolution } => {

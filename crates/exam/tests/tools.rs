@@ -98,3 +98,42 @@ fn a_receiver_more_than_the_seats_around_it_list_is_flagged_and_a_set_up_many_sh
     }
     assert!(f["s0"].is_empty() && f["s20"].is_empty(), "{f:?}");
 }
+
+/// A device event at `second` seconds after the start.
+fn device(second: f64, action: &str, name: &str, ids: &str) -> (f64, Value) {
+    let (vid, pid) = ids.split_once(':').unwrap();
+    (second / 60.0, json!({"kind": "device", "action": action, "class": "hid", "name": name, "vid": vid, "pid": pid}))
+}
+
+#[test]
+fn devices_listed_one_after_another_at_login_are_counted_as_one_listing_by_their_ids() {
+    const KEYBOARD: &str = "17ef:6099";
+    let usual = |extra: &[(f64, Value)]| {
+        let mut v = vec![
+            device(0.2, "present", "Lenovo USB Keyboard", KEYBOARD),
+            device(0.35, "present", "Lenovo USB Mouse", "17ef:608d"),
+            device(0.5, "present", "Barcode Scanner", "0c2e:0b61"),
+        ];
+        v.extend_from_slice(extra);
+        v
+    };
+    let mut exam = common::Exam::new();
+    for n in 0..8 {
+        exam.seat(n, "R1", &usual(&[]));
+    }
+    // a second keyboard with the room keyboard's very ids, listed with the others: an injector cloning them
+    let twin = exam.seat(10, "R1", &usual(&[device(0.65, "present", "Lenovo USB Keyboard", KEYBOARD)]));
+    // a receiver plugged in while the candidate logs in
+    let receiver = exam.seat(11, "R1", &usual(&[device(4.0, "attached", "2.4G Receiver", "25a7:fa61")]));
+    // the keyboard's media keys, a second interface of the same device
+    let composite =
+        exam.seat(12, "R1", &usual(&[device(0.25, "present", "Lenovo USB Keyboard (Consumer Control)", KEYBOARD)]));
+    // the scanner re-plugged at login: attached, then listed present, one device
+    let replugged = exam.seat(13, "R1", &usual(&[device(0.1, "attached", "Barcode Scanner", "0c2e:0b61")]));
+    let f = exam.findings("input_device");
+    assert_eq!(f[&twin], ["input_device_extra"], "{f:?}");
+    assert_eq!(f[&receiver], ["input_device_extra"], "{f:?}");
+    assert!(f[&composite].is_empty(), "{f:?}");
+    assert!(f[&replugged].is_empty(), "{f:?}");
+    assert!(f["s0"].is_empty(), "{f:?}");
+}
