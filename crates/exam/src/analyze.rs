@@ -471,8 +471,10 @@ fn input_inventory(s: &Session, opts: &Options) -> Option<u32> {
     const LISTING_MS: i64 = 10_000;
     let start = s.start.or_else(|| s.devices.first().map(|d| d.at))?;
     let login = start - 60_000..=start + opts.device_grace_ms;
+    // a real terminal lists a handful; a hostile agent's thousands would cost their square here
+    const MAX_LOGIN_DEVICES: usize = 64;
     let events: Vec<&crate::session::DeviceEvent> =
-        s.devices.iter().filter(|d| d.hid && login.contains(&d.at)).collect();
+        s.devices.iter().filter(|d| d.hid && login.contains(&d.at)).take(MAX_LOGIN_DEVICES).collect();
     if !events.iter().any(|d| d.action != DeviceAction::Removed) {
         return None;
     }
@@ -987,28 +989,10 @@ fn pairs(
     let p_pair = opts.alpha / n_pairs;
     let z_screen = (normal_upper_quantile(p_pair) - 1.5).max(2.0);
     // Each wrong choice's share among the wrong answers of its item: how likely two wrong answers coincide.
-    let coincide: Vec<f64> = (0..items)
-        .map(|i| {
-            let mut counts: HashMap<&str, f64> = HashMap::new();
-            let mut wrong = 0.0;
-            for a in answers {
-                if let Some(c) = &a.choice[i]
-                    && *c != keys[i]
-                {
-                    *counts.entry(c.as_str()).or_default() += 1.0;
-                    wrong += 1.0;
-                }
-            }
-            let distractors = f64::from(options[i].max(2) - 1);
-            // Smoothed towards uniform over the distractors.
-            let total = wrong + distractors;
-            let known: f64 = counts.values().map(|k| ((k + 1.0) / total).powi(2)).sum();
-            let unseen = (distractors - counts.len() as f64).max(0.0);
-            known + unseen * (1.0 / total).powi(2)
-        })
-        .collect();
     let probs: Vec<Vec<f64>> = (0..n).map(|j| (0..items).map(|i| irt.p(j, i)).collect()).collect();
     let rare = RareWrong::of(answers, keys, options, opts.sheet_rare);
+    // Each item's chance that two wrong answers coincide, from how its wrong answers spread.
+    let coincide: Vec<f64> = (0..items).map(|i| rare.coincide(i)).collect();
     let runs: Vec<Runs> = sessions.iter().zip(answers).map(|(s, a)| Runs::since_start(s, a)).collect();
     let clock_runs: Vec<Runs> = answers.iter().map(Runs::on_the_clock).collect();
     // (follower, leader, matches, same wrong, p of the agreement)
@@ -1241,7 +1225,8 @@ fn pairs(
     }
 }
 
-/// Each item's wrong choices that few candidates make. Only those count as evidence of a shared sheet: a trap's
+/// How each item's wrong answers spread, and which wrong choices few candidates make. Only those count as evidence
+/// of a shared sheet: a trap's
 /// popular wrong answer is shared by honest candidates who fall for traps alike, beyond what one ability per
 /// person says, while a mis-copied sheet's errors land anywhere, mostly on choices few candidates make.
 struct RareWrong<'a> {
@@ -1293,6 +1278,15 @@ impl<'a> RareWrong<'a> {
         r
     }
 
+    /// The chance that two erring candidates make one same wrong choice, rare or not, on item `i` (each choice's
+    /// share smoothed towards uniform over the distractors).
+    fn coincide(&self, i: usize) -> f64 {
+        let total = self.counts[i].values().sum::<usize>() as f64 + self.distractors[i];
+        let known: f64 = self.counts[i].values().map(|&k| ((k as f64 + 1.0) / total).powi(2)).sum();
+        let unseen = (self.distractors[i] - self.counts[i].len() as f64).max(0.0);
+        known + unseen * (1.0 / total).powi(2)
+    }
+
     /// The share of wrong choice `c` among item `i`'s wrong answers (smoothed as in `shares`).
     fn share_of(&self, i: usize, c: Option<&str>) -> f64 {
         let k = c.and_then(|c| self.counts[i].get(c)).copied().unwrap_or(0);
@@ -1337,7 +1331,13 @@ fn shared_sheets(
     let mut seen: std::collections::HashSet<Vec<usize>> = std::collections::HashSet::new();
     // (members, shared items, corrected p)
     let mut groups: Vec<(Vec<usize>, Vec<usize>, f64)> = Vec::new();
+    // A ring of hundreds seeds tens of thousands of pairs: a pair whose two members already joined a group adds
+    // nothing, so each group is weighed about once.
+    let mut grouped = vec![false; n];
     for &(a, b) in seeds {
+        if grouped[a] && grouped[b] {
+            continue;
+        }
         let shared: Vec<usize> = (0..items)
             .filter(|&i| wrong(a, i).is_some_and(|c| rare.is_rare(i, c)) && wrong(a, i) == wrong(b, i))
             .collect();
@@ -1383,6 +1383,9 @@ fn shared_sheets(
             && g.2 < opts.sheet_alpha
             && seen.insert(g.0.clone())
         {
+            for &m in &g.0 {
+                grouped[m] = true;
+            }
             groups.push(g);
         }
     }
