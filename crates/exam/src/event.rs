@@ -15,7 +15,8 @@
 //! | `display` | `displays`, `mirrored`, `resolution` |
 //! | `answer` | `question`, `choice` |
 //!
-//! Candidates are pseudonymous identifiers chosen by the centre, never ID numbers.
+//! Optional fields (`path`, `signer`, `process`, `vid`, `pid`, `resolution`, `mirrored`) may be left out or sent as
+//! `null`. Candidates are pseudonymous identifiers chosen by the centre, never ID numbers.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -75,16 +76,16 @@ pub enum Body {
         action: DeviceAction,
         class: String,
         name: String,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "null_as_default")]
         vid: String,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "null_as_default")]
         pid: String,
     },
     Display {
         displays: u32,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "null_as_default")]
         mirrored: bool,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "null_as_default")]
         resolution: String,
     },
     Answer {
@@ -104,6 +105,12 @@ pub struct Question {
     pub options: u32,
 }
 
+/// An optional field sent as `null` reads as absent: agents write `"signer": null` for an unsigned program, and
+/// refusing the whole process list for it would lose what else the list says.
+fn null_as_default<'de, D: serde::Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
 /// A count given as a number or as the list of what is counted.
 fn count_or_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     #[derive(Deserialize)]
@@ -121,9 +128,9 @@ fn count_or_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Process {
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub path: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub signer: String,
 }
 
@@ -131,7 +138,7 @@ pub struct Process {
 pub struct Connection {
     pub remote: String,
     pub port: u16,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub process: String,
 }
 
@@ -246,6 +253,22 @@ mod tests {
         assert!(err(b"\xff\xfe").contains("UTF-8"));
         assert!(err(b"not json").contains("not an event"));
         assert!(err(&vec![b' '; MAX_LINE + 1]).contains("longer"));
+    }
+
+    #[test]
+    fn optional_fields_sent_as_null_read_as_absent() {
+        let procs = br#"{"v":1,"id":"p","session":"s","at":"2026-12-01T09:00:00Z","kind":"processes","processes":[{"name":"rserver3.exe","path":null,"signer":null}]}"#;
+        let Body::Processes { processes } = parse_line(procs).unwrap().body else { panic!() };
+        assert_eq!(processes[0], Process { name: "rserver3.exe".into(), path: String::new(), signer: String::new() });
+        let conn = br#"{"v":1,"id":"c","session":"s","at":"2026-12-01T09:00:00Z","kind":"connections","connections":[{"remote":"192.0.2.1","port":5938,"process":null}]}"#;
+        assert!(parse_line(conn).is_ok());
+        let dev = br#"{"v":1,"id":"d","session":"s","at":"2026-12-01T09:00:00Z","kind":"device","action":"attached","class":"hid","name":"kbd","vid":null,"pid":null}"#;
+        assert!(parse_line(dev).is_ok());
+        let disp = br#"{"v":1,"id":"x","session":"s","at":"2026-12-01T09:00:00Z","kind":"display","displays":2,"mirrored":null,"resolution":null}"#;
+        assert!(matches!(parse_line(disp).unwrap().body, Body::Display { displays: 2, mirrored: false, .. }));
+        // A required field is still required: null is no process name.
+        let unnamed = br#"{"v":1,"id":"p","session":"s","at":"2026-12-01T09:00:00Z","kind":"processes","processes":[{"name":null}]}"#;
+        assert!(parse_line(unnamed).unwrap_err().to_string().contains("null"));
     }
 
     #[test]

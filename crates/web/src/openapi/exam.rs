@@ -30,6 +30,8 @@ fn kind(name: &str, required: &[&str], properties: Value) -> Value {
 fn schemas() -> Value {
     let s = json!({"type": "string", "maxLength": 512});
     let n = json!({"type": "integer", "minimum": 0});
+    // Optional fields may be left out or sent as null (an unsigned program's signer).
+    let opt = |description: &str| json!({"type": ["string", "null"], "maxLength": 512, "description": description});
     json!({
         "ExamEvent": {
             "description": "One line of the JSON-lines stream an exam-room terminal sends (format version 1). Candidates are pseudonymous identifiers, never ID numbers; input is counted, never recorded.",
@@ -37,22 +39,23 @@ fn schemas() -> Value {
                 kind("exam", &["exam", "questions", "pass_mark", "minutes"], json!({
                     "exam": s, "pass_mark": n, "minutes": n,
                     "questions": {"type": "array", "maxItems": 1000, "items": {"type": "object", "required": ["id", "key", "options"], "properties": {
-                        "id": s, "key": {"type": "string", "description": "the right choice"}, "options": {"type": "integer", "minimum": 2, "maximum": 10}}}}})),
+                        "id": s, "key": {"type": "string", "description": "the right choice"}, "options": {"description": "how many choices, or the list of their labels",
+                            "oneOf": [{"type": "integer", "minimum": 2, "maximum": 10}, {"type": "array", "minItems": 2, "maxItems": 10, "items": {"type": "string"}}]}}}}})),
                 kind("session_start", &["candidate", "exam", "centre", "room", "seat", "terminal"], json!({
                     "candidate": s, "exam": s, "centre": s, "room": s, "seat": s, "terminal": s})),
                 kind("session_end", &[], json!({})),
                 kind("processes", &["processes"], json!({"processes": {"type": "array", "maxItems": 2000, "items": {"type": "object", "required": ["name"], "properties": {
-                    "name": s, "path": {"type": "string"}, "signer": {"type": "string"}}}}})),
+                    "name": s, "path": opt("the program's file"), "signer": opt("who signed it; absent or null when unsigned")}}}})),
                 kind("connections", &["connections"], json!({"connections": {"type": "array", "maxItems": 2000, "items": {"type": "object", "required": ["remote", "port"], "properties": {
-                    "remote": {"type": "string", "description": "address or host name"}, "port": {"type": "integer"}, "process": {"type": "string"}}}}})),
+                    "remote": {"type": "string", "description": "address or host name"}, "port": {"type": "integer"}, "process": opt("the local program holding the connection")}}}})),
                 kind("input", &["interval_ms", "keys", "pointer"], json!({
                     "interval_ms": {"type": "integer", "minimum": 1, "maximum": 3600000},
                     "keys": {"type": "integer", "description": "local key events in the interval ending at `at` (counts, never contents)"},
                     "pointer": {"type": "integer", "description": "local mouse or touch events in the interval"}})),
                 kind("device", &["action", "class", "name"], json!({
                     "action": {"type": "string", "enum": ["attached", "removed", "present"]},
-                    "class": {"type": "string", "description": "hid, storage or other"}, "name": s, "vid": s, "pid": s})),
-                kind("display", &["displays"], json!({"displays": n, "mirrored": {"type": "boolean"}, "resolution": s})),
+                    "class": {"type": "string", "description": "hid, storage or other"}, "name": s, "vid": opt("USB vendor id"), "pid": opt("USB product id")})),
+                kind("display", &["displays"], json!({"displays": n, "mirrored": {"type": ["boolean", "null"]}, "resolution": opt("e.g. 1920x1080")})),
                 kind("answer", &["question", "choice"], json!({"question": s, "choice": s}))
             ]
         },
