@@ -527,7 +527,8 @@ fn modal_key(sessions: &[Session]) -> (Vec<String>, Vec<String>, Vec<u32>) {
 
 /// Remote software takes over only when it is used. A tool of the centre's or room's own image, or one that is
 /// installed but never seen connected, is noted for the reviewer, not flagged; a tool seen connected (its relay,
-/// its port, or a connection of its process) that is not the place's own, or any answers given while the
+/// its port, or a connection of its process) that is not the place's own, a place's own LAN tool (Radmin, VNC)
+/// connected to an outside address no other seat of the place connects to, or answers given while the
 /// terminal's own keyboard and mouse did nothing, are flagged.
 fn software(s: &Session, baseline: &Baseline, opts: &Options, out: &mut Vec<Finding>, notes: &mut Vec<Finding>) {
     let used = |by: &str| matches!(by, "host" | "port" | "connection process");
@@ -535,7 +536,9 @@ fn software(s: &Session, baseline: &Baseline, opts: &Options, out: &mut Vec<Find
         s.tools.iter().filter(|(_, m)| baseline.ordinary_tool(s, m)).map(|(_, m)| m.tool.as_str()).collect();
     let mut flagged_tools: Vec<&str> = Vec::new();
     for (_, m) in &s.tools {
-        let ordinary = baseline.ordinary_tool(s, m) || own.contains(m.tool.as_str());
+        // The place's own tool is no evidence, unless it is one that works inside a network and this copy called
+        // out to an address no other seat of the place calls (the centre's Radmin dialled by a stranger's console).
+        let ordinary = baseline.ordinary_tool(s, m) || (own.contains(m.tool.as_str()) && !m.lan_tool_called_out());
         let in_use = s.tools.iter().any(|(_, x)| x.tool == m.tool && used(x.by) && !baseline.ordinary_tool(s, x));
         let finding = Finding {
             code: "remote_software",

@@ -16,6 +16,10 @@ pub struct Tool {
     pub ports: Vec<u16>,
     #[serde(default)]
     pub hosts: Vec<String>,
+    /// Works inside a network (the admin's console dials the seat; no vendor cloud): a copy of it connected to an
+    /// outside address is someone else's console, even where the place runs the tool on every seat.
+    #[serde(default)]
+    pub lan: bool,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -42,6 +46,44 @@ pub struct ToolMatch {
     /// `process name`, `path`, `signer`, `port` or `host`.
     pub by: &'static str,
     pub what: String,
+    /// The far end, when a connection matched.
+    pub remote: Option<String>,
+    /// The tool works inside a network ([`Tool::lan`]).
+    pub lan: bool,
+}
+
+impl ToolMatch {
+    /// A tool that works inside a network, connected to an outside address.
+    pub fn lan_tool_called_out(&self) -> bool {
+        self.lan && self.remote.as_deref().is_some_and(outside)
+    }
+}
+
+/// Whether a connection's far end lies outside the centre's own network: a public address, or a host name that
+/// is not a local one. Private, loopback, link-local and shared (carrier NAT) addresses are inside.
+pub fn outside(remote: &str) -> bool {
+    use std::net::IpAddr;
+    let host = remote.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<IpAddr>() {
+        Ok(IpAddr::V4(a)) => {
+            let shared = a.octets()[0] == 100 && (a.octets()[1] & 0xC0) == 64;
+            !(a.is_private()
+                || a.is_loopback()
+                || a.is_link_local()
+                || a.is_unspecified()
+                || a.is_broadcast()
+                || shared)
+        }
+        Ok(IpAddr::V6(a)) => {
+            let first = a.segments()[0];
+            !(a.is_loopback() || a.is_unspecified() || (first & 0xFE00) == 0xFC00 || (first & 0xFFC0) == 0xFE80)
+        }
+        Err(_) => {
+            let h = host.trim_end_matches('.').to_lowercase();
+            h.contains('.')
+                && ![".local", ".lan", ".internal", ".localdomain", ".home.arpa"].iter().any(|x| h.ends_with(x))
+        }
+    }
 }
 
 impl Signatures {
@@ -71,13 +113,31 @@ impl Signatures {
         let signer = p.signer.to_lowercase();
         for t in &self.tools {
             if t.processes.contains(&name) {
-                return Some(ToolMatch { tool: t.name.clone(), by: "process name", what: p.name.clone() });
+                return Some(ToolMatch {
+                    tool: t.name.clone(),
+                    by: "process name",
+                    what: p.name.clone(),
+                    remote: None,
+                    lan: t.lan,
+                });
             }
             if !path.is_empty() && t.paths.iter().any(|x| path.contains(x.as_str())) {
-                return Some(ToolMatch { tool: t.name.clone(), by: "path", what: p.path.clone() });
+                return Some(ToolMatch {
+                    tool: t.name.clone(),
+                    by: "path",
+                    what: p.path.clone(),
+                    remote: None,
+                    lan: t.lan,
+                });
             }
             if !signer.is_empty() && t.signers.iter().any(|x| signer.contains(x.as_str())) {
-                return Some(ToolMatch { tool: t.name.clone(), by: "signer", what: p.signer.clone() });
+                return Some(ToolMatch {
+                    tool: t.name.clone(),
+                    by: "signer",
+                    what: p.signer.clone(),
+                    remote: None,
+                    lan: t.lan,
+                });
             }
         }
         None
@@ -93,17 +153,31 @@ impl Signatures {
                 tool: t.name.clone(),
                 by: "connection process",
                 what: format!("{} → {}:{}", c.process, c.remote, c.port),
+                remote: Some(c.remote.clone()),
+                lan: t.lan,
             });
         }
         let host = c.remote.to_lowercase();
         for t in &self.tools {
             if t.hosts.iter().any(|h| host == *h || host.ends_with(&format!(".{h}"))) {
-                return Some(ToolMatch { tool: t.name.clone(), by: "host", what: c.remote.clone() });
+                return Some(ToolMatch {
+                    tool: t.name.clone(),
+                    by: "host",
+                    what: c.remote.clone(),
+                    remote: Some(c.remote.clone()),
+                    lan: t.lan,
+                });
             }
         }
         for t in &self.tools {
             if t.ports.contains(&c.port) {
-                return Some(ToolMatch { tool: t.name.clone(), by: "port", what: format!("{}:{}", c.remote, c.port) });
+                return Some(ToolMatch {
+                    tool: t.name.clone(),
+                    by: "port",
+                    what: format!("{}:{}", c.remote, c.port),
+                    remote: Some(c.remote.clone()),
+                    lan: t.lan,
+                });
             }
         }
         None

@@ -175,8 +175,28 @@ fn blind_set_j_stays_at_or_above_its_measured_floors() {
     let f = figures("exam-blind-9/set-j");
     let recall = |k: &str| f.kinds[k].recall;
     assert!(recall("software") >= 0.95, "{f:?}");
-    assert!(recall("hardware") >= 0.50, "{f:?}");
+    // 11/20 blind; 16/20 since the login listing (d6174f0), designed on the seen sets
+    assert!(recall("hardware") >= 0.75, "{f:?}");
     assert!(recall("operator") >= 0.90, "{f:?}");
     assert!(recall("leak") >= 0.35, "{f:?}");
     assert!(f.false_positive_rate <= 0.01, "{f:?}");
+}
+
+/// Set K (`exam-blind-10`, a tenth helper's generator, seed 1111), committed before anything ran on it and
+/// measured once with the code of 4ee2d4c and of 2247cfa (the same figures): software 12/20, hardware 18/20,
+/// operator 13/20, leak 10/20, honest 6/320 (1.9%). 1,533 of its lines sent `"signer": null` for unsigned
+/// programs and were refused; read as unsigned since, and with Radmin, Chrome Remote Desktop and VNC's reverse
+/// port in the list and a LAN tool dialled from outside flagged: software 16/20, the rest unchanged. Its honest
+/// flags are a technician's TeamViewer QuickSupport left connected for the first minutes (4) and two projector
+/// seats. Floors a little below.
+#[test]
+fn blind_set_k_stays_at_or_above_its_measured_floors() {
+    // one line flushes an input interval of 0 ms: refused, and reported
+    let f = figures_with_bad_lines("exam-blind-10/set-k", 1);
+    let recall = |k: &str| f.kinds[k].recall;
+    assert!(recall("software") >= 0.75, "{f:?}");
+    assert!(recall("hardware") >= 0.85, "{f:?}");
+    assert!(recall("operator") >= 0.60, "{f:?}");
+    assert!(recall("leak") >= 0.45, "{f:?}");
+    assert!(f.false_positive_rate <= 0.02, "{f:?}");
 }

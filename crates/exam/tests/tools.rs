@@ -137,3 +137,60 @@ fn devices_listed_one_after_another_at_login_are_counted_as_one_listing_by_their
     assert!(f[&replugged].is_empty(), "{f:?}");
     assert!(f["s0"].is_empty(), "{f:?}");
 }
+
+/// Radmin on every seat, as the centre's admin console reaches it, with one connection per ten minutes to `remote`.
+fn radmin(remote: &str) -> Vec<(f64, Value)> {
+    let mut events = running("rserver3.exe", "C:\\Windows\\SysWOW64\\rserver30\\rserver3.exe", "10.3.0.5");
+    for e in &mut events {
+        if e.1["kind"] == "connections" {
+            e.1["connections"][0] = json!({"remote": remote, "port": 4899, "process": "rserver3.exe"});
+        }
+    }
+    events
+}
+
+#[test]
+fn the_centre_s_own_lan_tool_dialled_from_outside_is_flagged() {
+    let mut exam = common::Exam::new();
+    // every seat runs the centre's Radmin; the admin console (a private address) looks in on a few of them
+    for n in 0..30 {
+        let remote = if n % 5 == 0 { "10.3.0.5" } else { "" };
+        let events = if remote.is_empty() {
+            radmin("10.3.0.5").into_iter().filter(|e| e.1["kind"] == "processes").collect()
+        } else {
+            radmin(remote)
+        };
+        exam.seat(n, "R1", &events);
+    }
+    // one seat's copy is reached from an outside console; another's by a name inside the centre's network
+    let dialled = exam.seat(30, "R1", &radmin("198.51.100.200"));
+    let local_name = exam.seat(31, "R1", &radmin("admin-pc.lan"));
+    let found = exam.findings("");
+    assert_eq!(found[&dialled], vec!["remote_software"], "{found:?}");
+    assert!(found[&local_name].is_empty(), "{found:?}");
+    let flagged: Vec<&String> = found.iter().filter(|(_, v)| !v.is_empty()).map(|(k, _)| k).collect();
+    assert_eq!(flagged, vec![&dialled]);
+}
+
+#[test]
+fn a_far_end_is_outside_unless_it_is_a_private_or_local_address() {
+    use certguard_exam::signatures::outside;
+    for far in ["198.51.100.200", "8.8.8.8", "relay.example.com", "2001:db8::1", "[2400:3200::1]"] {
+        assert!(outside(far), "{far}");
+    }
+    for near in [
+        "10.3.0.5",
+        "192.168.1.2",
+        "172.16.0.9",
+        "127.0.0.1",
+        "100.64.1.1",
+        "169.254.3.4",
+        "fd00::1",
+        "fe80::1",
+        "admin-pc",
+        "admin.lan",
+        "nas.local",
+    ] {
+        assert!(!outside(near), "{near}");
+    }
+}
