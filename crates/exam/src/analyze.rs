@@ -251,6 +251,14 @@ fn tool_key(m: &crate::signatures::ToolMatch) -> String {
     format!("{}|{}|{}", m.tool, m.by, m.what.to_lowercase())
 }
 
+fn program_key(p: &crate::session::OddProgram) -> String {
+    format!("prog|{}|{}", p.name, p.path.to_lowercase())
+}
+
+fn far_key(remote: &str) -> String {
+    format!("far|{}", remote.to_lowercase())
+}
+
 impl Baseline {
     fn of<'a>(sessions: impl Iterator<Item = &'a Session>, opts: &Options) -> Baseline {
         let mut centre_sessions: HashMap<String, usize> = HashMap::new();
@@ -267,6 +275,8 @@ impl Baseline {
             *centre_sessions.entry(seat.centre.clone()).or_default() += 1;
             let mut keys: Vec<String> = s.tools.iter().map(|(_, m)| tool_key(m)).collect();
             keys.extend(s.hardware.iter().map(|(_, w)| format!("hw|{}", w.to_lowercase())));
+            keys.extend(s.odd_programs.iter().map(|(_, p)| program_key(p)));
+            keys.extend(s.outbound.iter().map(|(_, _, remote, _)| far_key(remote)));
             keys.sort();
             keys.dedup();
             let room = (seat.centre.clone(), seat.room.clone());
@@ -383,10 +393,14 @@ impl Baseline {
     }
 
     fn ordinary_hardware(&self, s: &Session, what: &str) -> bool {
+        self.ordinary_key(s, &format!("hw|{}", what.to_lowercase()))
+    }
+
+    /// Whether what `key` names is on enough of the place's seats to be its own.
+    fn ordinary_key(&self, s: &Session, key: &str) -> bool {
         let Some(seat) = &s.seat else { return false };
-        let key = format!("hw|{}", what.to_lowercase());
-        self.tools.get(&seat.centre).is_some_and(|set| set.contains(&key))
-            || self.room_tools.get(&(seat.centre.clone(), seat.room.clone())).is_some_and(|set| set.contains(&key))
+        self.tools.get(&seat.centre).is_some_and(|set| set.contains(key))
+            || self.room_tools.get(&(seat.centre.clone(), seat.room.clone())).is_some_and(|set| set.contains(key))
     }
 
     fn ordinary_display(&self, s: &Session) -> bool {
@@ -576,6 +590,39 @@ fn software(s: &Session, baseline: &Baseline, opts: &Options, out: &mut Vec<Find
                 ..finding
             });
         }
+    }
+    // A program no install of the place puts on a seat (unsigned, or in a user's folder) holding a connection to
+    // an outside address no other seat of the place connects to: remote control under a borrowed name
+    // (svchost.exe from Users\Public, a "webview" from Temp), which no signature names.
+    let mut callers: Vec<&str> = Vec::new();
+    for (_, process, remote, port) in &s.outbound {
+        let Some(p) = s.odd_programs.iter().map(|(_, p)| p).find(|p| p.name == *process) else { continue };
+        if callers.contains(&process.as_str())
+            || baseline.ordinary_key(s, &program_key(p))
+            || baseline.ordinary_key(s, &far_key(remote))
+        {
+            continue;
+        }
+        callers.push(process);
+        let (signed_zh, signed_en) = if p.signer.trim().is_empty() {
+            ("未签名".to_string(), "unsigned".to_string())
+        } else {
+            (format!("签名者 {}", p.signer), format!("signed by {}", p.signer))
+        };
+        out.push(Finding {
+            code: "unknown_program_calling_out",
+            kind: Kind::Software,
+            score: DIRECT,
+            zh: format!(
+                "不明程序 {}（{signed_zh}）连接考点外地址 {remote}:{port}，本考点其他终端既无此程序也无此连接",
+                p.path_or_name()
+            ),
+            en: format!(
+                "an unknown program {} ({signed_en}) connected to the outside address {remote}:{port}; no other seat of the place runs it or connects there",
+                p.path_or_name()
+            ),
+            peers: Vec::new(),
+        });
     }
     // Answers given while the terminal's own keyboard and mouse did nothing.
     let mut silent = 0;

@@ -26,6 +26,33 @@ pub struct Seat {
     pub terminal: String,
 }
 
+/// A program that is unsigned or runs from a user's folder: no install of the centre's puts one there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OddProgram {
+    /// The executable's name in lower case.
+    pub name: String,
+    pub path: String,
+    pub signer: String,
+}
+
+impl OddProgram {
+    /// Its path as listed, else its name.
+    pub fn path_or_name(&self) -> &str {
+        if self.path.is_empty() { &self.name } else { &self.path }
+    }
+
+    /// The program, if it is odd: unsigned, or run from a user's profile, temporary or download folder.
+    fn of(p: &crate::event::Process) -> Option<OddProgram> {
+        let path = p.path.to_lowercase().replace('/', "\\");
+        let user_folder = ["\\users\\", "\\appdata\\", "\\temp\\", "\\downloads\\"].iter().any(|f| path.contains(f));
+        (p.signer.trim().is_empty() || user_folder).then(|| OddProgram {
+            name: p.name.to_lowercase(),
+            path: p.path.clone(),
+            signer: p.signer.clone(),
+        })
+    }
+}
+
 /// A device event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceEvent {
@@ -48,6 +75,11 @@ pub struct Session {
     pub tools: Vec<(i64, ToolMatch)>,
     /// Takeover hardware seen (device name or id matched).
     pub hardware: Vec<(i64, String)>,
+    /// Programs that are unsigned or run from a user's folder (name in lower case, then as listed), first
+    /// sighting of each.
+    pub odd_programs: Vec<(i64, OddProgram)>,
+    /// Connections to outside addresses that matched no tool: (first seen, process in lower case, remote, port).
+    pub outbound: Vec<(i64, String, String, u16)>,
     pub devices: Vec<DeviceEvent>,
     /// The display set-up as reported, in arrival order (sorted by time before analysis).
     pub displays: Vec<DisplayState>,
@@ -125,6 +157,11 @@ impl Collector {
                 for p in &processes {
                     if let Some(m) = self.signatures.match_process(p) {
                         remember_tool(s, at, m);
+                    } else if let Some(odd) = OddProgram::of(p)
+                        && s.odd_programs.len() < MAX_KEPT
+                        && !s.odd_programs.iter().any(|(_, x)| *x == odd)
+                    {
+                        s.odd_programs.push((at, odd));
                     }
                 }
             }
@@ -132,6 +169,14 @@ impl Collector {
                 for c in &connections {
                     if let Some(m) = self.signatures.match_connection(c) {
                         remember_tool(s, at, m);
+                    } else if !c.process.is_empty()
+                        && crate::signatures::outside(&c.remote)
+                        && s.outbound.len() < MAX_KEPT
+                    {
+                        let process = c.process.to_lowercase();
+                        if !s.outbound.iter().any(|x| x.1 == process && x.2 == c.remote) {
+                            s.outbound.push((at, process, c.remote.clone(), c.port));
+                        }
                     }
                 }
             }

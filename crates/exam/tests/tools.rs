@@ -194,3 +194,59 @@ fn a_far_end_is_outside_unless_it_is_a_private_or_local_address() {
         assert!(!outside(near), "{near}");
     }
 }
+
+/// A program listed every ten minutes with a connection to `remote` on port 443.
+fn calling(name: &str, path: &str, signer: &str, remote: &str) -> Vec<(f64, Value)> {
+    let mut events = running(name, path, remote);
+    for e in &mut events {
+        if e.1["kind"] == "processes" {
+            e.1["processes"][1]["signer"] = json!(signer);
+        }
+    }
+    events
+}
+
+#[test]
+fn an_unsigned_or_user_folder_program_calling_an_address_no_other_seat_calls_is_flagged() {
+    let mut exam = common::Exam::new();
+    // the centre's own unsigned agent on every seat, reporting to the same outside host
+    let agent = || calling("ExamAgent.exe", "C:\\ExamSystem\\agent\\ExamAgent.exe", "", "report.centre-cloud.example");
+    for n in 0..30 {
+        exam.seat(n, "R1", &agent());
+    }
+    let with = |extra: Vec<(f64, Value)>| {
+        let mut events = agent();
+        events.extend(extra);
+        events
+    };
+    let disguised = exam.seat(
+        30,
+        "R1",
+        &with(calling("svchost.exe", "C:\\Users\\Public\\Libraries\\svchost.exe", "", "203.0.113.9")),
+    );
+    let from_temp = exam.seat(
+        31,
+        "R1",
+        &with(calling(
+            "msedgewebview3.exe",
+            "C:\\Users\\ks\\AppData\\Local\\Temp\\msedgewebview3.exe",
+            "Microsoft Corporation",
+            "img-cdn-07.example",
+        )),
+    );
+    // a signed program where programs are installed, calling out: an update, no evidence
+    let installed = exam.seat(
+        32,
+        "R1",
+        &with(calling("HipsDaemon.exe", "C:\\Program Files\\Huorong\\HipsDaemon.exe", "Huorong", "upd.av.example")),
+    );
+    // an odd program calling inside the centre's network: not out
+    let inside = exam.seat(33, "R1", &with(calling("tool.exe", "C:\\Users\\Public\\tool.exe", "", "10.3.0.7")));
+    let found = exam.findings("unknown_program");
+    assert_eq!(found[&disguised], vec!["unknown_program_calling_out"], "{found:?}");
+    assert_eq!(found[&from_temp], vec!["unknown_program_calling_out"], "{found:?}");
+    for quiet in [&installed, &inside] {
+        assert!(found[quiet].is_empty(), "{quiet}: {found:?}");
+    }
+    assert_eq!(found.values().filter(|v| !v.is_empty()).count(), 2, "{found:?}");
+}
