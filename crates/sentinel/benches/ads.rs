@@ -4,6 +4,7 @@
 use std::hint::black_box;
 
 use certguard_sentinel::ads::AdScanner;
+use certguard_sentinel::gram_model::grams;
 use certguard_sentinel::normalize::normalize;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -38,6 +39,21 @@ fn bench(c: &mut Criterion) {
         // The parts of a scan, to see where its time goes.
         g.bench_function("normalize", |b| {
             b.iter(|| texts.iter().map(|t| normalize(black_box(t)).text.len()).sum::<usize>())
+        });
+        // The least any scan of this design does: normalise, one automaton pass over the normalised text and
+        // the model's n-gram hashes (without their weights, the rules, contacts, prices or explanations).
+        g.bench_function("floor_normalize_match_grams", |b| {
+            b.iter(|| {
+                texts
+                    .iter()
+                    .map(|t| {
+                        let n = normalize(black_box(t));
+                        let mut h = s.count_raw_matches(&n.text) as u32;
+                        grams(&n.text, |g| h ^= g.bucket);
+                        h as usize
+                    })
+                    .sum::<usize>()
+            })
         });
         g.bench_function("bare_aho_corasick", |b| {
             b.iter(|| texts.iter().map(|t| s.count_raw_matches(black_box(t))).sum::<usize>())
