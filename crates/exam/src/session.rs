@@ -43,9 +43,13 @@ impl OddProgram {
 
     /// The program, if it is odd: unsigned, or run from a user's profile, temporary or download folder.
     fn of(p: &crate::event::Process) -> Option<OddProgram> {
-        let path = p.path.to_lowercase().replace('/', "\\");
-        let user_folder = ["\\users\\", "\\appdata\\", "\\temp\\", "\\downloads\\"].iter().any(|f| path.contains(f));
-        (p.signer.trim().is_empty() || user_folder).then(|| OddProgram {
+        // checked for every process of every list: the signer first, then the path's folders without allocating
+        let user_folder = || {
+            p.path
+                .split(['\\', '/'])
+                .any(|folder| ["users", "appdata", "temp", "downloads"].iter().any(|f| folder.eq_ignore_ascii_case(f)))
+        };
+        (p.signer.trim().is_empty() || user_folder()).then(|| OddProgram {
             name: p.name.to_lowercase(),
             path: p.path.clone(),
             signer: p.signer.clone(),
