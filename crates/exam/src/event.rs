@@ -16,7 +16,9 @@
 //! | `answer` | `question`, `choice` |
 //!
 //! Optional fields (`path`, `signer`, `process`, `vid`, `pid`, `resolution`, `mirrored`) may be left out or sent as
-//! `null`. Candidates are pseudonymous identifiers chosen by the centre, never ID numbers.
+//! `null`; identifiers (`id`, `session`, the seat's fields, `question`, `choice`, a question's `id` and `key`) may be
+//! whole numbers, read as their decimal text. Candidates are pseudonymous identifiers chosen by the centre, never
+//! ID numbers.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -34,8 +36,9 @@ pub const MAX_FIELD: usize = 512;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub v: u32,
+    #[serde(deserialize_with = "text_or_number")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_text_or_number")]
     pub session: Option<String>,
     pub at: DateTime<Utc>,
     #[serde(flatten)]
@@ -47,17 +50,24 @@ pub struct Event {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Body {
     Exam {
+        #[serde(deserialize_with = "text_or_number")]
         exam: String,
         questions: Vec<Question>,
         pass_mark: u32,
         minutes: u32,
     },
     SessionStart {
+        #[serde(deserialize_with = "text_or_number")]
         candidate: String,
+        #[serde(deserialize_with = "text_or_number")]
         exam: String,
+        #[serde(deserialize_with = "text_or_number")]
         centre: String,
+        #[serde(deserialize_with = "text_or_number")]
         room: String,
+        #[serde(deserialize_with = "text_or_number")]
         seat: String,
+        #[serde(deserialize_with = "text_or_number")]
         terminal: String,
     },
     SessionEnd {},
@@ -89,15 +99,19 @@ pub enum Body {
         resolution: String,
     },
     Answer {
+        #[serde(deserialize_with = "text_or_number")]
         question: String,
+        #[serde(deserialize_with = "text_or_number")]
         choice: String,
     },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
+    #[serde(deserialize_with = "text_or_number")]
     pub id: String,
     /// The right choice.
+    #[serde(deserialize_with = "text_or_number")]
     pub key: String,
     /// How many choices (2 for true/false, 4 for single choice). Terminals may send the count or the list of
     /// the choices' labels (`["A", "B", "C", "D"]`); both are read as the count.
@@ -109,6 +123,34 @@ pub struct Question {
 /// refusing the whole process list for it would lose what else the list says.
 fn null_as_default<'de, D: serde::Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// An identifier sent as text or as a whole number (question 28, seat 33): agents that number their questions
+/// send numbers, and the number's decimal text is the identifier.
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum TextOrNumber {
+        Text(String),
+        Unsigned(u64),
+        Signed(i64),
+    }
+    Ok(
+        match TextOrNumber::deserialize(d)
+            .map_err(|_| serde::de::Error::custom("expected a string or a whole number"))?
+        {
+            TextOrNumber::Text(t) => t,
+            TextOrNumber::Unsigned(n) => n.to_string(),
+            TextOrNumber::Signed(n) => n.to_string(),
+        },
+    )
+}
+
+/// [`text_or_number`] for an optional field.
+fn opt_text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    struct Wrapped(#[serde(deserialize_with = "text_or_number")] String);
+    Ok(Option::<Wrapped>::deserialize(d)?.map(|w| w.0))
 }
 
 /// A count given as a number or as the list of what is counted.
@@ -269,6 +311,28 @@ mod tests {
         // A required field is still required: null is no process name.
         let unnamed = br#"{"v":1,"id":"p","session":"s","at":"2026-12-01T09:00:00Z","kind":"processes","processes":[{"name":null}]}"#;
         assert!(parse_line(unnamed).unwrap_err().to_string().contains("null"));
+    }
+
+    #[test]
+    fn identifiers_sent_as_whole_numbers_read_as_their_text() {
+        let answer = br#"{"v":1,"id":1207,"session":"s","at":"2026-12-01T09:00:00Z","kind":"answer","question":28,"choice":"A"}"#;
+        let e = parse_line(answer).unwrap();
+        assert_eq!(e.id, "1207");
+        assert_eq!(e.body, Body::Answer { question: "28".into(), choice: "A".into() });
+        let start = br#"{"v":1,"id":"x","session":77,"at":"2026-12-01T09:00:00Z","kind":"session_start","candidate":"c","exam":"E","centre":"C","room":"R","seat":33,"terminal":"T"}"#;
+        let e = parse_line(start).unwrap();
+        assert_eq!(e.session.as_deref(), Some("77"));
+        assert!(matches!(e.body, Body::SessionStart { ref seat, .. } if seat == "33"));
+        let exam = br#"{"v":1,"id":"x","at":"2026-12-01T09:00:00Z","kind":"exam","exam":"E","pass_mark":80,"minutes":120,"questions":[{"id":1,"key":"A","options":4}]}"#;
+        let Body::Exam { questions, .. } = parse_line(exam).unwrap().body else { panic!() };
+        assert_eq!(questions[0].id, "1");
+        // a fraction, a list or an object is no identifier
+        for bad in ["28.5", "[28]", r#"{"n":28}"#, "true"] {
+            let line = format!(
+                r#"{{"v":1,"id":"x","session":"s","at":"2026-12-01T09:00:00Z","kind":"answer","question":{bad},"choice":"A"}}"#
+            );
+            assert!(parse_line(line.as_bytes()).unwrap_err().to_string().contains("whole number"), "{bad}");
+        }
     }
 
     #[test]

@@ -16,8 +16,8 @@ fn kind(name: &str, required: &[&str], properties: Value) -> Value {
     req.extend_from_slice(required);
     let mut props = json!({
         "v": {"type": "integer", "const": 1, "description": "format version"},
-        "id": {"type": "string", "maxLength": 512, "description": "unique per event and centre: a resent event is stored once"},
-        "session": {"type": "string", "maxLength": 512},
+        "id": {"type": ["string", "integer"], "maxLength": 512, "description": "unique per event and centre: a resent event is stored once (a whole number reads as its decimal text)"},
+        "session": {"type": ["string", "integer"], "maxLength": 512},
         "at": {"type": "string", "format": "date-time", "description": "the terminal's clock"},
         "kind": {"type": "string", "const": name}
     });
@@ -29,6 +29,8 @@ fn kind(name: &str, required: &[&str], properties: Value) -> Value {
 
 fn schemas() -> Value {
     let s = json!({"type": "string", "maxLength": 512});
+    // Identifiers may be sent as whole numbers (question 28, seat 33): read as their decimal text.
+    let ident = json!({"type": ["string", "integer"], "maxLength": 512});
     let n = json!({"type": "integer", "minimum": 0});
     // Optional fields may be left out or sent as null (an unsigned program's signer).
     let opt = |description: &str| json!({"type": ["string", "null"], "maxLength": 512, "description": description});
@@ -37,12 +39,12 @@ fn schemas() -> Value {
             "description": "One line of the JSON-lines stream an exam-room terminal sends (format version 1). Candidates are pseudonymous identifiers, never ID numbers; input is counted, never recorded.",
             "oneOf": [
                 kind("exam", &["exam", "questions", "pass_mark", "minutes"], json!({
-                    "exam": s, "pass_mark": n, "minutes": n,
+                    "exam": ident, "pass_mark": n, "minutes": n,
                     "questions": {"type": "array", "maxItems": 1000, "items": {"type": "object", "required": ["id", "key", "options"], "properties": {
-                        "id": s, "key": {"type": "string", "description": "the right choice"}, "options": {"description": "how many choices, or the list of their labels",
+                        "id": ident, "key": {"type": ["string", "integer"], "description": "the right choice"}, "options": {"description": "how many choices, or the list of their labels",
                             "oneOf": [{"type": "integer", "minimum": 2, "maximum": 10}, {"type": "array", "minItems": 2, "maxItems": 10, "items": {"type": "string"}}]}}}}})),
                 kind("session_start", &["candidate", "exam", "centre", "room", "seat", "terminal"], json!({
-                    "candidate": s, "exam": s, "centre": s, "room": s, "seat": s, "terminal": s})),
+                    "candidate": ident, "exam": ident, "centre": ident, "room": ident, "seat": ident, "terminal": ident})),
                 kind("session_end", &[], json!({})),
                 kind("processes", &["processes"], json!({"processes": {"type": "array", "maxItems": 2000, "items": {"type": "object", "required": ["name"], "properties": {
                     "name": s, "path": opt("the program's file"), "signer": opt("who signed it; absent or null when unsigned")}}}})),
@@ -56,7 +58,7 @@ fn schemas() -> Value {
                     "action": {"type": "string", "enum": ["attached", "removed", "present"]},
                     "class": {"type": "string", "description": "hid, storage or other"}, "name": s, "vid": opt("USB vendor id"), "pid": opt("USB product id")})),
                 kind("display", &["displays"], json!({"displays": n, "mirrored": {"type": ["boolean", "null"]}, "resolution": opt("e.g. 1920x1080")})),
-                kind("answer", &["question", "choice"], json!({"question": s, "choice": s}))
+                kind("answer", &["question", "choice"], json!({"question": ident, "choice": ident}))
             ]
         },
         "ExamIngestReport": {"type": "object", "required": ["lines", "stored", "duplicates", "errors", "first_errors"], "properties": {
