@@ -627,7 +627,13 @@ fn software(s: &Session, baseline: &Baseline, opts: &Options, out: &mut Vec<Find
     // Answers given while the terminal's own keyboard and mouse did nothing.
     let mut silent = 0;
     let mut covered = 0;
-    for (at, _, _) in &s.answers {
+    // An answer that repeats the question's choice changes nothing: a client restored after a crash re-sends
+    // every answer it had, with no one at the keyboard. Only answers that set or change a choice are weighed.
+    let mut current: HashMap<&str, &str> = HashMap::new();
+    for (at, question, choice) in &s.answers {
+        if current.insert(question, choice) == Some(choice.as_str()) {
+            continue;
+        }
         let window = (at - 5_000, at + 1_000);
         let around: Vec<u32> =
             s.input.iter().filter(|(from, to, _)| *to >= window.0 && *from <= window.1).map(|x| x.2).collect();

@@ -200,3 +200,21 @@ fn blind_set_k_stays_at_or_above_its_measured_floors() {
     assert!(recall("leak") >= 0.45, "{f:?}");
     assert!(f.false_positive_rate <= 0.02, "{f:?}");
 }
+
+/// Set L (`exam-blind-11`, an eleventh helper's generator, seed 1212), committed before anything ran on it and
+/// measured once with the code of 2247cfa: software 9/20, hardware 12/20, operator 11/20, leak 4/20, honest
+/// 7/320, with 18,646 of its 98,021 lines refused (integer question ids and seats, `null` fields) and 94 sessions
+/// left without their start; with the night round's code (which read the nulls) software 11/20. Identifiers sent
+/// as whole numbers are read since (software 19/20, hardware 16/20, operator 17/20, leak 7/20, honest 9/320), and
+/// answers a restored client re-sends no longer count as answers without local input (operator 16/20: one
+/// operator had been flagged only for such a burst; honest 8/320). Floors a little below.
+#[test]
+fn blind_set_l_stays_at_or_above_its_measured_floors() {
+    let f = figures("exam-blind-11/set-l");
+    let recall = |k: &str| f.kinds[k].recall;
+    assert!(recall("software") >= 0.90, "{f:?}");
+    assert!(recall("hardware") >= 0.75, "{f:?}");
+    assert!(recall("operator") >= 0.75, "{f:?}");
+    assert!(recall("leak") >= 0.30, "{f:?}");
+    assert!(f.false_positive_rate <= 0.03, "{f:?}");
+}

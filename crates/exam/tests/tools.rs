@@ -250,3 +250,34 @@ fn an_unsigned_or_user_folder_program_calling_an_address_no_other_seat_calls_is_
     }
     assert_eq!(found.values().filter(|v| !v.is_empty()).count(), 2, "{found:?}");
 }
+
+#[test]
+fn answers_a_restored_client_re_sends_are_no_answers_without_local_input() {
+    let mut exam = common::Exam::new();
+    for n in 0..20 {
+        exam.seat(n, "R1", &[]);
+    }
+    let all_a = ["A"; 40];
+    // a client that crashed at minute 115 comes back and re-sends the 40 answers it had, nobody at the keyboard
+    let restored = exam.seat_choosing(20, "R1", &all_a);
+    for q in 0..40 {
+        let minute = 116.0 + f64::from(q) / 60.0;
+        exam.push(json!({"kind": "input", "session": restored, "interval_ms": 1_000, "keys": 0, "pointer": 0}), minute);
+        exam.push(json!({"kind": "answer", "session": restored, "question": format!("q{q}"), "choice": "A"}), minute);
+    }
+    // a remote operator answers 40 questions while the terminal's own keyboard and mouse do nothing
+    let remote = "s21";
+    exam.push(
+        json!({"kind": "session_start", "session": remote, "candidate": "c21", "exam": "E1", "centre": "C1",
+            "room": "R1", "seat": "21", "terminal": "t21"}),
+        0.0,
+    );
+    for q in 0..40 {
+        let minute = 5.0 + 2.0 * f64::from(q);
+        exam.push(json!({"kind": "input", "session": remote, "interval_ms": 60_000, "keys": 0, "pointer": 0}), minute);
+        exam.push(json!({"kind": "answer", "session": remote, "question": format!("q{q}"), "choice": "A"}), minute);
+    }
+    let found = exam.findings("answers_without_local_input");
+    assert!(found[&restored].is_empty(), "{found:?}");
+    assert_eq!(found[remote], vec!["answers_without_local_input"], "{found:?}");
+}
