@@ -17,7 +17,7 @@
 //!
 //! Optional fields (`path`, `signer`, `process`, `vid`, `pid`, `resolution`, `mirrored`) may be left out or sent as
 //! `null`; identifiers (`id`, `session`, the seat's fields, `question`, `choice`, a question's `id` and `key`) may be
-//! whole numbers, read as their decimal text. Candidates are pseudonymous identifiers chosen by the centre, never
+//! whole numbers, read as their decimal text; `vid` and `pid` may be their value as a number (1133 is `046d`). Candidates are pseudonymous identifiers chosen by the centre, never
 //! ID numbers.
 
 use chrono::{DateTime, Utc};
@@ -86,9 +86,9 @@ pub enum Body {
         action: DeviceAction,
         class: String,
         name: String,
-        #[serde(default, deserialize_with = "null_as_default")]
+        #[serde(default, deserialize_with = "usb_id")]
         vid: String,
-        #[serde(default, deserialize_with = "null_as_default")]
+        #[serde(default, deserialize_with = "usb_id")]
         pid: String,
     },
     Display {
@@ -151,6 +151,26 @@ fn opt_text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<S
     #[derive(Deserialize)]
     struct Wrapped(#[serde(deserialize_with = "text_or_number")] String);
     Ok(Option::<Wrapped>::deserialize(d)?.map(|w| w.0))
+}
+
+/// A USB vendor or product id: hex text as sent (`"046d"`), or its value as a number (1133), written as the four
+/// hex digits ids are known by; absent or `null` is empty.
+fn usb_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum HexOrValue {
+        Hex(String),
+        Value(u16),
+    }
+    Ok(
+        match Option::<HexOrValue>::deserialize(d)
+            .map_err(|_| serde::de::Error::custom("a USB id is hex text or a number from 0 to 65535"))?
+        {
+            None => String::new(),
+            Some(HexOrValue::Hex(t)) => t,
+            Some(HexOrValue::Value(n)) => format!("{n:04x}"),
+        },
+    )
 }
 
 /// A count given as a number or as the list of what is counted.
@@ -332,6 +352,25 @@ mod tests {
                 r#"{{"v":1,"id":"x","session":"s","at":"2026-12-01T09:00:00Z","kind":"answer","question":{bad},"choice":"A"}}"#
             );
             assert!(parse_line(line.as_bytes()).unwrap_err().to_string().contains("whole number"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn usb_ids_sent_as_numbers_read_as_their_four_hex_digits() {
+        let dev = |vid: &str, pid: &str| {
+            format!(
+                r#"{{"v":1,"id":"d","session":"s","at":"2026-12-01T09:00:00Z","kind":"device","action":"attached","class":"hid","name":"kbd","vid":{vid},"pid":{pid}}}"#
+            )
+        };
+        let ids = |line: String| match parse_line(line.as_bytes()).unwrap().body {
+            Body::Device { vid, pid, .. } => (vid, pid),
+            _ => panic!(),
+        };
+        assert_eq!(ids(dev("6790", "57641")), ("1a86".into(), "e129".into()));
+        assert_eq!(ids(dev(r#""1A86""#, r#""E129""#)), ("1A86".into(), "E129".into()));
+        assert_eq!(ids(dev("null", "1")), (String::new(), "0001".into()));
+        for bad in ["65536", "-1", "1.5", "[1]"] {
+            assert!(parse_line(dev(bad, "1").as_bytes()).unwrap_err().to_string().contains("USB id"), "{bad}");
         }
     }
 

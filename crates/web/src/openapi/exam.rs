@@ -56,7 +56,7 @@ fn schemas() -> Value {
                     "pointer": {"type": "integer", "description": "local mouse or touch events in the interval"}})),
                 kind("device", &["action", "class", "name"], json!({
                     "action": {"type": "string", "enum": ["attached", "removed", "present"]},
-                    "class": {"type": "string", "description": "hid, storage or other"}, "name": s, "vid": opt("USB vendor id"), "pid": opt("USB product id")})),
+                    "class": {"type": "string", "description": "hid, storage or other"}, "name": s, "vid": {"type": ["string", "integer", "null"], "description": "USB vendor id: hex text, or its value (0-65535)"}, "pid": {"type": ["string", "integer", "null"], "description": "USB product id: hex text, or its value (0-65535)"}})),
                 kind("display", &["displays"], json!({"displays": n, "mirrored": {"type": ["boolean", "null"]}, "resolution": opt("e.g. 1920x1080")})),
                 kind("answer", &["question", "choice"], json!({"question": ident, "choice": ident}))
             ]
