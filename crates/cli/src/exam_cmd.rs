@@ -212,6 +212,8 @@ fn write_line(out: &mut impl Write, value: &impl serde::Serialize) -> std::io::R
 fn parse_truth(line: &str) -> Result<Truth> {
     #[derive(serde::Deserialize)]
     struct Line {
+        // like the events' identifiers, a session may be named by a number
+        #[serde(deserialize_with = "certguard_exam::event::text_or_number")]
         session: String,
         kind: String,
         #[serde(default)]
@@ -226,4 +228,18 @@ fn parse_truth(line: &str) -> Result<Truth> {
         .into_iter()
         .find(|p| Some(*p) == l.profile.as_deref());
     Ok(Truth { session: l.session, kind, profile })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_truth;
+
+    #[test]
+    fn a_truth_line_names_its_session_by_text_or_number() {
+        assert_eq!(parse_truth(r#"{"session": "s-1", "kind": "leak"}"#).unwrap().session, "s-1");
+        let t = parse_truth(r#"{"session": 2611002499, "kind": "honest"}"#).unwrap();
+        assert_eq!((t.session.as_str(), t.kind), ("2611002499", "honest"));
+        assert!(parse_truth(r#"{"session": "s", "kind": "teleport"}"#).unwrap_err().to_string().contains("teleport"));
+        assert!(parse_truth(r#"{"session": 1.5, "kind": "leak"}"#).is_err());
+    }
 }

@@ -31,7 +31,10 @@ fn figures_with_bad_lines(set: &str, bad_lines: u64) -> Figures {
                 .into_iter()
                 .find(|k| *k == v["kind"])
                 .expect("a known kind");
-            Truth { session: v["session"].as_str().unwrap().to_string(), kind, profile: None }
+            // a session may be named by a number, as in the events
+            let session =
+                v["session"].as_str().map_or_else(|| v["session"].as_u64().unwrap().to_string(), str::to_string);
+            Truth { session, kind, profile: None }
         })
         .collect();
     let f = evaluate(&analyze(c, &Options::default()).sessions, &truth);
@@ -217,4 +220,21 @@ fn blind_set_l_stays_at_or_above_its_measured_floors() {
     assert!(recall("operator") >= 0.75, "{f:?}");
     assert!(recall("leak") >= 0.30, "{f:?}");
     assert!(f.false_positive_rate <= 0.03, "{f:?}");
+}
+
+/// Set M (`exam-blind-12`, a twelfth helper's generator, seed 1313; four agents: numbers as event, session,
+/// question and seat ids, choices and keys as 0-based numbers, USB ids as numbers), committed before anything ran
+/// on it and measured once with the code of 2247cfa: software 9/20, hardware 9/20, operator 10/20, leak 0/20,
+/// honest 0/320, with 53,097 of its 94,874 lines refused; with the night round's code software 12/20, hardware
+/// 10/20. With identifiers read as numbers (a8e457e): 14/20, 14/20, 14/20, 6/20, honest 7/320, 534 lines refused;
+/// with USB ids read as numbers (14cd34b) none refused and hardware 15/20. Floors a little below.
+#[test]
+fn blind_set_m_stays_at_or_above_its_measured_floors() {
+    let f = figures("exam-blind-12/set-m");
+    let recall = |k: &str| f.kinds[k].recall;
+    assert!(recall("software") >= 0.65, "{f:?}");
+    assert!(recall("hardware") >= 0.70, "{f:?}");
+    assert!(recall("operator") >= 0.65, "{f:?}");
+    assert!(recall("leak") >= 0.25, "{f:?}");
+    assert!(f.false_positive_rate <= 0.025, "{f:?}");
 }
