@@ -245,7 +245,12 @@ pub struct Baseline {
     /// How many of a room's and of a centre's sessions listed each number of input devices at once.
     room_inputs: HashMap<(String, String), HashMap<u32, usize>>,
     centre_inputs: HashMap<String, HashMap<u32, usize>>,
+    /// Per terminal (centre, terminal id): the candidates who sat at it and the display set-up they answered under.
+    terminal_setups: HashMap<(String, String), Vec<(String, DisplaySetup)>>,
 }
+
+/// A display set-up: how many displays, mirrored or not.
+type DisplaySetup = (u32, bool);
 
 fn tool_key(m: &crate::signatures::ToolMatch) -> String {
     format!("{}|{}|{}", m.tool, m.by, m.what.to_lowercase())
@@ -270,6 +275,7 @@ impl Baseline {
         let mut centre_setups: HashMap<String, HashMap<(u32, bool), usize>> = HashMap::new();
         let mut room_inputs: HashMap<(String, String), HashMap<u32, usize>> = HashMap::new();
         let mut centre_inputs: HashMap<String, HashMap<u32, usize>> = HashMap::new();
+        let mut terminal_setups: HashMap<(String, String), Vec<(String, DisplaySetup)>> = HashMap::new();
         for s in sessions {
             let Some(seat) = &s.seat else { continue };
             *centre_sessions.entry(seat.centre.clone()).or_default() += 1;
@@ -286,6 +292,12 @@ impl Baseline {
             }
             *room_sessions.entry(room.clone()).or_default() += 1;
             if let Some((setup, _, _)) = answering_display(s) {
+                if !seat.terminal.is_empty() {
+                    terminal_setups
+                        .entry((seat.centre.clone(), seat.terminal.clone()))
+                        .or_default()
+                        .push((seat.candidate.clone(), setup));
+                }
                 *room_setups.entry(room.clone()).or_default().entry(setup).or_default() += 1;
                 *centre_setups.entry(seat.centre.clone()).or_default().entry(setup).or_default() += 1;
             }
@@ -341,7 +353,18 @@ impl Baseline {
             centre_setups,
             room_inputs,
             centre_inputs,
+            terminal_setups,
         }
+    }
+
+    /// Another candidate answered at the same terminal under the same display set-up: it is the terminal's own
+    /// (the room's projector seat, a fixed second monitor), kept from one sitting to the next, not one
+    /// candidate's.
+    fn terminal_keeps_setup(&self, s: &Session, setup: DisplaySetup) -> bool {
+        let Some(seat) = &s.seat else { return false };
+        self.terminal_setups
+            .get(&(seat.centre.clone(), seat.terminal.clone()))
+            .is_some_and(|v| v.iter().any(|(candidate, x)| *candidate != seat.candidate && *x == setup))
     }
 
     /// A session listing more input devices at once than its room's seats usually do (else its centre's), in
@@ -733,13 +756,15 @@ fn hardware(s: &Session, baseline: &Baseline, opts: &Options, out: &mut Vec<Find
     // Set up before the start, a screen sent elsewhere as well is still unlike the seats around it: most
     // answers given with more displays, or mirrored, than the room's (else the centre's) usual set-up, in a
     // set-up few of the place's sessions share. A seat used for the briefing's projector goes back to the
-    // usual before most answers are given.
+    // usual before most answers are given; a terminal whose other candidates answered under the same set-up
+    // keeps it from sitting to sitting.
     if added.is_none()
         && let Some(((n, mirrored), under, total)) = answering_display(s)
         && under * 2 >= total
         && let Some(usual) = baseline.usual_display(s)
         && (n > usual.0 || (mirrored && !usual.1))
         && !baseline.setup_in_use(s, (n, mirrored), opts)
+        && !baseline.terminal_keeps_setup(s, (n, mirrored))
     {
         let say = |n: u32, m: bool, zh: bool| match (zh, m) {
             (true, true) => format!("{n} 个显示器、镜像"),

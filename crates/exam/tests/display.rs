@@ -90,3 +90,27 @@ fn a_display_re_plugged_at_another_resolution_is_reported_and_one_back_as_it_was
     assert!(f[&blip].is_empty(), "{f:?}");
     assert!(f[&early].is_empty(), "{f:?}");
 }
+
+#[test]
+fn a_set_up_the_terminal_keeps_for_another_candidate_is_the_terminal_s_own() {
+    let mut exam = common::Exam::new();
+    let shown = |displays: u32, mirrored: bool| {
+        vec![(0.0, json!({"kind": "display", "displays": displays, "mirrored": mirrored, "resolution": "1920x1080"}))]
+    };
+    for n in 0..10 {
+        exam.seat(n, "R1", &shown(1, false));
+    }
+    // the front terminal is wired to the room's projector: two candidates, on two sittings, answer there mirrored
+    let front = [
+        exam.seat_at_terminal(10, "R1", "front", &shown(2, true)),
+        exam.seat_at_terminal(11, "R1", "front", &shown(2, true)),
+    ];
+    // a candidate mirrors the screen at another terminal, where the one before them had a single screen
+    exam.seat_at_terminal(12, "R1", "t5b", &shown(1, false));
+    let mirrored = exam.seat_at_terminal(13, "R1", "t5b", &shown(2, true));
+    let f = exam.findings("display");
+    for s in &front {
+        assert!(f[s].is_empty(), "{s}: {f:?}");
+    }
+    assert_eq!(f[&mirrored], ["display_unusual"], "{f:?}");
+}

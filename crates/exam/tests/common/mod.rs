@@ -47,13 +47,18 @@ impl Exam {
 
     /// [`Exam::seat`] answering from minute `first` on.
     pub fn seat_from(&mut self, n: usize, room: &str, extra: &[(f64, Value)], first: f64) -> String {
-        self.seat_inner(n, room, extra, first, None)
+        self.seat_inner(n, room, extra, first, None, None)
+    }
+
+    /// [`Exam::seat`] at terminal `terminal` (another candidate's session at a terminal used before).
+    pub fn seat_at_terminal(&mut self, n: usize, room: &str, terminal: &str, extra: &[(f64, Value)]) -> String {
+        self.seat_inner(n, room, extra, 5.0, None, Some(terminal))
     }
 
     /// [`Exam::seat`] giving the 40 `choices` (at the seat's own pace).
     pub fn seat_choosing(&mut self, n: usize, room: &str, choices: &[&str]) -> String {
         assert_eq!(choices.len(), 40);
-        self.seat_inner(n, room, &[], 5.0, Some(choices))
+        self.seat_inner(n, room, &[], 5.0, Some(choices), None)
     }
 
     fn seat_inner(
@@ -63,12 +68,13 @@ impl Exam {
         extra: &[(f64, Value)],
         first: f64,
         choices: Option<&[&str]>,
+        terminal: Option<&str>,
     ) -> String {
         let session = format!("s{n}");
         let s = session.as_str();
         self.push(
             json!({"kind": "session_start", "session": s, "candidate": format!("c{n}"), "exam": "E1",
-                "centre": "C1", "room": room, "seat": format!("{n}"), "terminal": format!("t{n}")}),
+                "centre": "C1", "room": room, "seat": format!("{n}"), "terminal": terminal.map_or(format!("t{n}"), str::to_string)}),
             0.0,
         );
         for (minute, body) in extra {
