@@ -153,8 +153,8 @@ fn opt_text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<S
     Ok(Option::<Wrapped>::deserialize(d)?.map(|w| w.0))
 }
 
-/// A USB vendor or product id: hex text as sent (`"046d"`), or its value as a number (1133), written as the four
-/// hex digits ids are known by; absent or `null` is empty.
+/// A USB vendor or product id: hex text (`"046d"`, `"0x046D"`, `"46d"`) or its value as a number (1133), written
+/// as the four lower-case hex digits ids are known by; absent or `null` is empty.
 fn usb_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -167,7 +167,15 @@ fn usb_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
             .map_err(|_| serde::de::Error::custom("a USB id is hex text or a number from 0 to 65535"))?
         {
             None => String::new(),
-            Some(HexOrValue::Hex(t)) => t,
+            Some(HexOrValue::Hex(t)) => {
+                // `0x046d`, `46D`: the same id as `046d`
+                let digits = t.trim().trim_start_matches("0x").trim_start_matches("0X");
+                if (1..=4).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    format!("{:0>4}", digits.to_ascii_lowercase())
+                } else {
+                    t
+                }
+            }
             Some(HexOrValue::Value(n)) => format!("{n:04x}"),
         },
     )
@@ -367,7 +375,9 @@ mod tests {
             _ => panic!(),
         };
         assert_eq!(ids(dev("6790", "57641")), ("1a86".into(), "e129".into()));
-        assert_eq!(ids(dev(r#""1A86""#, r#""E129""#)), ("1A86".into(), "E129".into()));
+        assert_eq!(ids(dev(r#""1A86""#, r#""E129""#)), ("1a86".into(), "e129".into()));
+        assert_eq!(ids(dev(r#""0x1a86""#, r#""0XE129""#)), ("1a86".into(), "e129".into()));
+        assert_eq!(ids(dev(r#""46d""#, r#""not hex""#)), ("046d".into(), "not hex".into()));
         assert_eq!(ids(dev("null", "1")), (String::new(), "0001".into()));
         for bad in ["65536", "-1", "1.5", "[1]"] {
             assert!(parse_line(dev(bad, "1").as_bytes()).unwrap_err().to_string().contains("USB id"), "{bad}");

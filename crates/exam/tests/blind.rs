@@ -238,3 +238,20 @@ fn blind_set_m_stays_at_or_above_its_measured_floors() {
     assert!(recall("leak") >= 0.25, "{f:?}");
     assert!(f.false_positive_rate <= 0.025, "{f:?}");
 }
+
+/// Set N (`exam-blind-13`, a thirteenth helper's generator, seed 1414; four agents: numbers or text for ids,
+/// `0x` hex or numbers for USB ids, local times marked `Z`), committed before anything ran on it and measured once
+/// with the code of 2247cfa (software 8/20, hardware 9/20, operator 8/20, leak 0/20, honest 0/320, with 45,015 of
+/// its 87,627 lines refused and 118 sessions left without a start) and with the code of 3f86eca, which read every
+/// line: software 15/20, hardware 15/20, operator 16/20, leak 1/20, honest 1/320 (0.3%). Its leaked keys carry
+/// their errors on the items honest candidates get wrong too. Floors a little below.
+#[test]
+fn blind_set_n_stays_at_or_above_its_measured_floors() {
+    let f = figures("exam-blind-13/set-n");
+    let recall = |k: &str| f.kinds[k].recall;
+    assert!(recall("software") >= 0.70, "{f:?}");
+    assert!(recall("hardware") >= 0.70, "{f:?}");
+    assert!(recall("operator") >= 0.75, "{f:?}");
+    assert!(recall("leak") >= 0.05, "{f:?}");
+    assert!(f.false_positive_rate <= 0.01, "{f:?}");
+}
