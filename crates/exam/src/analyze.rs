@@ -245,8 +245,14 @@ pub struct Baseline {
     /// How many of a room's and of a centre's sessions listed each number of input devices at once.
     room_inputs: HashMap<(String, String), HashMap<u32, usize>>,
     centre_inputs: HashMap<String, HashMap<u32, usize>>,
-    /// Per terminal (centre, terminal id): the candidates who sat at it and the display set-up they answered under.
-    terminal_setups: HashMap<(String, String), Vec<(String, DisplaySetup)>>,
+    /// Per terminal (centre, terminal id) and display set-up: who answered under it there.
+    terminal_setups: HashMap<(String, String, DisplaySetup), SatUnder>,
+}
+
+/// Who answered under a display set-up at one terminal: one candidate (named), or more than one.
+enum SatUnder {
+    One(String),
+    Several,
 }
 
 /// A display set-up: how many displays, mirrored or not.
@@ -275,7 +281,7 @@ impl Baseline {
         let mut centre_setups: HashMap<String, HashMap<(u32, bool), usize>> = HashMap::new();
         let mut room_inputs: HashMap<(String, String), HashMap<u32, usize>> = HashMap::new();
         let mut centre_inputs: HashMap<String, HashMap<u32, usize>> = HashMap::new();
-        let mut terminal_setups: HashMap<(String, String), Vec<(String, DisplaySetup)>> = HashMap::new();
+        let mut terminal_setups: HashMap<(String, String, DisplaySetup), SatUnder> = HashMap::new();
         for s in sessions {
             let Some(seat) = &s.seat else { continue };
             *centre_sessions.entry(seat.centre.clone()).or_default() += 1;
@@ -294,9 +300,13 @@ impl Baseline {
             if let Some((setup, _, _)) = answering_display(s) {
                 if !seat.terminal.is_empty() {
                     terminal_setups
-                        .entry((seat.centre.clone(), seat.terminal.clone()))
-                        .or_default()
-                        .push((seat.candidate.clone(), setup));
+                        .entry((seat.centre.clone(), seat.terminal.clone(), setup))
+                        .and_modify(|sat| {
+                            if matches!(sat, SatUnder::One(c) if *c != seat.candidate) {
+                                *sat = SatUnder::Several;
+                            }
+                        })
+                        .or_insert_with(|| SatUnder::One(seat.candidate.clone()));
                 }
                 *room_setups.entry(room.clone()).or_default().entry(setup).or_default() += 1;
                 *centre_setups.entry(seat.centre.clone()).or_default().entry(setup).or_default() += 1;
@@ -362,9 +372,12 @@ impl Baseline {
     /// candidate's.
     fn terminal_keeps_setup(&self, s: &Session, setup: DisplaySetup) -> bool {
         let Some(seat) = &s.seat else { return false };
-        self.terminal_setups
-            .get(&(seat.centre.clone(), seat.terminal.clone()))
-            .is_some_and(|v| v.iter().any(|(candidate, x)| *candidate != seat.candidate && *x == setup))
+        // one lookup, not a walk over the terminal's sessions: a hostile stream may put thousands at one terminal
+        match self.terminal_setups.get(&(seat.centre.clone(), seat.terminal.clone(), setup)) {
+            Some(SatUnder::One(candidate)) => *candidate != seat.candidate,
+            Some(SatUnder::Several) => true,
+            None => false,
+        }
     }
 
     /// A session listing more input devices at once than its room's seats usually do (else its centre's), in
