@@ -41,19 +41,18 @@ impl OddProgram {
         if self.path.is_empty() { &self.name } else { &self.path }
     }
 
-    /// The program, if it is odd: unsigned, or run from a user's profile, temporary or download folder.
-    fn of(p: &crate::event::Process) -> Option<OddProgram> {
-        // checked for every process of every list: the signer first, then the path's folders without allocating
-        let user_folder = || {
-            p.path
+    /// Whether a listed program is odd: unsigned, or run from a user's profile, temporary or download folder.
+    /// Checked for every process of every list, so without allocating.
+    fn is_odd(p: &crate::event::Process) -> bool {
+        p.signer.trim().is_empty()
+            || p.path
                 .split(['\\', '/'])
                 .any(|folder| ["users", "appdata", "temp", "downloads"].iter().any(|f| folder.eq_ignore_ascii_case(f)))
-        };
-        (p.signer.trim().is_empty() || user_folder()).then(|| OddProgram {
-            name: p.name.to_lowercase(),
-            path: p.path.clone(),
-            signer: p.signer.clone(),
-        })
+    }
+
+    /// Whether this is the program `p` lists.
+    fn is(&self, p: &crate::event::Process) -> bool {
+        self.name.eq_ignore_ascii_case(&p.name) && self.path == p.path && self.signer == p.signer
     }
 }
 
@@ -161,10 +160,12 @@ impl Collector {
                 for p in &processes {
                     if let Some(m) = self.signatures.match_process(p) {
                         remember_tool(s, at, m);
-                    } else if let Some(odd) = OddProgram::of(p)
-                        && s.odd_programs.len() < MAX_KEPT
-                        && !s.odd_programs.iter().any(|(_, x)| *x == odd)
+                    } else if s.odd_programs.len() < MAX_KEPT
+                        && OddProgram::is_odd(p)
+                        && !s.odd_programs.iter().any(|(_, x)| x.is(p))
                     {
+                        let odd =
+                            OddProgram { name: p.name.to_lowercase(), path: p.path.clone(), signer: p.signer.clone() };
                         s.odd_programs.push((at, odd));
                     }
                 }
@@ -173,14 +174,12 @@ impl Collector {
                 for c in &connections {
                     if let Some(m) = self.signatures.match_connection(c) {
                         remember_tool(s, at, m);
-                    } else if !c.process.is_empty()
+                    } else if s.outbound.len() < MAX_KEPT
+                        && !c.process.is_empty()
                         && crate::signatures::outside(&c.remote)
-                        && s.outbound.len() < MAX_KEPT
+                        && !s.outbound.iter().any(|x| x.1.eq_ignore_ascii_case(&c.process) && x.2 == c.remote)
                     {
-                        let process = c.process.to_lowercase();
-                        if !s.outbound.iter().any(|x| x.1 == process && x.2 == c.remote) {
-                            s.outbound.push((at, process, c.remote.clone(), c.port));
-                        }
+                        s.outbound.push((at, c.process.to_lowercase(), c.remote.clone(), c.port));
                     }
                 }
             }

@@ -60,28 +60,32 @@ impl ToolMatch {
 }
 
 /// Whether a connection's far end lies outside the centre's own network: a public address, or a host name that
-/// is not a local one. Private, loopback, link-local and shared (carrier NAT) addresses are inside.
+/// is not a local one. Private, loopback, link-local and shared (carrier NAT) addresses are inside, and so is an
+/// IPv6 address carrying one of them (`::ffff:10.0.0.5`). Unlike the sentinel's fetcher (which refuses every
+/// address not globally routable, documentation ranges included), this asks only "beyond the centre's network?".
 pub fn outside(remote: &str) -> bool {
-    use std::net::IpAddr;
+    use std::net::{IpAddr, Ipv4Addr};
+    let inside_v4 = |a: Ipv4Addr| {
+        let shared = a.octets()[0] == 100 && (a.octets()[1] & 0xC0) == 64;
+        a.is_private() || a.is_loopback() || a.is_link_local() || a.is_unspecified() || a.is_broadcast() || shared
+    };
     let host = remote.trim_start_matches('[').trim_end_matches(']');
     match host.parse::<IpAddr>() {
-        Ok(IpAddr::V4(a)) => {
-            let shared = a.octets()[0] == 100 && (a.octets()[1] & 0xC0) == 64;
-            !(a.is_private()
-                || a.is_loopback()
-                || a.is_link_local()
-                || a.is_unspecified()
-                || a.is_broadcast()
-                || shared)
-        }
+        Ok(IpAddr::V4(a)) => !inside_v4(a),
         Ok(IpAddr::V6(a)) => {
+            if let Some(v4) = a.to_ipv4_mapped() {
+                return !inside_v4(v4);
+            }
             let first = a.segments()[0];
             !(a.is_loopback() || a.is_unspecified() || (first & 0xFE00) == 0xFC00 || (first & 0xFFC0) == 0xFE80)
         }
         Err(_) => {
-            let h = host.trim_end_matches('.').to_lowercase();
-            h.contains('.')
-                && ![".local", ".lan", ".internal", ".localdomain", ".home.arpa"].iter().any(|x| h.ends_with(x))
+            // checked for every connection: compared without allocating
+            let h = host.trim_end_matches('.').as_bytes();
+            let ends = |suffix: &str| {
+                h.len() >= suffix.len() && h[h.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+            };
+            h.contains(&b'.') && ![".local", ".lan", ".internal", ".localdomain", ".home.arpa"].iter().any(|x| ends(x))
         }
     }
 }

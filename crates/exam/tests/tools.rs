@@ -175,7 +175,7 @@ fn the_centre_s_own_lan_tool_dialled_from_outside_is_flagged() {
 #[test]
 fn a_far_end_is_outside_unless_it_is_a_private_or_local_address() {
     use certguard_exam::signatures::outside;
-    for far in ["198.51.100.200", "8.8.8.8", "relay.example.com", "2001:db8::1", "[2400:3200::1]"] {
+    for far in ["198.51.100.200", "8.8.8.8", "relay.example.com", "2001:db8::1", "[2400:3200::1]", "::ffff:8.8.8.8"] {
         assert!(outside(far), "{far}");
     }
     for near in [
@@ -189,7 +189,8 @@ fn a_far_end_is_outside_unless_it_is_a_private_or_local_address() {
         "fe80::1",
         "admin-pc",
         "admin.lan",
-        "nas.local",
+        "NAS.Local",
+        "::ffff:10.0.0.5",
     ] {
         assert!(!outside(near), "{near}");
     }
