@@ -53,6 +53,10 @@ pub struct ToolMatch {
 }
 
 impl ToolMatch {
+    fn of(t: &Tool, by: &'static str, what: String, remote: Option<&str>) -> ToolMatch {
+        ToolMatch { tool: t.name.clone(), by, what, remote: remote.map(str::to_string), lan: t.lan }
+    }
+
     /// A tool that works inside a network, connected to an outside address.
     pub fn lan_tool_called_out(&self) -> bool {
         self.lan && self.remote.as_deref().is_some_and(outside)
@@ -117,31 +121,13 @@ impl Signatures {
         let signer = p.signer.to_lowercase();
         for t in &self.tools {
             if t.processes.contains(&name) {
-                return Some(ToolMatch {
-                    tool: t.name.clone(),
-                    by: "process name",
-                    what: p.name.clone(),
-                    remote: None,
-                    lan: t.lan,
-                });
+                return Some(ToolMatch::of(t, "process name", p.name.clone(), None));
             }
             if !path.is_empty() && t.paths.iter().any(|x| path.contains(x.as_str())) {
-                return Some(ToolMatch {
-                    tool: t.name.clone(),
-                    by: "path",
-                    what: p.path.clone(),
-                    remote: None,
-                    lan: t.lan,
-                });
+                return Some(ToolMatch::of(t, "path", p.path.clone(), None));
             }
             if !signer.is_empty() && t.signers.iter().any(|x| signer.contains(x.as_str())) {
-                return Some(ToolMatch {
-                    tool: t.name.clone(),
-                    by: "signer",
-                    what: p.signer.clone(),
-                    remote: None,
-                    lan: t.lan,
-                });
+                return Some(ToolMatch::of(t, "signer", p.signer.clone(), None));
             }
         }
         None
@@ -153,35 +139,22 @@ impl Signatures {
         if !process.is_empty()
             && let Some(t) = self.tools.iter().find(|t| t.processes.contains(&process))
         {
-            return Some(ToolMatch {
-                tool: t.name.clone(),
-                by: "connection process",
-                what: format!("{} → {}:{}", c.process, c.remote, c.port),
-                remote: Some(c.remote.clone()),
-                lan: t.lan,
-            });
+            return Some(ToolMatch::of(
+                t,
+                "connection process",
+                format!("{} → {}:{}", c.process, c.remote, c.port),
+                Some(&c.remote),
+            ));
         }
         let host = c.remote.to_lowercase();
         for t in &self.tools {
             if t.hosts.iter().any(|h| host == *h || host.ends_with(&format!(".{h}"))) {
-                return Some(ToolMatch {
-                    tool: t.name.clone(),
-                    by: "host",
-                    what: c.remote.clone(),
-                    remote: Some(c.remote.clone()),
-                    lan: t.lan,
-                });
+                return Some(ToolMatch::of(t, "host", c.remote.clone(), Some(&c.remote)));
             }
         }
         for t in &self.tools {
             if t.ports.contains(&c.port) {
-                return Some(ToolMatch {
-                    tool: t.name.clone(),
-                    by: "port",
-                    what: format!("{}:{}", c.remote, c.port),
-                    remote: Some(c.remote.clone()),
-                    lan: t.lan,
-                });
+                return Some(ToolMatch::of(t, "port", format!("{}:{}", c.remote, c.port), Some(&c.remote)));
             }
         }
         None
