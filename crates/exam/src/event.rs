@@ -128,22 +128,27 @@ fn null_as_default<'de, D: serde::Deserializer<'de>, T: Default + Deserialize<'d
 /// An identifier sent as text or as a whole number (question 28, seat 33): agents that number their questions
 /// send numbers, and the number's decimal text is the identifier.
 pub fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum TextOrNumber {
-        Text(String),
-        Unsigned(u64),
-        Signed(i64),
+    // A visitor, not an untagged enum: that would buffer every identifier of every event before trying each form.
+    struct TextOrNumber;
+    impl serde::de::Visitor<'_> for TextOrNumber {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a string or a whole number")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<String, E> {
+            Ok(v)
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
     }
-    Ok(
-        match TextOrNumber::deserialize(d)
-            .map_err(|_| serde::de::Error::custom("expected a string or a whole number"))?
-        {
-            TextOrNumber::Text(t) => t,
-            TextOrNumber::Unsigned(n) => n.to_string(),
-            TextOrNumber::Signed(n) => n.to_string(),
-        },
-    )
+    d.deserialize_any(TextOrNumber)
 }
 
 /// [`text_or_number`] for an optional field.
